@@ -1,0 +1,89 @@
+/* The patient-facing content of one language, parsed from a YAML buffer
+ * (data/<lang>/content.yaml): every label and message as a flat table of
+ * dotted keys ("nav.next"), and the aftercare guide as pages of sections of
+ * items. A section can be a stage of the day-by-day plan (a day range, so the
+ * patient's current stage can be highlighted) and an item can be limited to
+ * some treated areas (makeup advice is for the face). The file also says its
+ * text direction, so a right-to-left language is content and a font, not
+ * code. Knows nothing of SDL, files or clocks. */
+#ifndef KIOSK_CONTENT_H
+#define KIOSK_CONTENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ks.h"
+
+#define CONTENT_MAX_PAGES 16
+#define CONTENT_MAX_SECTIONS 4
+#define CONTENT_MAX_ITEMS 8
+
+typedef enum { CONTENT_DIR_LTR = 0, CONTENT_DIR_RTL } ContentDirection;
+
+/* How a section is drawn: a colour and an icon the patient learns once. */
+typedef enum {
+    CONTENT_TONE_INFO = 0, /* neutral */
+    CONTENT_TONE_DO,       /* green tick */
+    CONTENT_TONE_DONT,     /* red cross */
+    CONTENT_TONE_NORMAL,   /* calm: expected reactions */
+    CONTENT_TONE_WARNING   /* amber: call the clinic */
+} ContentTone;
+
+typedef struct {
+    const char *text;
+    unsigned area_mask; /* bit KsArea set = shown for that area; all bits by default */
+} ContentItem;
+
+typedef struct {
+    const char *heading; /* may be NULL */
+    ContentTone tone;
+    int stage_from_day;  /* day-plan stage: first day (0 = day of treatment), or -1 */
+    int stage_until_day; /* last day, inclusive; -1 = open-ended */
+    size_t n_items;
+    ContentItem items[CONTENT_MAX_ITEMS];
+} ContentSection;
+
+typedef struct {
+    const char *id;    /* stable, lowercase: the screen id is "guide.<id>" */
+    const char *title;
+    const char *intro; /* may be NULL */
+    size_t n_sections;
+    ContentSection sections[CONTENT_MAX_SECTIONS];
+} ContentPage;
+
+typedef struct Content Content;
+
+/* Parses a content file. Every key in content_required_keys() must be
+ * present; the guide must have at least one page. Rejects, naming line and
+ * key path: YAML syntax errors, unknown keys, a missing or empty required
+ * text, unknown tones or areas, a stage with until < from, too many
+ * pages/sections/items, duplicate page ids. Caller frees with
+ * content_destroy. Strings stay owned by the Content. */
+KsStatus content_parse(const char *buf, size_t buf_len, const char *source, Content **out,
+                       KsError *err);
+void content_destroy(Content *content);
+
+const char *content_language(const Content *content); /* "en" */
+ContentDirection content_direction(const Content *content);
+
+/* The text for `key`. Never NULL: a key the file lacks returns the key
+ * itself, which a loaded file cannot show for required keys. */
+const char *content_text(const Content *content, const char *key);
+/* True when the file has text for `key`. */
+bool content_has(const Content *content, const char *key);
+
+/* Fails naming the first of `keys` the file lacks (for keys that depend on
+ * other files, such as the self-check's answer ids). */
+KsStatus content_require(const Content *content, const char *const *keys, size_t n_keys,
+                         KsError *err);
+
+size_t content_n_pages(const Content *content);
+const ContentPage *content_page(const Content *content, size_t i);
+
+/* True when `item` is shown for `area` (a KsArea, or -1 for any area). */
+bool content_item_shown(const ContentItem *item, int area);
+
+/* The NULL-terminated list of keys every content file must have. */
+const char *const *content_required_keys(void);
+
+#endif

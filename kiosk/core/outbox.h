@@ -1,0 +1,52 @@
+/* Requests waiting to be committed. When a commit fails (disk full, I/O
+ * error, lock, corrupt file) the request stays here, in memory, and is
+ * retried with a growing delay until storage takes it; nothing is ever
+ * dropped. Pure: the caller does the committing and passes the time in. */
+#ifndef KIOSK_OUTBOX_H
+#define KIOSK_OUTBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "request.h"
+
+#define OUTBOX_CAP 64
+#define OUTBOX_FIRST_RETRY_MS 2000
+#define OUTBOX_MAX_RETRY_MS 60000
+
+typedef struct {
+    Request request;
+    uint64_t next_try_ms;
+    uint32_t attempts;
+    uint64_t token; /* identifies this entry for the caller (never 0) */
+} OutboxEntry;
+
+typedef struct {
+    OutboxEntry entries[OUTBOX_CAP];
+    size_t n_entries;
+    uint64_t next_token;
+} Outbox;
+
+void outbox_init(Outbox *box);
+
+/* Adds a copy of `req`, due now. Returns its token, or 0 when full (the
+ * caller must then tell the patient to see the front desk). */
+uint64_t outbox_add(Outbox *box, const Request *req, uint64_t now_ms);
+
+/* The entry due soonest at or before `now_ms`, or NULL. */
+OutboxEntry *outbox_next_due(Outbox *box, uint64_t now_ms);
+
+/* Records a failed attempt: the next try is later, doubling from
+ * OUTBOX_FIRST_RETRY_MS up to OUTBOX_MAX_RETRY_MS. */
+void outbox_failed(Outbox *box, uint64_t token, uint64_t now_ms);
+
+/* Removes the entry (committed). Wipes its memory. */
+void outbox_remove(Outbox *box, uint64_t token);
+
+OutboxEntry *outbox_find(Outbox *box, uint64_t token);
+
+/* When the next retry is due (UINT64_MAX when empty). */
+uint64_t outbox_next_deadline(const Outbox *box);
+
+#endif

@@ -1,0 +1,140 @@
+/* A patient's request (free consultation, follow-up, or urgent self-check
+ * alert) as plain values, and the validation of what the patient typed into
+ * the form. A patient's mistake is not an error: request_validate() returns a
+ * problem code per field for the UI to show next to that field. Knows nothing
+ * of SQLite, SDL or clocks. */
+#ifndef KIOSK_REQUEST_H
+#define KIOSK_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ks.h"
+
+#define REQUEST_NAME_MAX_CHARS 80
+/* Room for the longest valid name in any script (4 bytes a code point). */
+#define REQUEST_NAME_CAP (REQUEST_NAME_MAX_CHARS * 4 + 1)
+#define REQUEST_PHONE_CAP 32
+#define REQUEST_SUMMARY_CAP 1024
+#define REQUEST_UUID_CAP 37 /* 36 characters + NUL */
+#define REQUEST_REF_CAP 8   /* "K7Q-42" + NUL, with room */
+
+typedef enum {
+    REQUEST_KIND_CONSULTATION = 0,
+    REQUEST_KIND_FOLLOW_UP,
+    REQUEST_KIND_URGENT_ALERT,
+    REQUEST_KIND_COUNT
+} RequestKind;
+
+typedef enum {
+    REQUEST_URGENCY_ROUTINE = 0,
+    REQUEST_URGENCY_CONCERNING,
+    REQUEST_URGENCY_URGENT,
+    REQUEST_URGENCY_COUNT
+} RequestUrgency;
+
+typedef enum {
+    REQUEST_TIME_NONE = 0, /* not chosen yet / not asked (urgent alerts) */
+    REQUEST_TIME_MORNING,
+    REQUEST_TIME_AFTERNOON,
+    REQUEST_TIME_EVENING,
+    REQUEST_TIME_COUNT
+} RequestContactTime;
+
+typedef enum {
+    REQUEST_STATUS_NEW = 0,
+    REQUEST_STATUS_CLAIMED,
+    REQUEST_STATUS_DONE,
+    REQUEST_STATUS_COUNT
+} RequestStatus;
+
+/* Stable ids, as stored in the database and used in data files:
+ * "consultation" "follow_up" "urgent_alert"; "routine" "concerning" "urgent";
+ * "" "morning" "afternoon" "evening"; "new" "claimed" "done". */
+const char *request_kind_id(RequestKind kind);
+const char *request_urgency_id(RequestUrgency urgency);
+const char *request_time_id(RequestContactTime time);
+const char *request_status_id(RequestStatus status);
+/* Reverse look-ups; return 1 and write *out on success, 0 for an unknown id. */
+int request_parse_kind(const char *id, RequestKind *out);
+int request_parse_urgency(const char *id, RequestUrgency *out);
+int request_parse_time(const char *id, RequestContactTime *out);
+int request_parse_status(const char *id, RequestStatus *out);
+
+typedef struct {
+    char uuid[REQUEST_UUID_CAP]; /* idempotency key; storage fills it when empty */
+    char ref[REQUEST_REF_CAP];   /* patient's reference; storage fills it when empty */
+    RequestKind kind;
+    RequestUrgency urgency;
+    char name[REQUEST_NAME_CAP];   /* trimmed, validated UTF-8 */
+    char phone[REQUEST_PHONE_CAP]; /* E.164, e.g. "+971501234567" */
+    RequestContactTime contact_time;
+    int area;               /* KsArea, or -1 when unknown */
+    int when;               /* KsWhen, or -1 when unknown */
+    int days_since_session; /* ks_when_min_days(when), or -1 */
+    char selfcheck_summary[REQUEST_SUMMARY_CAP]; /* "" when no self-check */
+    char language[16];
+    bool consent;
+    int64_t created_unix_ms; /* wall clock, set by the caller; consent time too */
+    char kiosk_id[64];
+} Request;
+
+/* A zeroed request with area/when/days set to -1 (unknown). */
+void request_init(Request *req);
+
+typedef enum {
+    REQUEST_FIELD_NAME = 0,
+    REQUEST_FIELD_PHONE,
+    REQUEST_FIELD_CONTACT_TIME,
+    REQUEST_FIELD_CONSENT,
+    REQUEST_FIELD_COUNT
+} RequestField;
+
+typedef enum {
+    REQUEST_PROBLEM_NONE = 0,
+    REQUEST_PROBLEM_EMPTY,         /* nothing (or only spaces) typed / chosen */
+    REQUEST_PROBLEM_TOO_LONG,      /* name over 80 characters, phone over 15 digits */
+    REQUEST_PROBLEM_TOO_SHORT,     /* phone with too few digits to be real */
+    REQUEST_PROBLEM_BAD_CHARACTER, /* a character a name/phone cannot hold (emoji, @, ...) */
+    REQUEST_PROBLEM_INVISIBLE,     /* control, zero-width or bidi-override character */
+    REQUEST_PROBLEM_BAD_ENCODING,  /* not valid UTF-8 */
+    REQUEST_PROBLEM_COUNT
+} RequestProblem;
+
+/* Stable id of a problem, used to find its message in the content file as
+ * "form.problem.<field>.<id>": "empty" "too-long" "too-short"
+ * "bad-character" "invisible" "bad-encoding". "" for NONE. */
+const char *request_problem_id(RequestProblem problem);
+const char *request_field_id(RequestField field); /* "name" "phone" "contact_time" "consent" */
+
+typedef struct {
+    RequestProblem field[REQUEST_FIELD_COUNT];
+} RequestProblems;
+
+/* Checks a typed name: 1-80 characters (code points, after trimming spaces)
+ * of letters or combining marks of any script, spaces, hyphens, apostrophes
+ * (' and U+2019) and dots. Control, zero-width and bidi control characters
+ * are REQUEST_PROBLEM_INVISIBLE; anything else (emoji, digits, symbols) is
+ * REQUEST_PROBLEM_BAD_CHARACTER. `text` need not be NUL-terminated. */
+RequestProblem request_check_name(const char *text, size_t text_len);
+
+/* Checks a typed phone number and writes its E.164 form to `out_e164`
+ * (capacity `out_len`) on success. Accepts spaces, hyphens, dots and
+ * brackets between digits; a leading "+" or "00" gives the country code,
+ * otherwise `country_code` ("+971") is prefixed and one leading trunk "0"
+ * dropped. Plausible E.164: country code not starting with 0, 8 to 15 digits
+ * in all. */
+RequestProblem request_check_phone(const char *text, const char *country_code, char *out_e164,
+                                   size_t out_len);
+
+/* Validates the patient-typed fields of a consultation or follow-up form:
+ * name, phone, a chosen contact time and consent. Writes one problem per
+ * field into *out (NONE where fine) and returns how many fields have one.
+ * Urgent alerts carry no typed fields and always validate. */
+int request_validate(const Request *req, RequestProblems *out);
+
+/* Copies `text` into req->name trimmed of leading/trailing spaces. */
+void request_set_name(Request *req, const char *text);
+
+#endif
