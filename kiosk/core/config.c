@@ -1,1 +1,2 @@
 #include "config.h"
+typedef int kiosk_placeholder_config;

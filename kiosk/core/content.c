@@ -1,1 +1,2 @@
 #include "content.h"
+typedef int kiosk_placeholder_content;

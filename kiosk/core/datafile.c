@@ -1,1 +1,2 @@
 #include "datafile.h"
+typedef int kiosk_placeholder_datafile;

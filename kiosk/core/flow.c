@@ -1,1 +1,2 @@
 #include "flow.h"
+typedef int kiosk_placeholder_flow;

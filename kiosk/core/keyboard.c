@@ -1,1 +1,2 @@
 #include "keyboard.h"
+typedef int kiosk_placeholder_keyboard;

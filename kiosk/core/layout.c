@@ -1,1 +1,2 @@
 #include "layout.h"
+typedef int kiosk_placeholder_layout;

@@ -1,1 +1,2 @@
 #include "outbox.h"
+typedef int kiosk_placeholder_outbox;

@@ -1,1 +1,2 @@
 #include "request.h"
+typedef int kiosk_placeholder_request;

@@ -1,1 +1,2 @@
 #include "storage.h"
+typedef int kiosk_placeholder_storage;

@@ -1,1 +1,2 @@
 #include "textedit.h"
+typedef int kiosk_placeholder_textedit;

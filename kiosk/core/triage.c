@@ -1,1 +1,2 @@
 #include "triage.h"
+typedef int kiosk_placeholder_triage;

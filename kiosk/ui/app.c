@@ -1,0 +1,2 @@
+/* placeholder: written in the front-end step */
+typedef int kiosk_placeholder_app;

@@ -1,0 +1,1 @@
+typedef int kiosk_placeholder_bench_storage;
