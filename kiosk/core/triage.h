@@ -56,12 +56,18 @@ typedef struct {
 
 typedef struct Triage Triage;
 
-/* Parses a self-check file. Rejects, naming line and reason: unknown keys,
- * duplicate ids, a rule or tip naming an unknown answer or outcome, an
- * outcome no rule (or the default) can reach, a missing or unknown default,
- * a rule with no condition, from_day greater than until_day, a yes/no
- * question without exactly two answers, more than TRIAGE_MAX_ANSWERS answers.
- * Caller frees with triage_destroy. */
+/* Parses a self-check file (format "kiosk-selfcheck/1"; see
+ * data/selfcheck.yaml for a commented example). Rejects, naming line and
+ * reason: unknown keys, a wrong format, duplicate question/answer/outcome/rule
+ * ids, a rule or tip naming an unknown answer or outcome, an outcome no rule
+ * (or the default) can reach, a missing or unknown default, a rule with no
+ * condition, from_day greater than until_day, negative days, a yes/no
+ * question without exactly two answers or with an exclusive answer, a
+ * pick-any question with fewer than two, more than TRIAGE_MAX_ANSWERS answers
+ * in all, an empty staff label, ids outside [a-z0-9_-], more than
+ * TRIAGE_MAX_ITEMS distinct reason or tip ids (so a result always fits).
+ * On failure returns KS_ERR_PARSE (or KS_ERR_NOMEM) with `err` filled and
+ * leaves *out untouched. Caller frees with triage_destroy. */
 KsStatus triage_parse(const char *buf, size_t buf_len, const char *source, Triage **out,
                       KsError *err);
 void triage_destroy(Triage *triage);
@@ -98,9 +104,22 @@ bool triage_question_answered(const Triage *triage, const TriageAnswers *answers
 void triage_evaluate(const Triage *triage, const TriageAnswers *answers, int days_since_session,
                      TriageResult *out);
 
-/* A one-line summary a nurse reads at a glance, e.g.
- * "Self-check on day 4+: swelling, tenderness. Warning signs: strong pain.
- * Result: contact the clinic." Always NUL-terminated within `out_len`. */
+/* A one-line summary a nurse reads at a glance. The format is
+ *   "Self-check on <day>:" then, for every question in file order,
+ *   " <staff_label>: <picked answers' staff labels, joined by ", ">." (or
+ *   "not answered." when nothing is picked), then
+ *   " Result: <level>[ (<reasons>)]."
+ * <day> is "today", "day 1-3", "day 4-7", "day 8+" for 0, 1, 4, 8 days (the
+ * KsWhen minimums) and "day N" otherwise; <level> is "as expected",
+ * "contact the clinic" or "URGENT"; <reasons> are result->reason_ids with
+ * '-' and '_' shown as spaces, joined by ", ", and the parentheses are left
+ * out when there are none. E.g.
+ * "Self-check on day 4-7: Emergency signs: none. Warning signs: strong pain,
+ * fever. Reactions: swelling. Result: contact the clinic (strong pain, fever,
+ * swelling late)."
+ * Writes at most `out_len` bytes, always NUL-terminated when out_len > 0; a
+ * summary that does not fit is cut before the first character that does not
+ * fit whole (never mid UTF-8 sequence). Never fails. */
 void triage_summarize(const Triage *triage, const TriageAnswers *answers, int days_since_session,
                       const TriageResult *result, char *out, size_t out_len);
 
