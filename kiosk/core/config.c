@@ -1,2 +1,303 @@
 #include "config.h"
-typedef int kiosk_placeholder_config;
+
+#include <assert.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+#include "yamldoc.h"
+
+#define CONFIG_FORMAT "kiosk-config/1"
+
+typedef enum { FIELD_TEXT, FIELD_SECONDS, FIELD_COUNT } FieldKind;
+
+/* Checks a text setting; on failure writes a reason that follows the key
+ * ("must be ...") into `why`. */
+typedef bool (*TextCheck)(const char *value, char *why, size_t why_len);
+
+/* One setting: its file key, where it lives in Config and how to check it. */
+typedef struct {
+    const char *key;
+    FieldKind kind;
+    size_t offset;   /* of the char[] or uint32_t field */
+    size_t capacity; /* FIELD_TEXT: the array's size */
+    TextCheck check; /* FIELD_TEXT: may be NULL */
+    bool allow_empty;
+    long min, max; /* FIELD_SECONDS / FIELD_COUNT */
+} Field;
+
+static bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+static bool is_letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool check_country_code(const char *v, char *why, size_t why_len) {
+    size_t digits = strlen(v) - 1;
+    /* No country code starts with 0; request_check_phone relies on that. */
+    bool ok = v[0] == '+' && digits >= 1 && digits <= 3 &&
+              strspn(v + 1, "0123456789") == digits && v[1] != '0';
+    if (!ok) {
+        snprintf(why, why_len, "must be \"+\" and 1 to 3 digits not starting with 0, such as "
+                               "\"+971\"");
+    }
+    return ok;
+}
+
+static bool check_emergency(const char *v, char *why, size_t why_len) {
+    size_t len = strlen(v);
+    bool ok = len >= 2 && len <= 15 && strspn(v, "0123456789") == len;
+    if (!ok) {
+        snprintf(why, why_len, "must be 2 to 15 digits only, such as \"999\"");
+    }
+    return ok;
+}
+
+/* [a-z]{2,3}(-[A-Za-z]{2,4})? : it names a folder under data/. */
+static bool check_language(const char *v, char *why, size_t why_len) {
+    size_t n = 0;
+    while (v[n] >= 'a' && v[n] <= 'z') {
+        n++;
+    }
+    bool ok = n >= 2 && n <= 3;
+    if (ok && v[n] == '-') {
+        size_t m = 0;
+        while (is_letter(v[n + 1 + m])) {
+            m++;
+        }
+        ok = m >= 2 && m <= 4 && v[n + 1 + m] == '\0';
+    } else if (ok) {
+        ok = v[n] == '\0';
+    }
+    if (!ok) {
+        snprintf(why, why_len, "must be a language code such as \"en\", \"ar\" or \"pt-BR\"");
+    }
+    return ok;
+}
+
+static bool check_kiosk_id(const char *v, char *why, size_t why_len) {
+    bool ok = v[0] != '\0';
+    for (const char *c = v; *c && ok; c++) {
+        ok = is_letter(*c) || is_digit(*c) || *c == '-' || *c == '_' || *c == '.';
+    }
+    if (!ok) {
+        snprintf(why, why_len, "may only use letters, digits, \"-\", \"_\" and \".\"");
+    }
+    return ok;
+}
+
+/* Shown on screen, so no control characters (a stray tab or escape). */
+static bool check_clinic_name(const char *v, char *why, size_t why_len) {
+    if (v[strspn(v, " ")] == '\0') {
+        snprintf(why, why_len, "must not be empty");
+        return false;
+    }
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+        if (*c < 0x20 || *c == 0x7F) {
+            snprintf(why, why_len, "must not contain control characters");
+            return false;
+        }
+    }
+    return true;
+}
+
+static const Field FIELDS[] = {
+    {"clinic_name", FIELD_TEXT, offsetof(Config, clinic_name), sizeof(((Config *)0)->clinic_name),
+     check_clinic_name, false, 0, 0},
+    {"country_code", FIELD_TEXT, offsetof(Config, country_code),
+     sizeof(((Config *)0)->country_code), check_country_code, false, 0, 0},
+    {"emergency_number", FIELD_TEXT, offsetof(Config, emergency_number),
+     sizeof(((Config *)0)->emergency_number), check_emergency, false, 0, 0},
+    {"language", FIELD_TEXT, offsetof(Config, language), sizeof(((Config *)0)->language),
+     check_language, false, 0, 0},
+    {"kiosk_id", FIELD_TEXT, offsetof(Config, kiosk_id), sizeof(((Config *)0)->kiosk_id),
+     check_kiosk_id, false, 0, 0},
+    {"db_path", FIELD_TEXT, offsetof(Config, db_path), sizeof(((Config *)0)->db_path), NULL,
+     true, 0, 0},
+    {"idle_timeout_s", FIELD_SECONDS, offsetof(Config, idle_timeout_ms), 0, NULL, false, 10,
+     3600},
+    {"idle_countdown_s", FIELD_SECONDS, offsetof(Config, idle_countdown_ms), 0, NULL, false, 5,
+     120},
+    {"done_return_s", FIELD_SECONDS, offsetof(Config, done_return_ms), 0, NULL, false, 3, 120},
+    {"retention_days", FIELD_COUNT, offsetof(Config, retention_days), 0, NULL, false, 1, 3650},
+};
+
+static const Field *find_field(const char *key) {
+    for (size_t i = 0; i < KS_ARRAY_LEN(FIELDS); i++) {
+        if (strcmp(FIELDS[i].key, key) == 0) {
+            return &FIELDS[i];
+        }
+    }
+    return NULL;
+}
+
+/* Sets `field` of *cfg from `value`, or explains in `why` and leaves *cfg
+ * untouched. The one place both the file and the command line go through. */
+static bool field_set(Config *cfg, const Field *field, const char *value, char *why,
+                      size_t why_len) {
+    char *base = (char *)cfg + field->offset;
+    if (field->kind == FIELD_TEXT) {
+        size_t len = strlen(value);
+        if (len == 0 && !field->allow_empty) {
+            snprintf(why, why_len, "must not be empty");
+            return false;
+        }
+        if (u8_check((const uint8_t *)value, len) != NULL) {
+            snprintf(why, why_len, "is not valid UTF-8 text");
+            return false;
+        }
+        /* The field's own rule first: it says more than "too long". */
+        if (field->check && !field->check(value, why, why_len)) {
+            return false;
+        }
+        if (len >= field->capacity) {
+            snprintf(why, why_len, "is too long (%zu bytes, at most %zu)", len,
+                     field->capacity - 1);
+            return false;
+        }
+        memcpy(base, value, len + 1);
+        return true;
+    }
+    const char *unit = field->kind == FIELD_SECONDS ? " seconds" : " days";
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (errno || end == value || *end != '\0' || !is_digit(value[value[0] == '-'])) {
+        snprintf(why, why_len, "must be a whole number of%s, not \"%s\"", unit, value);
+        return false;
+    }
+    if (n < field->min || n > field->max) {
+        snprintf(why, why_len, "must be between %ld and %ld%s, not %ld", field->min, field->max,
+                 unit, n);
+        return false;
+    }
+    uint32_t stored = (uint32_t)n * (field->kind == FIELD_SECONDS ? 1000u : 1u);
+    memcpy(base, &stored, sizeof stored);
+    return true;
+}
+
+void config_defaults(Config *cfg) {
+    assert(cfg);
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->clinic_name, sizeof cfg->clinic_name, "%s", "Serenity Clinic");
+    snprintf(cfg->country_code, sizeof cfg->country_code, "%s", "+971");
+    snprintf(cfg->emergency_number, sizeof cfg->emergency_number, "%s", "999");
+    snprintf(cfg->language, sizeof cfg->language, "%s", "en");
+    snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, "%s", "kiosk-1");
+    cfg->db_path[0] = '\0';
+    cfg->idle_timeout_ms = 90 * 1000;
+    cfg->idle_countdown_ms = 20 * 1000;
+    cfg->done_return_ms = 12 * 1000;
+    cfg->retention_days = 180;
+}
+
+/* libyaml reports a bad byte without its line; find it first. */
+static KsStatus check_utf8(const char *buf, size_t buf_len, const char *source, KsError *err) {
+    const uint8_t *bad = u8_check((const uint8_t *)buf, buf_len);
+    if (!bad) {
+        return KS_OK;
+    }
+    int line = 1;
+    int column = 1;
+    for (const char *c = buf; c < (const char *)bad; c++) {
+        if (*c == '\n') {
+            line++;
+            column = 1;
+        } else if (((unsigned char)*c & 0xC0) != 0x80) {
+            column++;
+        }
+    }
+    return ks_error_set(err, source, line, column, "",
+                        "invalid UTF-8 byte 0x%02X (save the file as UTF-8)", *bad);
+}
+
+static KsStatus parse_root(YamlRef root, Config *work, KsError *err) {
+    if (!yaml_is_map(root)) {
+        return yaml_fail(root, err,
+                         "a config file must be a mapping starting with \"format: " CONFIG_FORMAT
+                         "\"");
+    }
+    const char *format = NULL;
+    KsStatus st = yaml_req_string(root, "format", &format, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    if (strcmp(format, CONFIG_FORMAT) != 0) {
+        return yaml_fail(yaml_get(root, "format"), err,
+                         "format must be \"" CONFIG_FORMAT "\", not \"%s\"", format);
+    }
+    const char *allowed[KS_ARRAY_LEN(FIELDS) + 2];
+    allowed[0] = "format";
+    for (size_t i = 0; i < KS_ARRAY_LEN(FIELDS); i++) {
+        allowed[i + 1] = FIELDS[i].key;
+    }
+    allowed[KS_ARRAY_LEN(FIELDS) + 1] = NULL;
+    st = yaml_check_keys(root, allowed, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    for (size_t i = 0; i < KS_ARRAY_LEN(FIELDS); i++) {
+        const Field *field = &FIELDS[i];
+        YamlRef v = yaml_get(root, field->key);
+        if (!yaml_present(v)) {
+            continue;
+        }
+        const char *text = yaml_scalar(v);
+        if (!text) {
+            return yaml_fail(v, err, "\"%s\" must be a single value, not a list or mapping",
+                             field->key);
+        }
+        char why[200];
+        if (!field_set(work, field, text, why, sizeof why)) {
+            return yaml_fail(v, err, "\"%s\" %s", field->key, why);
+        }
+    }
+    return KS_OK;
+}
+
+KsStatus config_parse(const char *buf, size_t buf_len, const char *source, Config *cfg,
+                      KsError *err) {
+    assert(cfg);
+    assert(buf || buf_len == 0);
+    KsStatus st = check_utf8(buf ? buf : "", buf_len, source, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    YamlDoc *doc = NULL;
+    st = yamldoc_load(buf ? buf : "", buf_len, source, &doc, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    /* Work on a copy so a bad value half-way down leaves *cfg as it was. */
+    Config work = *cfg;
+    st = parse_root(yamldoc_root(doc), &work, err);
+    yamldoc_destroy(doc);
+    if (st == KS_OK) {
+        *cfg = work;
+    }
+    return st;
+}
+
+KsStatus config_set(Config *cfg, const char *key, const char *value, KsError *err) {
+    assert(cfg && key && value);
+    const Field *field = find_field(key);
+    if (!field) {
+        char known[400] = "";
+        for (size_t i = 0; i < KS_ARRAY_LEN(FIELDS); i++) {
+            size_t used = strlen(known);
+            snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "", FIELDS[i].key);
+        }
+        return ks_error_set(err, "command line", 0, 0, key,
+                            "unknown setting \"%s\" (settings: %s)", key, known);
+    }
+    char why[200];
+    if (!field_set(cfg, field, value, why, sizeof why)) {
+        return ks_error_set(err, "command line", 0, 0, key, "\"%s\" %s", key, why);
+    }
+    return KS_OK;
+}

@@ -1,2 +1,610 @@
 #include "content.h"
-typedef int kiosk_placeholder_content;
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistr.h>
+
+#include "yamldoc.h"
+
+#define CONTENT_FORMAT "kiosk-content/1"
+/* Longest flattened key ("selfcheck.outcome.contact.title" is 31). */
+#define CONTENT_KEY_MAX 128
+
+/* One flattened text. The key is ours (built from the path), the text is
+ * borrowed from the YamlDoc. Line and column are kept for duplicate errors. */
+typedef struct {
+    char *key;
+    const char *text;
+    int line;
+    int column;
+} ContentEntry;
+
+struct Content {
+    YamlDoc *doc;
+    const char *language;
+    ContentDirection direction;
+    int strings_line; /* where content_require() points when a key is missing */
+    ContentEntry *entries; /* sorted by key, for bsearch */
+    size_t n_entries;
+    size_t cap_entries;
+    size_t n_pages;
+    ContentPage pages[CONTENT_MAX_PAGES];
+};
+
+/* Texts whose placeholders the UI fills in: a translation that drops one
+ * would silently show less, so the parser insists on them. */
+static const struct {
+    const char *key;
+    const char *placeholders[3];
+} PLACEHOLDERS[] = {
+    {"nav.progress", {"{current}", "{total}", NULL}},
+    {"urgent.call", {"{number}", NULL, NULL}},
+    {"urgent.alert_sent", {"{ref}", NULL, NULL}},
+    {"thanks.ref", {"{ref}", NULL, NULL}},
+    {"form.consent.note", {"{days}", NULL, NULL}},
+    {"idle.body", {"{seconds}", NULL, NULL}},
+};
+
+static const char *const TONES[] = {"info", "do", "dont", "normal", "warning", NULL};
+static const char *const DIRECTIONS[] = {"ltr", "rtl", NULL};
+
+/* ---- helpers -------------------------------------------------------------- */
+
+/* A ref that points at `parent` but names `key` in its path: where to report
+ * a key that is missing (an absent node has no line of its own). */
+static YamlRef missing_at(YamlRef parent, const char *key) {
+    YamlRef at = parent;
+    size_t used = strlen(at.path);
+    snprintf(at.path + used, sizeof at.path - used, "%s%s", used ? "." : "", key);
+    return at;
+}
+
+/* libyaml reports bad bytes without a line, so find them first: invalid
+ * UTF-8 and the control characters YAML forbids, with line and column. */
+static KsStatus check_text_bytes(const char *buf, size_t buf_len, const char *source,
+                                 KsError *err) {
+    const uint8_t *s = (const uint8_t *)buf;
+    const uint8_t *end = s + buf_len;
+    int line = 1;
+    int column = 1;
+    while (s < end) {
+        ucs4_t uc;
+        int n = u8_mbtoucr(&uc, s, (size_t)(end - s));
+        if (n < 0) {
+            return ks_error_set(err, source, line, column, "",
+                                "invalid UTF-8 byte 0x%02X (save the file as UTF-8)", *s);
+        }
+        bool control = (uc < 0x20 && uc != '\t' && uc != '\n' && uc != '\r') || uc == 0x7F ||
+                       (uc >= 0x80 && uc < 0xA0 && uc != 0x85) || uc == 0xFFFE || uc == 0xFFFF;
+        if (control) {
+            return ks_error_set(err, source, line, column, "",
+                                "invisible control character U+%04X is not allowed",
+                                (unsigned)uc);
+        }
+        if (uc == '\n') {
+            line++;
+            column = 1;
+        } else {
+            column++;
+        }
+        s += n;
+    }
+    return KS_OK;
+}
+
+static int entry_cmp(const void *a, const void *b) {
+    return strcmp(((const ContentEntry *)a)->key, ((const ContentEntry *)b)->key);
+}
+
+static int key_cmp(const void *key, const void *entry) {
+    return strcmp((const char *)key, ((const ContentEntry *)entry)->key);
+}
+
+static const ContentEntry *find_entry(const Content *content, const char *key) {
+    if (content->n_entries == 0) {
+        return NULL;
+    }
+    return bsearch(key, content->entries, content->n_entries, sizeof content->entries[0],
+                   key_cmp);
+}
+
+/* ---- strings ---------------------------------------------------------------- */
+
+static KsStatus add_entry(Content *content, const char *key, const char *text, YamlRef at,
+                          KsError *err) {
+    if (content->n_entries == content->cap_entries) {
+        size_t cap = content->cap_entries ? content->cap_entries * 2 : 128;
+        ContentEntry *grown = realloc(content->entries, cap * sizeof *grown);
+        if (!grown) {
+            ks_error_set(err, yamldoc_source(content->doc), 0, 0, "", "out of memory");
+            return KS_ERR_NOMEM;
+        }
+        content->entries = grown;
+        content->cap_entries = cap;
+    }
+    char *copy = malloc(strlen(key) + 1);
+    if (!copy) {
+        ks_error_set(err, yamldoc_source(content->doc), 0, 0, "", "out of memory");
+        return KS_ERR_NOMEM;
+    }
+    strcpy(copy, key);
+    ContentEntry *e = &content->entries[content->n_entries++];
+    e->key = copy;
+    e->text = text;
+    e->line = yaml_line(at);
+    e->column = yaml_column(at);
+    return KS_OK;
+}
+
+/* Walks a (nested) map of texts, adding "prefix.key" for every scalar. */
+static KsStatus flatten(Content *content, YamlRef map, const char *prefix, KsError *err) {
+    size_t n = yaml_map_len(map);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = yaml_map_key_at(map, i);
+        YamlRef value = yaml_map_value_at(map, i);
+        if (!key || !key[0]) {
+            return yaml_fail(map, err, "a text's name must be plain, non-empty text");
+        }
+        char full[CONTENT_KEY_MAX];
+        int len = snprintf(full, sizeof full, "%s%s%s", prefix, prefix[0] ? "." : "", key);
+        if (len < 0 || (size_t)len >= sizeof full) {
+            return yaml_fail(value, err, "the name \"%s\" is too long (at most %d characters)",
+                             key, CONTENT_KEY_MAX - 1);
+        }
+        KsStatus st;
+        if (yaml_is_map(value)) {
+            if (yaml_map_len(value) == 0) {
+                return yaml_fail(value, err, "\"%s\" is an empty group of texts", full);
+            }
+            st = flatten(content, value, full, err);
+        } else if (yaml_is_seq(value)) {
+            return yaml_fail(value, err,
+                             "text \"%s\" is a list; a text must be a single value "
+                             "(quote it if it starts with \"-\" or \"[\")",
+                             full);
+        } else {
+            const char *text = yaml_scalar(value);
+            if (!text || text[strspn(text, " \t\r\n")] == '\0') {
+                return yaml_fail(value, err, "text \"%s\" must not be empty", full);
+            }
+            st = add_entry(content, full, text, value, err);
+        }
+        if (st != KS_OK) {
+            return st;
+        }
+    }
+    return KS_OK;
+}
+
+static KsStatus parse_strings(Content *content, YamlRef root, KsError *err) {
+    YamlRef strings = yaml_get(root, "strings");
+    if (!yaml_present(strings)) {
+        return yaml_fail(missing_at(root, "strings"), err, "required key \"strings\" is missing");
+    }
+    KsStatus st = yaml_expect_map(strings, "strings", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    content->strings_line = yaml_line(strings);
+    st = flatten(content, strings, "", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    qsort(content->entries, content->n_entries, sizeof content->entries[0], entry_cmp);
+    for (size_t i = 1; i < content->n_entries; i++) {
+        const ContentEntry *e = &content->entries[i];
+        if (strcmp(e->key, content->entries[i - 1].key) == 0) {
+            /* Report the later of the two, the one an editor most likely added. */
+            const ContentEntry *a = e;
+            const ContentEntry *b = &content->entries[i - 1];
+            const ContentEntry *later = a->line >= b->line ? a : b;
+            const ContentEntry *earlier = later == a ? b : a;
+            char path[CONTENT_KEY_MAX + 16];
+            snprintf(path, sizeof path, "strings.%s", e->key);
+            return ks_error_set(err, yamldoc_source(content->doc), later->line, later->column,
+                                path, "text \"%s\" is given twice (first on line %d)", e->key,
+                                earlier->line);
+        }
+    }
+    for (const char *const *k = content_required_keys(); *k; k++) {
+        if (!find_entry(content, *k)) {
+            return yaml_fail(strings, err, "required text \"%s\" is missing", *k);
+        }
+    }
+    for (size_t i = 0; i < KS_ARRAY_LEN(PLACEHOLDERS); i++) {
+        const ContentEntry *e = find_entry(content, PLACEHOLDERS[i].key);
+        if (!e) {
+            continue;
+        }
+        for (size_t j = 0; j < 3 && PLACEHOLDERS[i].placeholders[j]; j++) {
+            if (!strstr(e->text, PLACEHOLDERS[i].placeholders[j])) {
+                char path[CONTENT_KEY_MAX + 16];
+                snprintf(path, sizeof path, "strings.%s", e->key);
+                return ks_error_set(err, yamldoc_source(content->doc), e->line, e->column, path,
+                                    "text \"%s\" must contain %s (the kiosk fills it in)",
+                                    e->key, PLACEHOLDERS[i].placeholders[j]);
+            }
+        }
+    }
+    return KS_OK;
+}
+
+/* ---- guide ----------------------------------------------------------------- */
+
+static bool valid_page_id(const char *id) {
+    if (!id[0] || strlen(id) > 40) {
+        return false;
+    }
+    for (const char *c = id; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A text item: a plain string, or {text, areas}. */
+static KsStatus parse_item(YamlRef ref, ContentItem *out, KsError *err) {
+    static const char *const KEYS[] = {"text", "areas", NULL};
+    unsigned all = (1u << KS_AREA_COUNT) - 1;
+    if (yaml_is_scalar(ref)) {
+        const char *text = yaml_scalar(ref);
+        if (text[strspn(text, " \t\r\n")] == '\0') {
+            return yaml_fail(ref, err, "an item must not be empty");
+        }
+        out->text = text;
+        out->area_mask = all;
+        return KS_OK;
+    }
+    if (!yaml_is_map(ref)) {
+        return yaml_fail(ref, err, "an item must be a sentence, or \"text\" with \"areas\"");
+    }
+    KsStatus st = yaml_check_keys(ref, KEYS, err);
+    if (st == KS_OK) {
+        st = yaml_req_string(ref, "text", &out->text, err);
+    }
+    if (st != KS_OK) {
+        return st;
+    }
+    out->area_mask = all;
+    YamlRef areas = yaml_get(ref, "areas");
+    if (!yaml_present(areas)) {
+        return KS_OK;
+    }
+    st = yaml_expect_seq(areas, 1, "areas", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    unsigned mask = 0;
+    for (size_t i = 0; i < yaml_seq_len(areas); i++) {
+        YamlRef a = yaml_seq_at(areas, i);
+        const char *id = yaml_scalar(a);
+        KsArea area;
+        if (!id || !ks_parse_area(id, &area)) {
+            return yaml_fail(a, err, "unknown area \"%s\" (use face, scalp or body)",
+                             id ? id : "(not a word)");
+        }
+        mask |= 1u << area;
+    }
+    out->area_mask = mask;
+    return KS_OK;
+}
+
+static KsStatus parse_stage(YamlRef stage, ContentSection *out, KsError *err) {
+    static const char *const KEYS[] = {"from_day", "until_day", NULL};
+    KsStatus st = yaml_expect_map(stage, "stage", err);
+    if (st == KS_OK) {
+        st = yaml_check_keys(stage, KEYS, err);
+    }
+    long from = 0;
+    long until = -1;
+    if (st == KS_OK) {
+        st = yaml_req_int(stage, "from_day", 0, 3650, &from, err);
+    }
+    if (st == KS_OK) {
+        st = yaml_opt_int(stage, "until_day", 0, 3650, &until, err);
+    }
+    if (st != KS_OK) {
+        return st;
+    }
+    if (until >= 0 && until < from) {
+        return yaml_fail(yaml_get(stage, "until_day"), err,
+                         "until_day (%ld) must not be before from_day (%ld)", until, from);
+    }
+    out->stage_from_day = (int)from;
+    out->stage_until_day = (int)until;
+    return KS_OK;
+}
+
+static KsStatus parse_section(YamlRef ref, ContentSection *out, KsError *err) {
+    static const char *const KEYS[] = {"heading", "tone", "stage", "items", NULL};
+    KsStatus st = yaml_expect_map(ref, "a section", err);
+    if (st == KS_OK) {
+        st = yaml_check_keys(ref, KEYS, err);
+    }
+    if (st != KS_OK) {
+        return st;
+    }
+    out->heading = NULL;
+    st = yaml_opt_string(ref, "heading", &out->heading, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    out->tone = CONTENT_TONE_INFO;
+    if (yaml_present(yaml_get(ref, "tone"))) {
+        int tone;
+        st = yaml_req_enum(ref, "tone", TONES, &tone, err);
+        if (st != KS_OK) {
+            return st;
+        }
+        out->tone = (ContentTone)tone;
+    }
+    out->stage_from_day = -1;
+    out->stage_until_day = -1;
+    YamlRef stage = yaml_get(ref, "stage");
+    if (yaml_present(stage)) {
+        st = parse_stage(stage, out, err);
+        if (st != KS_OK) {
+            return st;
+        }
+    }
+    YamlRef items = yaml_get(ref, "items");
+    if (!yaml_present(items)) {
+        return yaml_fail(missing_at(ref, "items"), err, "required key \"items\" is missing");
+    }
+    st = yaml_expect_seq(items, 1, "items", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    size_t n = yaml_seq_len(items);
+    if (n > CONTENT_MAX_ITEMS) {
+        return yaml_fail(yaml_seq_at(items, CONTENT_MAX_ITEMS), err,
+                         "too many items: %zu, at most %d fit on a screen", n, CONTENT_MAX_ITEMS);
+    }
+    for (size_t i = 0; i < n; i++) {
+        st = parse_item(yaml_seq_at(items, i), &out->items[i], err);
+        if (st != KS_OK) {
+            return st;
+        }
+    }
+    out->n_items = n;
+    return KS_OK;
+}
+
+static KsStatus parse_page(YamlRef ref, ContentPage *out, KsError *err) {
+    static const char *const KEYS[] = {"id", "title", "intro", "sections", NULL};
+    KsStatus st = yaml_expect_map(ref, "a page", err);
+    if (st == KS_OK) {
+        st = yaml_check_keys(ref, KEYS, err);
+    }
+    if (st == KS_OK) {
+        st = yaml_req_string(ref, "id", &out->id, err);
+    }
+    if (st != KS_OK) {
+        return st;
+    }
+    if (!valid_page_id(out->id)) {
+        return yaml_fail(yaml_get(ref, "id"), err,
+                         "page id \"%s\" may only use lowercase letters, digits and \"-\"",
+                         out->id);
+    }
+    st = yaml_req_string(ref, "title", &out->title, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    out->intro = NULL;
+    st = yaml_opt_string(ref, "intro", &out->intro, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    YamlRef sections = yaml_get(ref, "sections");
+    if (!yaml_present(sections)) {
+        return yaml_fail(missing_at(ref, "sections"), err,
+                         "required key \"sections\" is missing");
+    }
+    st = yaml_expect_seq(sections, 1, "sections", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    size_t n = yaml_seq_len(sections);
+    if (n > CONTENT_MAX_SECTIONS) {
+        return yaml_fail(yaml_seq_at(sections, CONTENT_MAX_SECTIONS), err,
+                         "too many sections: %zu, at most %d fit on a page", n,
+                         CONTENT_MAX_SECTIONS);
+    }
+    for (size_t i = 0; i < n; i++) {
+        st = parse_section(yaml_seq_at(sections, i), &out->sections[i], err);
+        if (st != KS_OK) {
+            return st;
+        }
+    }
+    out->n_sections = n;
+    return KS_OK;
+}
+
+static KsStatus parse_guide(Content *content, YamlRef root, KsError *err) {
+    YamlRef guide = yaml_get(root, "guide");
+    if (!yaml_present(guide)) {
+        return yaml_fail(missing_at(root, "guide"), err, "required key \"guide\" is missing");
+    }
+    KsStatus st = yaml_expect_seq(guide, 1, "guide", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    size_t n = yaml_seq_len(guide);
+    if (n > CONTENT_MAX_PAGES) {
+        return yaml_fail(yaml_seq_at(guide, CONTENT_MAX_PAGES), err,
+                         "too many pages: %zu, at most %d", n, CONTENT_MAX_PAGES);
+    }
+    for (size_t i = 0; i < n; i++) {
+        YamlRef page = yaml_seq_at(guide, i);
+        st = parse_page(page, &content->pages[i], err);
+        if (st != KS_OK) {
+            return st;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(content->pages[j].id, content->pages[i].id) == 0) {
+                return yaml_fail(yaml_get(page, "id"), err,
+                                 "page id \"%s\" is used twice (also page %zu)",
+                                 content->pages[i].id, j + 1);
+            }
+        }
+    }
+    content->n_pages = n;
+    return KS_OK;
+}
+
+/* ---- top level --------------------------------------------------------------- */
+
+static bool valid_language(const char *s) {
+    size_t len = strlen(s);
+    if (len < 2 || len > 8) {
+        return false;
+    }
+    for (const char *c = s; *c; c++) {
+        bool letter = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z');
+        if (!letter && *c != '-') {
+            return false;
+        }
+    }
+    return s[0] != '-' && s[len - 1] != '-';
+}
+
+static KsStatus parse_root(Content *content, KsError *err) {
+    static const char *const KEYS[] = {"format", "language", "direction", "strings", "guide",
+                                       NULL};
+    YamlRef root = yamldoc_root(content->doc);
+    if (!yaml_is_map(root)) {
+        return yaml_fail(root, err, "a content file must be a mapping starting with "
+                                    "\"format: " CONTENT_FORMAT "\"");
+    }
+    /* The format first: a config or self-check file loaded by mistake should
+     * say so, not list its keys as unknown. */
+    const char *format = NULL;
+    KsStatus st = yaml_req_string(root, "format", &format, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    if (strcmp(format, CONTENT_FORMAT) != 0) {
+        return yaml_fail(yaml_get(root, "format"), err,
+                         "format must be \"" CONTENT_FORMAT "\", not \"%s\"", format);
+    }
+    st = yaml_check_keys(root, KEYS, err);
+    if (st == KS_OK) {
+        st = yaml_req_string(root, "language", &content->language, err);
+    }
+    if (st != KS_OK) {
+        return st;
+    }
+    if (!valid_language(content->language)) {
+        return yaml_fail(yaml_get(root, "language"), err,
+                         "language must be a 2-8 letter code such as \"en\" or \"ar\", not \"%s\"",
+                         content->language);
+    }
+    content->direction = CONTENT_DIR_LTR;
+    if (yaml_present(yaml_get(root, "direction"))) {
+        int dir;
+        st = yaml_req_enum(root, "direction", DIRECTIONS, &dir, err);
+        if (st != KS_OK) {
+            return st;
+        }
+        content->direction = (ContentDirection)dir;
+    }
+    st = parse_strings(content, root, err);
+    if (st == KS_OK) {
+        st = parse_guide(content, root, err);
+    }
+    return st;
+}
+
+KsStatus content_parse(const char *buf, size_t buf_len, const char *source, Content **out,
+                       KsError *err) {
+    assert(buf || buf_len == 0);
+    assert(out);
+    KsStatus st = check_text_bytes(buf, buf_len, source, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    Content *content = calloc(1, sizeof *content);
+    if (!content) {
+        ks_error_set(err, source, 0, 0, "", "out of memory");
+        return KS_ERR_NOMEM;
+    }
+    st = yamldoc_load(buf ? buf : "", buf_len, source, &content->doc, err);
+    if (st == KS_OK) {
+        st = parse_root(content, err);
+    }
+    if (st != KS_OK) {
+        content_destroy(content);
+        return st;
+    }
+    *out = content;
+    return KS_OK;
+}
+
+void content_destroy(Content *content) {
+    if (!content) {
+        return;
+    }
+    for (size_t i = 0; i < content->n_entries; i++) {
+        free(content->entries[i].key);
+    }
+    free(content->entries);
+    yamldoc_destroy(content->doc);
+    free(content);
+}
+
+const char *content_language(const Content *content) {
+    assert(content);
+    return content->language;
+}
+
+ContentDirection content_direction(const Content *content) {
+    assert(content);
+    return content->direction;
+}
+
+const char *content_text(const Content *content, const char *key) {
+    assert(content && key);
+    const ContentEntry *e = find_entry(content, key);
+    return e ? e->text : key;
+}
+
+bool content_has(const Content *content, const char *key) {
+    assert(content && key);
+    return find_entry(content, key) != NULL;
+}
+
+KsStatus content_require(const Content *content, const char *const *keys, size_t n_keys,
+                         KsError *err) {
+    assert(content && (keys || n_keys == 0));
+    for (size_t i = 0; i < n_keys; i++) {
+        if (!find_entry(content, keys[i])) {
+            return ks_error_set(err, yamldoc_source(content->doc), content->strings_line, 0,
+                                "strings", "required text \"%s\" is missing", keys[i]);
+        }
+    }
+    return KS_OK;
+}
+
+size_t content_n_pages(const Content *content) {
+    assert(content);
+    return content->n_pages;
+}
+
+const ContentPage *content_page(const Content *content, size_t i) {
+    assert(content && i < content->n_pages);
+    return &content->pages[i];
+}
+
+bool content_item_shown(const ContentItem *item, int area) {
+    assert(item);
+    if (area < 0) {
+        return true;
+    }
+    assert(area < KS_AREA_COUNT);
+    return (item->area_mask & (1u << (unsigned)area)) != 0;
+}

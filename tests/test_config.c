@@ -1,0 +1,311 @@
+/* Tests for config.c: defaults, the shipped data/config.yaml, a full file,
+ * every range check with its line, and config_set as the command line uses
+ * it. A failed parse or set must leave the settings as they were. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static char *read_file(const char *path, size_t *out_len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail_msg("cannot open %s", path);
+    }
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)len + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+    buf[len] = '\0';
+    fclose(f);
+    *out_len = (size_t)len;
+    return buf;
+}
+
+/* Parses `body` after a "format:" line (so body line 1 is file line 2),
+ * expecting `message` at `line`, and checks *cfg was not touched. */
+static void expect_error(const char *body, const char *message, int line) {
+    char buf[2048];
+    snprintf(buf, sizeof buf, "format: kiosk-config/1\n%s", body);
+    Config cfg;
+    config_defaults(&cfg);
+    Config before = cfg;
+    KsError err;
+    memset(&err, 0, sizeof err);
+    KsStatus st = config_parse(buf, strlen(buf), "config.yaml", &cfg, &err);
+    char text[800];
+    ks_error_format(&err, text, sizeof text);
+    if (st == KS_OK) {
+        fail_msg("parsed, but expected \"%s\" at line %d", message, line);
+    }
+    assert_int_equal(st, KS_ERR_PARSE);
+    if (!strstr(err.message, message)) {
+        fail_msg("expected \"%s\", got \"%s\"", message, text);
+    }
+    if (err.line != line) {
+        fail_msg("expected line %d, got \"%s\"", line, text);
+    }
+    assert_string_equal(err.source, "config.yaml");
+    assert_memory_equal(&cfg, &before, sizeof cfg);
+}
+
+static void test_defaults(void **state) {
+    (void)state;
+    Config cfg;
+    memset(&cfg, 0x5A, sizeof cfg);
+    config_defaults(&cfg);
+    assert_string_equal(cfg.clinic_name, "Serenity Clinic");
+    assert_string_equal(cfg.country_code, "+971");
+    assert_string_equal(cfg.emergency_number, "999");
+    assert_string_equal(cfg.language, "en");
+    assert_string_equal(cfg.kiosk_id, "kiosk-1");
+    assert_string_equal(cfg.db_path, "");
+    assert_int_equal(cfg.idle_timeout_ms, 90000);
+    assert_int_equal(cfg.idle_countdown_ms, 20000);
+    assert_int_equal(cfg.done_return_ms, 12000);
+    assert_int_equal(cfg.retention_days, 180);
+}
+
+/* The shipped file states the defaults, so loading it changes nothing. */
+static void test_shipped_file_is_the_defaults(void **state) {
+    (void)state;
+    size_t len;
+    char *buf = read_file(KIOSK_SOURCE_DIR "/data/config.yaml", &len);
+    Config cfg;
+    config_defaults(&cfg);
+    Config defaults = cfg;
+    KsError err;
+    KsStatus st = config_parse(buf, len, "data/config.yaml", &cfg, &err);
+    free(buf);
+    if (st != KS_OK) {
+        char text[800];
+        ks_error_format(&err, text, sizeof text);
+        fail_msg("%s", text);
+    }
+    assert_memory_equal(&cfg, &defaults, sizeof cfg);
+}
+
+static void test_full_file(void **state) {
+    (void)state;
+    const char *buf = "format: kiosk-config/1\n"
+                      "clinic_name: \"Clinique Sérénité: Dubai\"\n"
+                      "country_code: \"+44\"\n"
+                      "emergency_number: \"112\"\n"
+                      "language: pt-BR\n"
+                      "kiosk_id: front_desk.2\n"
+                      "db_path: /var/lib/kiosk/requests.db\n"
+                      "idle_timeout_s: 30\n"
+                      "idle_countdown_s: 5\n"
+                      "done_return_s: 120\n"
+                      "retention_days: 3650\n";
+    Config cfg;
+    config_defaults(&cfg);
+    KsError err;
+    assert_int_equal(config_parse(buf, strlen(buf), "c.yaml", &cfg, &err), KS_OK);
+    assert_string_equal(cfg.clinic_name, "Clinique Sérénité: Dubai");
+    assert_string_equal(cfg.country_code, "+44");
+    assert_string_equal(cfg.emergency_number, "112");
+    assert_string_equal(cfg.language, "pt-BR");
+    assert_string_equal(cfg.kiosk_id, "front_desk.2");
+    assert_string_equal(cfg.db_path, "/var/lib/kiosk/requests.db");
+    assert_int_equal(cfg.idle_timeout_ms, 30000);
+    assert_int_equal(cfg.idle_countdown_ms, 5000);
+    assert_int_equal(cfg.done_return_ms, 120000);
+    assert_int_equal(cfg.retention_days, 3650);
+}
+
+static void test_partial_file_keeps_other_settings(void **state) {
+    (void)state;
+    const char *buf = "format: kiosk-config/1\nidle_timeout_s: 45\ndb_path: \"\"\n";
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.db_path, sizeof cfg.db_path, "/tmp/x.db");
+    KsError err;
+    assert_int_equal(config_parse(buf, strlen(buf), "c.yaml", &cfg, &err), KS_OK);
+    assert_int_equal(cfg.idle_timeout_ms, 45000);
+    assert_string_equal(cfg.db_path, "");
+    assert_string_equal(cfg.clinic_name, "Serenity Clinic");
+    assert_int_equal(cfg.retention_days, 180);
+}
+
+static void test_range_errors(void **state) {
+    (void)state;
+    expect_error("clinic_name: x\nidle_timeout_s: 9\n",
+                 "\"idle_timeout_s\" must be between 10 and 3600 seconds, not 9", 3);
+    expect_error("idle_timeout_s: 3601\n", "between 10 and 3600", 2);
+    expect_error("idle_timeout_s: soon\n", "whole number of seconds, not \"soon\"", 2);
+    expect_error("idle_timeout_s: 1.5\n", "whole number", 2);
+    expect_error("idle_countdown_s: 4\n", "between 5 and 120 seconds", 2);
+    expect_error("idle_countdown_s: 121\n", "between 5 and 120 seconds", 2);
+    expect_error("done_return_s: 2\n", "between 3 and 120 seconds", 2);
+    expect_error("done_return_s: 121\n", "between 3 and 120 seconds", 2);
+    expect_error("retention_days: 0\n", "between 1 and 3650 days, not 0", 2);
+    expect_error("retention_days: -5\n", "between 1 and 3650 days, not -5", 2);
+    expect_error("retention_days: 99999999999999999999\n", "whole number of days", 2);
+}
+
+static void test_text_errors(void **state) {
+    (void)state;
+    expect_error("\ncountry_code: \"971\"\n", "\"country_code\" must be \"+\" and 1 to 3 digits", 3);
+    expect_error("country_code: \"+9715\"\n", "1 to 3 digits", 2);
+    expect_error("country_code: \"+\"\n", "1 to 3 digits", 2);
+    expect_error("country_code: \"+04\"\n", "not starting with 0", 2);
+    expect_error("emergency_number: \"9\"\n", "2 to 15 digits", 2);
+    expect_error("emergency_number: 99-9\n", "2 to 15 digits", 2);
+    expect_error("emergency_number: \"1234567890123456\"\n", "2 to 15 digits", 2);
+    expect_error("language: english\n", "language code", 2);
+    expect_error("language: EN\n", "language code", 2);
+    expect_error("language: en-\n", "language code", 2);
+    expect_error("language: en-Latin1\n", "language code", 2);
+    expect_error("kiosk_id: front desk\n", "may only use letters, digits", 2);
+    expect_error("kiosk_id: \"\"\n", "must not be empty", 2);
+    expect_error("clinic_name: \"\"\n", "must not be empty", 2);
+    expect_error("clinic_name: \"a\\tb\"\n", "control characters", 2);
+    expect_error("clinic_name: [a, b]\n", "single value", 2);
+    char buf[700];
+    memset(buf, 0, sizeof buf);
+    memcpy(buf, "kiosk_id: ", 10);
+    memset(buf + 10, 'k', 64);
+    buf[74] = '\n';
+    expect_error(buf, "too long (64 bytes, at most 63)", 2);
+}
+
+static void test_file_level_errors(void **state) {
+    (void)state;
+    expect_error("idle_timeout: 30\n", "unknown key \"idle_timeout\" (did you mean \"idle_timeout_s\"?)",
+                 2);
+    expect_error("clinic_name: A\nclinic_name: B\n", "given twice", 3);
+    expect_error("clinic_name: [oops\n", "YAML syntax", 3);
+
+    Config cfg;
+    config_defaults(&cfg);
+    KsError err;
+    const char *wrong = "format: kiosk-content/1\n";
+    assert_int_equal(config_parse(wrong, strlen(wrong), "c.yaml", &cfg, &err), KS_ERR_PARSE);
+    assert_non_null(strstr(err.message, "format must be \"kiosk-config/1\""));
+    assert_int_equal(err.line, 1);
+    const char *no_format = "\nclinic_name: A\n";
+    assert_int_equal(config_parse(no_format, strlen(no_format), "c.yaml", &cfg, &err),
+                     KS_ERR_PARSE);
+    assert_non_null(strstr(err.message, "\"format\" is missing"));
+    assert_int_equal(config_parse("", 0, "c.yaml", &cfg, &err), KS_ERR_PARSE);
+    assert_non_null(strstr(err.message, "empty"));
+    const char *latin1 = "format: kiosk-config/1\n\nclinic_name: Caf\xe9\n";
+    assert_int_equal(config_parse(latin1, strlen(latin1), "c.yaml", &cfg, &err), KS_ERR_PARSE);
+    assert_non_null(strstr(err.message, "invalid UTF-8 byte 0xE9"));
+    assert_int_equal(err.line, 3);
+}
+
+/* A bad value after good ones must not leave the good ones applied. */
+static void test_failure_leaves_cfg_unchanged(void **state) {
+    (void)state;
+    expect_error("clinic_name: New name\nidle_timeout_s: 45\nretention_days: 0\n", "retention_days",
+                 4);
+}
+
+static void test_fixture_files(void **state) {
+    (void)state;
+    static const struct {
+        const char *file;
+        const char *message;
+        int line;
+    } CASES[] = {
+        {"typo.yaml", "did you mean \"emergency_number\"", 6},
+        {"bad_timeout.yaml", "\"idle_countdown_s\" must be between 5 and 120", 7},
+    };
+    for (size_t i = 0; i < KS_ARRAY_LEN(CASES); i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/tests/fixtures/config/%s", KIOSK_SOURCE_DIR,
+                 CASES[i].file);
+        size_t len;
+        char *buf = read_file(path, &len);
+        Config cfg;
+        config_defaults(&cfg);
+        KsError err;
+        assert_int_equal(config_parse(buf, len, CASES[i].file, &cfg, &err), KS_ERR_PARSE);
+        free(buf);
+        if (!strstr(err.message, CASES[i].message) || err.line != CASES[i].line) {
+            fail_msg("%s: got line %d: %s", CASES[i].file, err.line, err.message);
+        }
+    }
+}
+
+static void test_set_good_values(void **state) {
+    (void)state;
+    Config cfg;
+    config_defaults(&cfg);
+    KsError err;
+    assert_int_equal(config_set(&cfg, "idle_timeout_s", "30", &err), KS_OK);
+    assert_int_equal(cfg.idle_timeout_ms, 30000);
+    assert_int_equal(config_set(&cfg, "retention_days", "1", &err), KS_OK);
+    assert_int_equal(cfg.retention_days, 1);
+    assert_int_equal(config_set(&cfg, "db_path", ":memory:", &err), KS_OK);
+    assert_string_equal(cfg.db_path, ":memory:");
+    assert_int_equal(config_set(&cfg, "db_path", "", &err), KS_OK);
+    assert_string_equal(cfg.db_path, "");
+    assert_int_equal(config_set(&cfg, "language", "ar", &err), KS_OK);
+    assert_string_equal(cfg.language, "ar");
+    assert_int_equal(config_set(&cfg, "clinic_name", "Clinic \"#1\": Dubai", &err), KS_OK);
+    assert_string_equal(cfg.clinic_name, "Clinic \"#1\": Dubai");
+    assert_int_equal(config_set(&cfg, "country_code", "+1", &err), KS_OK);
+    assert_string_equal(cfg.country_code, "+1");
+    assert_int_equal(config_set(&cfg, "emergency_number", "911", &err), KS_OK);
+    assert_string_equal(cfg.emergency_number, "911");
+}
+
+static void expect_set_error(const char *key, const char *value, const char *message) {
+    Config cfg;
+    config_defaults(&cfg);
+    Config before = cfg;
+    KsError err;
+    assert_int_equal(config_set(&cfg, key, value, &err), KS_ERR_PARSE);
+    assert_string_equal(err.source, "command line");
+    assert_string_equal(err.key_path, key);
+    if (!strstr(err.message, message)) {
+        fail_msg("%s=%s: expected \"%s\", got \"%s\"", key, value, message, err.message);
+    }
+    assert_memory_equal(&cfg, &before, sizeof cfg);
+}
+
+static void test_set_bad_values(void **state) {
+    (void)state;
+    expect_set_error("idle_timeout_s", "5", "between 10 and 3600 seconds, not 5");
+    expect_set_error("idle_timeout_s", "", "whole number");
+    expect_set_error("idle_timeout_s", "30s", "whole number of seconds, not \"30s\"");
+    expect_set_error("idle_timeout_s", " 30", "whole number");
+    expect_set_error("done_return_s", "0", "between 3 and 120");
+    expect_set_error("retention_days", "4000", "between 1 and 3650 days");
+    expect_set_error("country_code", "971", "\"+\" and 1 to 3 digits");
+    expect_set_error("emergency_number", "call 999", "digits only");
+    expect_set_error("language", "../../etc", "language code");
+    expect_set_error("kiosk_id", "a/b", "may only use");
+    expect_set_error("clinic_name", "", "must not be empty");
+    expect_set_error("clinic_name", "Caf\xe9", "not valid UTF-8");
+    expect_set_error("idle_timeout", "30", "unknown setting \"idle_timeout\"");
+    expect_set_error("format", "kiosk-config/1", "unknown setting");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_shipped_file_is_the_defaults),
+        cmocka_unit_test(test_full_file),
+        cmocka_unit_test(test_partial_file_keeps_other_settings),
+        cmocka_unit_test(test_range_errors),
+        cmocka_unit_test(test_text_errors),
+        cmocka_unit_test(test_file_level_errors),
+        cmocka_unit_test(test_failure_leaves_cfg_unchanged),
+        cmocka_unit_test(test_fixture_files),
+        cmocka_unit_test(test_set_good_values),
+        cmocka_unit_test(test_set_bad_values),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

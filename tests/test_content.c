@@ -1,0 +1,701 @@
+/* Tests for content.c: the real English content file, the string table, and
+ * one broken file per rule the parser enforces, each checked for its message
+ * and its line, since a clinic's IT person fixes the file from that line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "content.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *out_len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail_msg("cannot open %s", path);
+    }
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)len + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+    buf[len] = '\0';
+    fclose(f);
+    *out_len = (size_t)len;
+    return buf;
+}
+
+static Content *load_real(void) {
+    size_t len;
+    char *buf = read_file(KIOSK_SOURCE_DIR "/data/en/content.yaml", &len);
+    Content *content = NULL;
+    KsError err;
+    KsStatus st = content_parse(buf, len, "data/en/content.yaml", &content, &err);
+    free(buf);
+    if (st != KS_OK) {
+        char text[800];
+        ks_error_format(&err, text, sizeof text);
+        fail_msg("%s", text);
+    }
+    return content;
+}
+
+/* A small valid guide: page "a" at lines 4-9 of a built document. */
+static const char MIN_GUIDE[] = "guide:\n"              /* 4 */
+                                "  - id: a\n"           /* 5 */
+                                "    title: A\n"        /* 6 */
+                                "    sections:\n"       /* 7 */
+                                "      - items:\n"      /* 8 */
+                                "          - Tip one\n"; /* 9 */
+
+static const char DEFAULT_HEAD[] = "format: kiosk-content/1\n"
+                                   "language: en\n"
+                                   "direction: ltr\n";
+
+/* Builds a content file: `head` (3 lines), then `guide`, then "strings:"
+ * with `strings_extra` first and every required key after it (as dotted
+ * keys, which flatten the same as nested ones) except `skip_key`. Putting
+ * the guide before the strings keeps its line numbers small and fixed. */
+static char *build(const char *head, const char *guide, const char *strings_extra,
+                   const char *skip_key) {
+    size_t cap = 16384;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    int n = snprintf(buf, cap, "%s%sstrings:\n%s", head ? head : DEFAULT_HEAD,
+                     guide ? guide : MIN_GUIDE, strings_extra ? strings_extra : "");
+    for (const char *const *k = content_required_keys(); *k; k++) {
+        if (skip_key && strcmp(*k, skip_key) == 0) {
+            continue;
+        }
+        /* Texts with placeholders need them; the others get a word. */
+        const char *text = "Some text";
+        if (strcmp(*k, "nav.progress") == 0) {
+            text = "\"{current} / {total}\"";
+        } else if (strcmp(*k, "urgent.call") == 0) {
+            text = "Call {number}";
+        } else if (strcmp(*k, "urgent.alert_sent") == 0 || strcmp(*k, "thanks.ref") == 0) {
+            text = "Ref {ref}";
+        } else if (strcmp(*k, "form.consent.note") == 0) {
+            text = "Kept {days} days";
+        } else if (strcmp(*k, "idle.body") == 0) {
+            text = "Wait {seconds} s";
+        }
+        n += snprintf(buf + n, cap - (size_t)n, "  %s: %s\n", *k, text);
+        assert_true((size_t)n < cap);
+    }
+    return buf;
+}
+
+/* Parses `buf` expecting failure at `line` with `message` in the error. */
+static void expect_error_len(const char *buf, size_t len, const char *message, int line) {
+    Content *content = NULL;
+    KsError err;
+    memset(&err, 0, sizeof err);
+    KsStatus st = content_parse(buf, len, "test.yaml", &content, &err);
+    char text[800];
+    ks_error_format(&err, text, sizeof text);
+    if (st == KS_OK) {
+        content_destroy(content);
+        fail_msg("parsed, but expected \"%s\" at line %d", message, line);
+    }
+    assert_null(content);
+    assert_int_equal(st, KS_ERR_PARSE);
+    if (!strstr(err.message, message)) {
+        fail_msg("expected \"%s\", got \"%s\"", message, text);
+    }
+    assert_string_equal(err.source, "test.yaml");
+    if (err.line != line) {
+        fail_msg("expected line %d, got \"%s\"", line, text);
+    }
+}
+
+static void expect_error(const char *buf, const char *message, int line) {
+    expect_error_len(buf, strlen(buf), message, line);
+}
+
+/* As expect_error, for a built document that it then frees. */
+static void expect_built_error(char *buf, const char *message, int line) {
+    expect_error(buf, message, line);
+    free(buf);
+}
+
+static Content *parse_ok(const char *buf) {
+    Content *content = NULL;
+    KsError err;
+    KsStatus st = content_parse(buf, strlen(buf), "test.yaml", &content, &err);
+    if (st != KS_OK) {
+        char text[800];
+        ks_error_format(&err, text, sizeof text);
+        fail_msg("%s", text);
+    }
+    return content;
+}
+
+/* ---- the real English file ----------------------------------------------- */
+
+static void test_real_file_loads_with_required_keys(void **state) {
+    (void)state;
+    Content *c = load_real();
+    assert_string_equal(content_language(c), "en");
+    assert_int_equal(content_direction(c), CONTENT_DIR_LTR);
+    for (const char *const *k = content_required_keys(); *k; k++) {
+        if (!content_has(c, *k)) {
+            fail_msg("missing %s", *k);
+        }
+        assert_string_not_equal(content_text(c, *k), *k);
+    }
+    assert_string_equal(content_text(c, "nav.progress"), "Step {current} of {total}");
+    assert_non_null(strstr(content_text(c, "urgent.call"), "{number}"));
+    assert_non_null(strstr(content_text(c, "guide.disclaimer"), "general"));
+    content_destroy(c);
+}
+
+static void test_real_file_has_selfcheck_wording(void **state) {
+    (void)state;
+    static const char *const KEYS[] = {
+        "selfcheck.question.emergency",      "selfcheck.question.warning",
+        "selfcheck.question.feel",           "selfcheck.answer.breathing",
+        "selfcheck.answer.spreading_rash",   "selfcheck.answer.lips_swelling",
+        "selfcheck.answer.emergency_none",   "selfcheck.answer.strong_pain",
+        "selfcheck.answer.spreading_redness", "selfcheck.answer.pus",
+        "selfcheck.answer.fever",            "selfcheck.answer.swelling_worse",
+        "selfcheck.answer.warning_none",     "selfcheck.answer.redness",
+        "selfcheck.answer.swelling",         "selfcheck.answer.bruising",
+        "selfcheck.answer.tenderness",       "selfcheck.answer.feel_none",
+        "selfcheck.outcome.expected.title",  "selfcheck.outcome.expected.body",
+        "selfcheck.outcome.contact.title",   "selfcheck.outcome.contact.body",
+        "selfcheck.outcome.urgent.title",    "selfcheck.outcome.urgent.body",
+        "selfcheck.tip.cool-compress",       "selfcheck.tip.hands-off",
+        "selfcheck.tip.gentle-products",     "selfcheck.tip.avoid-heat",
+        "selfcheck.tip.rest-from-exercise",  "selfcheck.tip.drink-water",
+        "selfcheck.reason.breathing",        "selfcheck.reason.rash",
+        "selfcheck.reason.lips",             "selfcheck.reason.strong-pain",
+        "selfcheck.reason.spreading-redness", "selfcheck.reason.pus",
+        "selfcheck.reason.fever",            "selfcheck.reason.swelling-worse",
+        "selfcheck.reason.redness-late",     "selfcheck.reason.swelling-late",
+        "selfcheck.reason.bruising-late",    "selfcheck.reason.tenderness-late",
+    };
+    Content *c = load_real();
+    KsError err;
+    KsStatus st = content_require(c, KEYS, KS_ARRAY_LEN(KEYS), &err);
+    if (st != KS_OK) {
+        fail_msg("%s", err.message);
+    }
+    content_destroy(c);
+}
+
+static void test_real_file_pages(void **state) {
+    (void)state;
+    static const char *const IDS[] = {"do-dont", "plan", "reactions", "long-term", "follow-up"};
+    Content *c = load_real();
+    assert_int_equal(content_n_pages(c), KS_ARRAY_LEN(IDS));
+    for (size_t i = 0; i < KS_ARRAY_LEN(IDS); i++) {
+        assert_string_equal(content_page(c, i)->id, IDS[i]);
+    }
+    const ContentPage *dd = content_page(c, 0);
+    assert_int_equal(dd->n_sections, 2);
+    assert_int_equal(dd->sections[0].tone, CONTENT_TONE_DO);
+    assert_int_equal(dd->sections[1].tone, CONTENT_TONE_DONT);
+    const ContentPage *reactions = content_page(c, 2);
+    assert_int_equal(reactions->sections[0].tone, CONTENT_TONE_NORMAL);
+    assert_int_equal(reactions->sections[1].tone, CONTENT_TONE_WARNING);
+    content_destroy(c);
+}
+
+static void test_real_file_plan_stages(void **state) {
+    (void)state;
+    Content *c = load_real();
+    const ContentPage *plan = content_page(c, 1);
+    assert_string_equal(plan->id, "plan");
+    assert_int_equal(plan->n_sections, 3);
+    static const int FROM[] = {0, 1, 4};
+    static const int UNTIL[] = {0, 3, 7};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(plan->sections[i].stage_from_day, FROM[i]);
+        assert_int_equal(plan->sections[i].stage_until_day, UNTIL[i]);
+    }
+    /* Makeup advice is for the face only; the scalp/body list has its own line. */
+    const ContentSection *first = &plan->sections[0];
+    size_t face_only = 0;
+    for (size_t i = 0; i < first->n_items; i++) {
+        const ContentItem *item = &first->items[i];
+        if (strstr(item->text, "makeup")) {
+            face_only++;
+            assert_int_equal(item->area_mask, 1u << KS_AREA_FACE);
+            assert_true(content_item_shown(item, KS_AREA_FACE));
+            assert_false(content_item_shown(item, KS_AREA_SCALP));
+            assert_false(content_item_shown(item, KS_AREA_BODY));
+            assert_true(content_item_shown(item, -1));
+        }
+    }
+    assert_int_equal(face_only, 1);
+    /* Pages without stages say so. */
+    assert_int_equal(content_page(c, 0)->sections[0].stage_from_day, -1);
+    content_destroy(c);
+}
+
+/* The screens have big type and no scrolling: a page that grows past what
+ * fits would be cut off, so the real file is held to the screen's budget. */
+static void test_real_file_fits_screens(void **state) {
+    (void)state;
+    Content *c = load_real();
+    for (size_t p = 0; p < content_n_pages(c); p++) {
+        const ContentPage *page = content_page(c, p);
+        assert_in_range(page->n_sections, 1, 3);
+        for (size_t s = 0; s < page->n_sections; s++) {
+            const ContentSection *sec = &page->sections[s];
+            assert_in_range(sec->n_items, 1, 5);
+            for (size_t i = 0; i < sec->n_items; i++) {
+                size_t len = strlen(sec->items[i].text);
+                if (len > 72) {
+                    fail_msg("%s: item too long (%zu): %s", page->id, len, sec->items[i].text);
+                }
+            }
+        }
+    }
+    content_destroy(c);
+}
+
+/* ---- string table --------------------------------------------------------- */
+
+static void test_missing_key_returns_key(void **state) {
+    (void)state;
+    Content *c = load_real();
+    assert_string_equal(content_text(c, "no.such.key"), "no.such.key");
+    assert_false(content_has(c, "no.such.key"));
+    /* A group is not a text. */
+    assert_false(content_has(c, "nav"));
+    content_destroy(c);
+}
+
+static void test_flattening(void **state) {
+    (void)state;
+    char *buf = build(NULL, NULL,
+                      "  deep:\n"
+                      "    one:\n"
+                      "      two: Nested text\n"
+                      "    flat.key: Dotted text\n"
+                      "  \"8+\": Eight plus\n",
+                      NULL);
+    Content *c = parse_ok(buf);
+    free(buf);
+    assert_string_equal(content_text(c, "deep.one.two"), "Nested text");
+    assert_string_equal(content_text(c, "deep.flat.key"), "Dotted text");
+    assert_string_equal(content_text(c, "8+"), "Eight plus");
+    assert_true(content_has(c, "deep.one.two"));
+    assert_false(content_has(c, "deep.one"));
+    assert_string_equal(content_text(c, "nav.next"), "Some text");
+    content_destroy(c);
+}
+
+static void test_rtl_direction(void **state) {
+    (void)state;
+    char *buf = build("format: kiosk-content/1\nlanguage: ar\ndirection: rtl\n", NULL,
+                      "  welcome.hello: \"مرحبا\"\n", NULL);
+    Content *c = parse_ok(buf);
+    free(buf);
+    assert_string_equal(content_language(c), "ar");
+    assert_int_equal(content_direction(c), CONTENT_DIR_RTL);
+    assert_string_equal(content_text(c, "welcome.hello"), "مرحبا");
+    content_destroy(c);
+}
+
+static void test_direction_defaults_to_ltr(void **state) {
+    (void)state;
+    char *buf = build("format: kiosk-content/1\nlanguage: en\n\n", NULL, NULL, NULL);
+    Content *c = parse_ok(buf);
+    free(buf);
+    assert_int_equal(content_direction(c), CONTENT_DIR_LTR);
+    content_destroy(c);
+}
+
+static void test_items_and_defaults(void **state) {
+    (void)state;
+    char *buf = build(NULL,
+                      "guide:\n"
+                      "  - id: care-1\n"
+                      "    title: Care\n"
+                      "    intro: Read this.\n"
+                      "    sections:\n"
+                      "      - heading: Later\n"
+                      "        tone: warning\n"
+                      "        stage: {from_day: 8}\n"
+                      "        items:\n"
+                      "          - Plain\n"
+                      "          - {text: Scalp and body, areas: [scalp, body]}\n",
+                      NULL, NULL);
+    Content *c = parse_ok(buf);
+    free(buf);
+    const ContentPage *page = content_page(c, 0);
+    assert_string_equal(page->intro, "Read this.");
+    const ContentSection *sec = &page->sections[0];
+    assert_int_equal(sec->tone, CONTENT_TONE_WARNING);
+    assert_int_equal(sec->stage_from_day, 8);
+    assert_int_equal(sec->stage_until_day, -1);
+    assert_int_equal(sec->items[0].area_mask, (1u << KS_AREA_COUNT) - 1);
+    assert_int_equal(sec->items[1].area_mask, (1u << KS_AREA_SCALP) | (1u << KS_AREA_BODY));
+    content_destroy(c);
+
+    buf = build(NULL, NULL, NULL, NULL);
+    c = parse_ok(buf);
+    free(buf);
+    page = content_page(c, 0);
+    assert_null(page->intro);
+    assert_null(page->sections[0].heading);
+    assert_int_equal(page->sections[0].tone, CONTENT_TONE_INFO);
+    assert_int_equal(page->sections[0].stage_from_day, -1);
+    content_destroy(c);
+}
+
+static void test_require_names_missing_key(void **state) {
+    (void)state;
+    Content *c = load_real();
+    static const char *const KEYS[] = {"nav.next", "selfcheck.answer.not-there"};
+    KsError err;
+    assert_int_equal(content_require(c, KEYS, 1, &err), KS_OK);
+    assert_int_equal(content_require(c, KEYS, 2, &err), KS_ERR_PARSE);
+    assert_non_null(strstr(err.message, "\"selfcheck.answer.not-there\" is missing"));
+    assert_string_equal(err.source, "data/en/content.yaml");
+    assert_true(err.line > 0);
+    content_destroy(c);
+}
+
+/* ---- broken files ----------------------------------------------------------- */
+
+static void test_error_empty_file(void **state) {
+    (void)state;
+    expect_error("", "empty", 1);
+    expect_error("# only a comment\n", "empty", 1);
+}
+
+static void test_error_yaml_syntax(void **state) {
+    (void)state;
+    expect_error("format: kiosk-content/1\n"
+                 "language: en\n"
+                 "strings: {nav: [a, b\n"
+                 "guide: x\n",
+                 "YAML syntax", 4);
+}
+
+static void test_error_tab_indentation(void **state) {
+    (void)state;
+    size_t len;
+    char *buf = read_file(KIOSK_SOURCE_DIR "/tests/fixtures/content/tab_indent.yaml", &len);
+    expect_error_len(buf, len, "YAML syntax", 6);
+    free(buf);
+}
+
+static void test_error_invalid_utf8(void **state) {
+    (void)state;
+    size_t len;
+    char *buf = read_file(KIOSK_SOURCE_DIR "/tests/fixtures/content/bad_utf8.yaml", &len);
+    expect_error_len(buf, len, "invalid UTF-8 byte 0xE9", 5);
+    free(buf);
+    /* A truncated multi-byte sequence at the very end. */
+    expect_error("format: kiosk-content/1\nlanguage: \xC3", "invalid UTF-8", 2);
+}
+
+static void test_error_control_character(void **state) {
+    (void)state;
+    expect_error("format: kiosk-content/1\n\nlanguage: e\x01n\n", "control character U+0001",
+                 3);
+}
+
+static void test_error_wrong_format(void **state) {
+    (void)state;
+    expect_error("format: kiosk-config/1\nlanguage: en\n", "format must be \"kiosk-content/1\"",
+                 1);
+    expect_error("language: en\nguide: []\n", "\"format\" is missing", 1);
+    expect_error("- a list\n", "must be a mapping", 1);
+}
+
+static void test_error_unknown_key_did_you_mean(void **state) {
+    (void)state;
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    titel: A\n"
+                             "    sections:\n"
+                             "      - items: [x]\n",
+                             NULL, NULL),
+                       "unknown key \"titel\" (did you mean \"title\"?)", 6);
+    expect_built_error(build("format: kiosk-content/1\nlanguag: en\ndirection: ltr\n", NULL,
+                             NULL, NULL),
+                       "did you mean \"language\"", 2);
+}
+
+static void test_error_missing_required_text(void **state) {
+    (void)state;
+    /* Reported where the strings block starts (its first text, line 11:
+     * libyaml places a block mapping at its first key), naming the key. */
+    expect_built_error(build(NULL, NULL, NULL, "nav.next"),
+                       "required text \"nav.next\" is missing", 11);
+    char *buf = build(NULL, NULL, NULL, "nav.next");
+    KsError err;
+    Content *c = NULL;
+    assert_int_equal(content_parse(buf, strlen(buf), "test.yaml", &c, &err), KS_ERR_PARSE);
+    assert_string_equal(err.key_path, "strings");
+    free(buf);
+}
+
+static void test_error_empty_texts(void **state) {
+    (void)state;
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: \"  \"\n"
+                             "    sections:\n"
+                             "      - items: [x]\n",
+                             NULL, NULL),
+                       "\"title\" must not be empty", 6);
+    expect_built_error(build(NULL, NULL, "  nav.extra:\n", NULL),
+                       "text \"nav.extra\" must not be empty", 11);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - items:\n"
+                             "          - ''\n",
+                             NULL, NULL),
+                       "item must not be empty", 9);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - items:\n"
+                             "          - {text: ' ', areas: [face]}\n",
+                             NULL, NULL),
+                       "\"text\" must not be empty", 9);
+}
+
+static void test_error_bad_tone(void **state) {
+    (void)state;
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - tone: danger\n"
+                             "        items: [x]\n",
+                             NULL, NULL),
+                       "\"tone\" must be one of: info, do, dont, normal, warning (not \"danger\")",
+                       8);
+}
+
+static void test_error_bad_area(void **state) {
+    (void)state;
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - items:\n"
+                             "          - text: Hair care\n"
+                             "            areas: [face, hair]\n",
+                             NULL, NULL),
+                       "unknown area \"hair\"", 10);
+}
+
+static void test_error_bad_direction(void **state) {
+    (void)state;
+    expect_built_error(build("format: kiosk-content/1\nlanguage: en\ndirection: right\n", NULL,
+                             NULL, NULL),
+                       "\"direction\" must be one of: ltr, rtl", 3);
+    expect_built_error(build("format: kiosk-content/1\nlanguage: e\ndirection: ltr\n", NULL,
+                             NULL, NULL),
+                       "language must be a 2-8 letter code", 2);
+}
+
+static void test_error_stage_days(void **state) {
+    (void)state;
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - stage:\n"
+                             "          from_day: 4\n"
+                             "          until_day: 2\n"
+                             "        items: [x]\n",
+                             NULL, NULL),
+                       "until_day (2) must not be before from_day (4)", 10);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - stage: {from_day: -1}\n"
+                             "        items: [x]\n",
+                             NULL, NULL),
+                       "\"from_day\" must be between 0 and 3650, not -1", 8);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - stage: {until_day: 3}\n"
+                             "        items: [x]\n",
+                             NULL, NULL),
+                       "required key \"from_day\" is missing", 8);
+}
+
+static void test_error_duplicate_page_id(void **state) {
+    (void)state;
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: same\n"
+                             "    title: A\n"
+                             "    sections: [{items: [x]}]\n"
+                             "  - id: same\n"
+                             "    title: B\n"
+                             "    sections: [{items: [y]}]\n",
+                             NULL, NULL),
+                       "page id \"same\" is used twice", 8);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: Bad_Id\n"
+                             "    title: A\n"
+                             "    sections: [{items: [x]}]\n",
+                             NULL, NULL),
+                       "may only use lowercase letters", 5);
+}
+
+static void test_error_too_many(void **state) {
+    (void)state;
+    /* Nine items: the error points at the ninth (line 8 + 9). */
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - items:\n"
+                             "          - '1'\n"
+                             "          - '2'\n"
+                             "          - '3'\n"
+                             "          - '4'\n"
+                             "          - '5'\n"
+                             "          - '6'\n"
+                             "          - '7'\n"
+                             "          - '8'\n"
+                             "          - '9'\n",
+                             NULL, NULL),
+                       "too many items: 9, at most 8", 17);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - items: [x]\n"
+                             "      - items: [x]\n"
+                             "      - items: [x]\n"
+                             "      - items: [x]\n"
+                             "      - items: [x]\n",
+                             NULL, NULL),
+                       "too many sections: 5, at most 4", 12);
+
+    char guide[4096] = "guide:\n";
+    for (int i = 0; i <= CONTENT_MAX_PAGES; i++) {
+        size_t used = strlen(guide);
+        snprintf(guide + used, sizeof guide - used,
+                 "  - {id: p%d, title: T, sections: [{items: [x]}]}\n", i);
+    }
+    /* Page 17 is on line 4 + 17. */
+    expect_built_error(build(NULL, guide, NULL, NULL), "too many pages: 17, at most 16", 21);
+    expect_built_error(build(NULL, "guide: []\n", NULL, NULL), "guide needs at least 1 item", 4);
+}
+
+static void test_error_strings_value_list(void **state) {
+    (void)state;
+    expect_built_error(build(NULL, NULL,
+                             "  nav:\n"
+                             "    extra:\n"
+                             "      - Next\n",
+                             NULL),
+                       "text \"nav.extra\" is a list", 13);
+}
+
+static void test_error_placeholder_dropped(void **state) {
+    (void)state;
+    expect_built_error(build(NULL, NULL, "  nav.progress: Step of\n", "nav.progress"),
+                       "\"nav.progress\" must contain {current}", 11);
+    expect_built_error(build(NULL, NULL, "  idle.body: Soon\n", "idle.body"),
+                       "must contain {seconds}", 11);
+}
+
+static void test_error_missing_sections(void **state) {
+    (void)state;
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n",
+                             NULL, NULL),
+                       "required key \"sections\" is missing", 5);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - heading: H\n",
+                             NULL, NULL),
+                       "required key \"items\" is missing", 8);
+}
+
+/* The duplicate-text test cannot know the later line without counting the
+ * required keys; check it separately against the position of "nav.next". */
+static void test_error_duplicate_text_line(void **state) {
+    (void)state;
+    char *buf = build(NULL, NULL, "  nav:\n    next: Go on\n", NULL);
+    const char *dotted = strstr(buf, "  nav.next:");
+    assert_non_null(dotted);
+    int line = 1;
+    for (const char *p = buf; p < dotted; p++) {
+        line += *p == '\n';
+    }
+    expect_error(buf, "is given twice (first on line 12)", line);
+    free(buf);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_real_file_loads_with_required_keys),
+        cmocka_unit_test(test_real_file_has_selfcheck_wording),
+        cmocka_unit_test(test_real_file_pages),
+        cmocka_unit_test(test_real_file_plan_stages),
+        cmocka_unit_test(test_real_file_fits_screens),
+        cmocka_unit_test(test_missing_key_returns_key),
+        cmocka_unit_test(test_flattening),
+        cmocka_unit_test(test_rtl_direction),
+        cmocka_unit_test(test_direction_defaults_to_ltr),
+        cmocka_unit_test(test_items_and_defaults),
+        cmocka_unit_test(test_require_names_missing_key),
+        cmocka_unit_test(test_error_empty_file),
+        cmocka_unit_test(test_error_yaml_syntax),
+        cmocka_unit_test(test_error_tab_indentation),
+        cmocka_unit_test(test_error_invalid_utf8),
+        cmocka_unit_test(test_error_control_character),
+        cmocka_unit_test(test_error_wrong_format),
+        cmocka_unit_test(test_error_unknown_key_did_you_mean),
+        cmocka_unit_test(test_error_missing_required_text),
+        cmocka_unit_test(test_error_empty_texts),
+        cmocka_unit_test(test_error_bad_tone),
+        cmocka_unit_test(test_error_bad_area),
+        cmocka_unit_test(test_error_bad_direction),
+        cmocka_unit_test(test_error_stage_days),
+        cmocka_unit_test(test_error_duplicate_page_id),
+        cmocka_unit_test(test_error_too_many),
+        cmocka_unit_test(test_error_strings_value_list),
+        cmocka_unit_test(test_error_duplicate_text_line),
+        cmocka_unit_test(test_error_placeholder_dropped),
+        cmocka_unit_test(test_error_missing_sections),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
