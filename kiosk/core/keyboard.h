@@ -49,7 +49,20 @@ typedef struct KeyboardLayout KeyboardLayout;
 /* Parses a layout file. Rejects, with line and key path: unknown keys, a
  * duplicate key id, a layer switch to a missing layer, too many rows/keys,
  * a TYPE key without text, a width outside 0.5-8. Caller frees with
- * keyboard_destroy. */
+ * keyboard_destroy.
+ * Format: `format: kiosk-keyboard/1`, `id`, and `layers`, each with `id` and
+ * `rows`, each row with `keys`. A key is either plain text (short form: a TYPE
+ * key, width 1) or a mapping of id, action (type|shift|backspace|space|layer,
+ * default type), text, shifted, label, width, target. A short-form or id-less
+ * TYPE key gets an id from its text: [a-z0-9] text is its own id, other
+ * characters get names ("'" apostrophe, "-" hyphen, "." dot, "+" plus,
+ * U+00E9 e-acute, U+00DF sharp-s, else "u" + hex), joined by "-". Explicit
+ * ids use a-z, 0-9, "-", "_". `shifted` defaults to the uppercase of text,
+ * unless uppercasing changes the number of characters ("ß" -> "SS"): then
+ * shift types text unchanged. Non-TYPE keys need an id and a label and may
+ * not have text/shifted; only LAYER keys have (and need) a target. The
+ * layout owns all its strings; pointers stay valid until keyboard_destroy.
+ * Fails with KS_ERR_PARSE (err filled) or KS_ERR_NOMEM. */
 KsStatus keyboard_parse(const char *buf, size_t buf_len, const char *source,
                         KeyboardLayout **out, KsError *err);
 void keyboard_destroy(KeyboardLayout *layout);

@@ -116,7 +116,16 @@ typedef struct {
  * of letters or combining marks of any script, spaces, hyphens, apostrophes
  * (' and U+2019) and dots. Control, zero-width and bidi control characters
  * are REQUEST_PROBLEM_INVISIBLE; anything else (emoji, digits, symbols) is
- * REQUEST_PROBLEM_BAD_CHARACTER. `text` need not be NUL-terminated. */
+ * REQUEST_PROBLEM_BAD_CHARACTER. `text` need not be NUL-terminated.
+ * Details: "space" is U+0020 only; other spaces (NBSP, U+2000-U+200A, U+3000)
+ * are BAD_CHARACTER, tab and line breaks are controls (INVISIBLE). A combining
+ * mark must follow a letter or another mark. A name with no letter at all
+ * ("-", "..") is BAD_CHARACTER. Invisible means: C0/C1 controls, DEL, U+00AD,
+ * U+200B-U+200F (ZWSP, ZWNJ, ZWJ, LRM, RLM), U+2028/U+2029, U+202A-U+202E,
+ * U+2060-U+2064, U+2066-U+2069, U+FEFF and every other format (Cf) character.
+ * When several problems apply the most serious wins, in this order:
+ * BAD_ENCODING > INVISIBLE > TOO_LONG > BAD_CHARACTER > EMPTY, so a hidden
+ * bidi override is reported even inside an over-long name. One linear pass. */
 RequestProblem request_check_name(const char *text, size_t text_len);
 
 /* Checks a typed phone number and writes its E.164 form to `out_e164`
@@ -124,7 +133,21 @@ RequestProblem request_check_name(const char *text, size_t text_len);
  * brackets between digits; a leading "+" or "00" gives the country code,
  * otherwise `country_code` ("+971") is prefixed and one leading trunk "0"
  * dropped. Plausible E.164: country code not starting with 0, 8 to 15 digits
- * in all. */
+ * in all.
+ * Details: `text` is NUL-terminated. Digits may be ASCII, Arabic-Indic
+ * (U+0660-U+0669) or Extended Arabic-Indic (U+06F0-U+06F9); the output holds
+ * ASCII digits only. "+" is allowed only as the first character after any
+ * leading spaces; anywhere else, like letters, emoji and other symbols, it is
+ * BAD_CHARACTER, and so is an international number whose country code starts
+ * with 0 ("+0...", "000..."). Invisible characters are those of
+ * request_check_name. Nothing typed (or only spaces) is EMPTY; separators with
+ * no digits, or under 8 digits, TOO_SHORT; over 15 digits TOO_LONG. Order when
+ * several apply: BAD_ENCODING > INVISIBLE > BAD_CHARACTER > EMPTY > TOO_SHORT /
+ * TOO_LONG (a number holding a letter cannot be counted meaningfully).
+ * `country_code` is "+" and 1-3 digits not starting with 0, or NULL/"" for
+ * "no default": then a number without "+"/"00" is TOO_SHORT (its country code
+ * is missing). `out_e164` may be NULL (check only); otherwise `out_len` must be
+ * at least 17. Written only when the result is REQUEST_PROBLEM_NONE. */
 RequestProblem request_check_phone(const char *text, const char *country_code, char *out_e164,
                                    size_t out_len);
 
@@ -134,7 +157,22 @@ RequestProblem request_check_phone(const char *text, const char *country_code, c
  * Urgent alerts carry no typed fields and always validate. */
 int request_validate(const Request *req, RequestProblems *out);
 
-/* Copies `text` into req->name trimmed of leading/trailing spaces. */
+/* Validates the form as the patient typed it, for the form screen: `name`
+ * and `phone` are NUL-terminated typed text (untrimmed), `country_code` the
+ * clinic's default ("+971", see request_check_phone), `time` the chosen
+ * contact time (REQUEST_TIME_NONE = not chosen: EMPTY) and `consent` the
+ * consent box (false: EMPTY). Writes one problem per field into *out and
+ * returns how many fields have one. When the phone has no problem, its
+ * E.164 form is written to `out_e164` (capacity `out_e164_len`, at least 17;
+ * may be NULL), ready for req->phone; the name goes through request_set_name. */
+int request_validate_form(const char *name, const char *phone, const char *country_code,
+                          RequestContactTime time, bool consent, RequestProblems *out,
+                          char *out_e164, size_t out_e164_len);
+
+/* Copies `text` into req->name trimmed of leading/trailing spaces, in Unicode
+ * NFC form when that fits (so "e" + U+0301 is stored as U+00E9 and staff
+ * searches match); a text too long for the buffer is cut at a code point
+ * boundary. Never fails. */
 void request_set_name(Request *req, const char *text);
 
 #endif

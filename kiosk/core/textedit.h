@@ -23,8 +23,9 @@ typedef struct {
 void textedit_init(TextEdit *edit, size_t max_chars);
 
 /* Inserts UTF-8 `utf8` (len bytes) at the caret and moves the caret past it.
- * Control characters (< U+0020, U+007F) and invalid UTF-8 are skipped.
- * Inserts as much as fits (whole code points only); returns false and sets
+ * Control characters (< U+0020, U+007F-U+009F) and invalid UTF-8 are skipped.
+ * Inserts as much as fits (whole code points only, in order: input stops at
+ * the first code point that does not fit); returns false and sets
  * `overflowed` if anything was refused for length. */
 bool textedit_insert(TextEdit *edit, const char *utf8, size_t len);
 
