@@ -38,12 +38,15 @@ uint64_t outbox_add(Outbox *box, const Request *req, uint64_t now_ms);
 OutboxEntry *outbox_next_due(Outbox *box, uint64_t now_ms);
 
 /* Records a failed attempt: the next try is later, doubling from
- * OUTBOX_FIRST_RETRY_MS up to OUTBOX_MAX_RETRY_MS. */
+ * OUTBOX_FIRST_RETRY_MS up to OUTBOX_MAX_RETRY_MS. An unknown token is
+ * ignored. */
 void outbox_failed(Outbox *box, uint64_t token, uint64_t now_ms);
 
-/* Removes the entry (committed). Wipes its memory. */
+/* Removes the entry (committed). Wipes its memory; the other entries keep
+ * their order and tokens. An unknown token is ignored. */
 void outbox_remove(Outbox *box, uint64_t token);
 
+/* The entry with `token`, or NULL. Borrowed until the next add/remove. */
 OutboxEntry *outbox_find(Outbox *box, uint64_t token);
 
 /* When the next retry is due (UINT64_MAX when empty). */

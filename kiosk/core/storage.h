@@ -16,7 +16,8 @@
 #include "ks.h"
 #include "request.h"
 
-#define STORAGE_SCHEMA_VERSION 1
+/* 1: the requests table. 2: the audit table and requests.forwarded_at. */
+#define STORAGE_SCHEMA_VERSION 2
 
 typedef struct Storage Storage;
 
@@ -29,7 +30,10 @@ typedef struct {
  * migrates it to STORAGE_SCHEMA_VERSION. A missing parent folder is created
  * 0700. Fails with KS_ERR_CORRUPT for a file that is not a database or fails
  * its quick check, KS_ERR_BUSY when locked past the timeout, KS_ERR_IO or
- * KS_ERR_FULL otherwise; `err` (may be NULL) gets a one-line reason. */
+ * KS_ERR_FULL otherwise; a database written by a newer version of the kiosk
+ * (user_version above STORAGE_SCHEMA_VERSION) is left untouched and refused
+ * with KS_ERR_INVALID. `err` (may be NULL) gets a one-line reason. The file
+ * and its -wal/-shm companions are private to the user (0600). */
 KsStatus storage_open(const char *path, const StorageOptions *options, Storage **out, char *err,
                       size_t err_len);
 void storage_close(Storage *storage);
@@ -43,6 +47,12 @@ const char *storage_error(const Storage *storage);
  * already stored succeeds again without a second row, and req->ref is set to
  * the stored one. Only on KS_OK is the request durable. */
 KsStatus storage_enqueue(Storage *storage, Request *req);
+
+/* storage_enqueue for `n_reqs` requests in one transaction (bulk import,
+ * benchmarks): all of them are committed, or none. Same idempotency rules;
+ * uuid/ref are filled in before the first attempt and kept on failure, so a
+ * retry with the same array cannot insert twice. */
+KsStatus storage_enqueue_many(Storage *storage, Request *reqs, size_t n_reqs);
 
 typedef struct {
     int64_t id; /* rowid */
@@ -65,7 +75,9 @@ typedef struct {
 /* A query matching everything, in staff order. */
 void storage_query_init(StorageQuery *query);
 
-/* Up to `cap` requests matching `query` into `out`; *out_n is how many. */
+/* Up to `cap` requests matching `query` into `out`; *out_n is how many.
+ * since_iso/until_iso compare as text, so give them in the created_at form.
+ * On failure *out_n is untouched (entries of `out` may have been written). */
 KsStatus storage_list(Storage *storage, const StorageQuery *query, StoredRequest *out, size_t cap,
                       size_t *out_n);
 
