@@ -57,6 +57,8 @@ static const NameCase NAME_CASES[] = {
     {"Anna\xE2\x80\x8E", 0, REQUEST_PROBLEM_INVISIBLE},            /* LRM */
     {"Anna\xEF\xBB\xBF", 0, REQUEST_PROBLEM_INVISIBLE},            /* BOM */
     {"An\xC2\xADna", 0, REQUEST_PROBLEM_INVISIBLE},                /* soft hyphen */
+    {"\xD8\xB9\xD9\x84\xD9\x8A\xD8\x9C", 0, REQUEST_PROBLEM_INVISIBLE}, /* ALM (Cf) */
+    {"Anna\xF3\xA0\x81\x81", 0, REQUEST_PROBLEM_INVISIBLE},      /* tag letter A (Cf) */
     {"An\x01na", 0, REQUEST_PROBLEM_INVISIBLE},
     {"An\0na", 5, REQUEST_PROBLEM_INVISIBLE}, /* NUL inside the typed bytes */
     {"Anna\tLee", 0, REQUEST_PROBLEM_INVISIBLE},

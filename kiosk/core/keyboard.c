@@ -360,7 +360,8 @@ static KsStatus parse_key(Parser *p, YamlRef ref, KeyboardKey *key) {
             return nomem(p);
         }
     } else {
-        return yaml_fail(ref, err, "a key must be its text or a mapping like {id: ..., action: ...}");
+        return yaml_fail(ref, err,
+                         "a key must be its text or a mapping like {id: ..., action: ...}");
     }
     if (find_key(p->kb, key->id)) {
         return yaml_fail(id_at, err, "key id \"%s\" is used twice", key->id);
