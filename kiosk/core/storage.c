@@ -14,6 +14,8 @@
  * handful of tries is plenty and the bound only guards against a full space. */
 #define REF_MAX_TRIES 32
 #define REF_ALPHABET "ACDEFHJKMNPQRTUVWXY3479"
+#define KS_STR_(x) #x
+#define KS_STR(x) KS_STR_(x)
 
 /* The staff order ranks urgency; the same text is in the v1 index so that
  * SQLite can walk the index instead of sorting. Keep both identical. */
@@ -601,8 +603,8 @@ static KsStatus insert_one(Storage *s, Request *req) {
     int tries = 0;
     while (ref_taken(s, req->ref, &rc)) {
         if (++tries >= REF_MAX_TRIES) {
-            return fail_with(s, KS_ERR_FULL, "enqueue: no free reference code after %s tries",
-                             "32");
+            return fail_with(s, KS_ERR_FULL, "enqueue: %s",
+                             "no free reference code after " KS_STR(REF_MAX_TRIES) " tries");
         }
         random_ref(req->ref);
     }
