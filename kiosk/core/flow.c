@@ -1,2 +1,684 @@
 #include "flow.h"
-typedef int kiosk_placeholder_flow;
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Volatile stores so wiping a patient's data is not optimised away. */
+static void wipe(void *p, size_t n) {
+    volatile unsigned char *b = p;
+    while (n--) {
+        *b++ = 0;
+    }
+}
+
+static size_t n_pages(const Flow *flow) {
+    return flow->content ? content_n_pages(flow->content) : 0;
+}
+
+static size_t n_questions(const Flow *flow) {
+    return flow->triage ? triage_n_questions(flow->triage) : 0;
+}
+
+static void go(Flow *flow, FlowScreen screen, uint64_t now_ms) {
+    flow->screen = screen;
+    flow->overlay = FLOW_OVERLAY_NONE;
+    flow->screen_since_ms = now_ms;
+}
+
+static void form_wipe(FlowForm *form) {
+    wipe(form, sizeof *form);
+    textedit_init(&form->name, REQUEST_NAME_MAX_CHARS + 20);
+    textedit_init(&form->phone, 24);
+    form->area = -1;
+    form->focus = -1;
+}
+
+void flow_reset(Flow *flow, uint64_t now_ms) {
+    flow->session_serial++;
+    flow->area = -1;
+    flow->when = KS_WHEN_TODAY;
+    flow->guide_page = 0;
+    flow->question = 0;
+    flow->intent = FLOW_INTENT_GUIDE;
+    flow->selfcheck_return = FLOW_SCREEN_WELCOME;
+    wipe(&flow->answers, sizeof flow->answers);
+    wipe(&flow->result, sizeof flow->result);
+    flow->have_result = false;
+    form_wipe(&flow->form);
+    flow->commit_pending = false;
+    flow->awaiting_commit = false;
+    flow->awaiting_urgent = false;
+    wipe(&flow->commit, sizeof flow->commit);
+    wipe(flow->ack_ref, sizeof flow->ack_ref);
+    flow->urgent_sent = false;
+    flow->leave_action = FLOW_EV_HOME;
+    flow->last_activity_ms = now_ms;
+    go(flow, FLOW_SCREEN_WELCOME, now_ms);
+}
+
+void flow_init(Flow *flow, const FlowSettings *settings, const Content *content,
+               const Triage *triage, uint64_t now_ms) {
+    memset(flow, 0, sizeof *flow);
+    flow->settings = *settings;
+    flow->content = content;
+    flow->triage = triage;
+    flow_reset(flow, now_ms);
+    flow->session_serial = 1;
+}
+
+int flow_days_since_session(const Flow *flow) {
+    return ks_when_min_days((KsWhen)flow->when);
+}
+
+bool flow_form_has_data(const Flow *flow) {
+    const FlowForm *form = &flow->form;
+    if (flow->screen != FLOW_SCREEN_FORM) {
+        return false;
+    }
+    /* The pre-filled country code is ours, not the patient's. */
+    const char *cc = flow->settings.country_code ? flow->settings.country_code : "";
+    bool phone_typed = form->phone.len > 0 && strcmp(form->phone.text, cc) != 0 &&
+                       !(strncmp(form->phone.text, cc, strlen(cc)) == 0 &&
+                         form->phone.text[strlen(cc) + strspn(form->phone.text + strlen(cc), " ")] == '\0');
+    return form->name.len > 0 || phone_typed || form->consent || form->time != REQUEST_TIME_NONE;
+}
+
+static void fill_common(const Flow *flow, Request *req) {
+    request_init(req);
+    req->area = flow->area;
+    req->when = flow->area >= 0 || flow->intent == FLOW_INTENT_SELFCHECK ? flow->when : -1;
+    req->days_since_session = req->when >= 0 ? ks_when_min_days((KsWhen)req->when) : -1;
+    snprintf(req->language, sizeof req->language, "%s",
+             flow->settings.language ? flow->settings.language : "");
+    snprintf(req->kiosk_id, sizeof req->kiosk_id, "%s",
+             flow->settings.kiosk_id ? flow->settings.kiosk_id : "");
+}
+
+static void summarize(const Flow *flow, char *out, size_t out_len) {
+    if (flow->triage && flow->have_result) {
+        triage_summarize(flow->triage, &flow->answers, flow_days_since_session(flow), &flow->result,
+                         out, out_len);
+    } else if (out_len) {
+        out[0] = '\0';
+    }
+}
+
+static void open_form(Flow *flow, RequestKind kind, RequestUrgency urgency, uint64_t now_ms) {
+    form_wipe(&flow->form);
+    FlowForm *form = &flow->form;
+    form->kind = kind;
+    form->urgency = urgency;
+    form->area = flow->area;
+    form->return_screen = flow->screen;
+    if (flow->settings.country_code && flow->settings.country_code[0]) {
+        char prefill[16];
+        snprintf(prefill, sizeof prefill, "%s ", flow->settings.country_code);
+        textedit_set(&form->phone, prefill);
+    }
+    if (urgency == REQUEST_URGENCY_CONCERNING || flow->have_result) {
+        summarize(flow, form->summary, sizeof form->summary);
+    }
+    go(flow, FLOW_SCREEN_FORM, now_ms);
+}
+
+static void queue_urgent_alert(Flow *flow) {
+    Request *req = &flow->commit;
+    fill_common(flow, req);
+    req->kind = REQUEST_KIND_URGENT_ALERT;
+    req->urgency = REQUEST_URGENCY_URGENT;
+    summarize(flow, req->selfcheck_summary, sizeof req->selfcheck_summary);
+    flow->commit_pending = true;
+    flow->awaiting_urgent = true;
+    flow->urgent_sent = false;
+}
+
+static void evaluate(Flow *flow) {
+    triage_evaluate(flow->triage, &flow->answers, flow_days_since_session(flow), &flow->result);
+    flow->have_result = true;
+}
+
+/* After each answered question: an emergency ends the self-check at once. */
+static void selfcheck_next(Flow *flow, uint64_t now_ms) {
+    if (!triage_question_answered(flow->triage, &flow->answers, flow->question)) {
+        return;
+    }
+    evaluate(flow);
+    if (flow->result.level == TRIAGE_LEVEL_URGENT) {
+        queue_urgent_alert(flow);
+        go(flow, FLOW_SCREEN_URGENT, now_ms);
+        return;
+    }
+    if (flow->question + 1 < n_questions(flow)) {
+        flow->question++;
+        flow->have_result = false;
+        go(flow, FLOW_SCREEN_SELFCHECK, now_ms);
+        return;
+    }
+    go(flow, FLOW_SCREEN_RESULT, now_ms);
+}
+
+static void start_selfcheck(Flow *flow, uint64_t now_ms) {
+    wipe(&flow->answers, sizeof flow->answers);
+    flow->have_result = false;
+    flow->question = 0;
+    go(flow, FLOW_SCREEN_SELFCHECK, now_ms);
+}
+
+/* What the phone field means, as the validator should see it: only the
+ * pre-filled country code is nothing typed yet, and a trunk "0" typed right
+ * after it ("+971 050...", as numbers are written locally) is dropped, as
+ * UAE and UK numbering does when dialling internationally. */
+static const char *phone_as_typed(const Flow *flow, char *buf, size_t buf_len) {
+    const char *text = flow->form.phone.text;
+    const char *cc = flow->settings.country_code ? flow->settings.country_code : "";
+    size_t cc_len = strlen(cc);
+    if (cc_len == 0 || strncmp(text, cc, cc_len) != 0) {
+        return text;
+    }
+    const char *rest = text + cc_len;
+    rest += strspn(rest, " ");
+    if (*rest == '\0') {
+        return "";
+    }
+    if (rest[0] == '0') {
+        snprintf(buf, buf_len, "%s %s", cc, rest + 1);
+        return buf;
+    }
+    return text;
+}
+
+static int form_validate(Flow *flow, char *e164, size_t e164_len) {
+    FlowForm *form = &flow->form;
+    char phone[TEXTEDIT_CAP];
+    return request_validate_form(form->name.text, phone_as_typed(flow, phone, sizeof phone),
+                                 flow->settings.country_code, form->time, form->consent,
+                                 &form->problems, e164, e164_len);
+}
+
+static void form_update_problems(Flow *flow) {
+    char e164[REQUEST_PHONE_CAP];
+    form_validate(flow, e164, sizeof e164);
+}
+
+static void form_submit(Flow *flow) {
+    FlowForm *form = &flow->form;
+    char e164[REQUEST_PHONE_CAP] = "";
+    form->tried = true;
+    form->focus = -1;
+    int n_problems = form_validate(flow, e164, sizeof e164);
+    if (n_problems > 0) {
+        return; /* nothing typed is cleared: the form shows the problems */
+    }
+    Request *req = &flow->commit;
+    fill_common(flow, req);
+    req->area = form->area;
+    req->kind = form->kind;
+    req->urgency = form->urgency;
+    request_set_name(req, form->name.text);
+    snprintf(req->phone, sizeof req->phone, "%s", e164);
+    req->contact_time = form->time;
+    req->consent = form->consent;
+    snprintf(req->selfcheck_summary, sizeof req->selfcheck_summary, "%s", form->summary);
+    flow->commit_pending = true;
+    flow->awaiting_urgent = false;
+}
+
+/* Shift comes on by itself at the start of each word of a name. */
+static void form_auto_shift(FlowForm *form) {
+    if (form->focus != REQUEST_FIELD_NAME) {
+        return;
+    }
+    char before = form->name.caret > 0 ? form->name.text[form->name.caret - 1] : ' ';
+    bool word_start = before == ' ' || before == '-';
+    if (word_start && !form->shift) {
+        form->shift = true;
+        form->shift_auto = true;
+    } else if (!word_start && form->shift && form->shift_auto) {
+        form->shift = false;
+        form->shift_auto = false;
+    }
+}
+
+static bool form_handle(Flow *flow, const FlowEvent *ev) {
+    FlowForm *form = &flow->form;
+    TextEdit *field = form->focus == REQUEST_FIELD_NAME    ? &form->name
+                      : form->focus == REQUEST_FIELD_PHONE ? &form->phone
+                                                           : NULL;
+    switch (ev->kind) {
+    case FLOW_EV_FOCUS:
+        form->focus = (ev->arg == REQUEST_FIELD_NAME || ev->arg == REQUEST_FIELD_PHONE) ? ev->arg : -1;
+        form->shift = false;
+        form->shift_auto = false;
+        form->layer[0] = '\0';
+        if (form->focus >= 0) {
+            textedit_end(form->focus == REQUEST_FIELD_NAME ? &form->name : &form->phone);
+        }
+        form_auto_shift(form);
+        return true;
+    case FLOW_EV_TYPE:
+        if (!field || !ev->text) {
+            return false;
+        }
+        textedit_insert(field, ev->text, strlen(ev->text));
+        if (form->shift) {
+            form->shift = false;
+            form->shift_auto = false;
+        }
+        form_auto_shift(form);
+        break;
+    case FLOW_EV_BACKSPACE:
+        if (!field) {
+            return false;
+        }
+        textedit_backspace(field);
+        field->overflowed = false;
+        form_auto_shift(form);
+        break;
+    case FLOW_EV_CARET:
+        if (!field) {
+            return false;
+        }
+        textedit_move(field, ev->arg);
+        form_auto_shift(form);
+        return true;
+    case FLOW_EV_SHIFT:
+        form->shift = !form->shift;
+        form->shift_auto = false;
+        return true;
+    case FLOW_EV_LAYER:
+        snprintf(form->layer, sizeof form->layer, "%s", ev->text ? ev->text : "");
+        return true;
+    case FLOW_EV_PICK_TIME:
+        if (ev->arg <= REQUEST_TIME_NONE || ev->arg >= REQUEST_TIME_COUNT) {
+            return false;
+        }
+        form->time = (RequestContactTime)ev->arg;
+        form->focus = -1;
+        break;
+    case FLOW_EV_FORM_AREA:
+        if (ev->arg < 0 || ev->arg >= KS_AREA_COUNT) {
+            return false;
+        }
+        form->area = form->area == ev->arg ? -1 : ev->arg;
+        form->focus = -1;
+        break;
+    case FLOW_EV_TOGGLE_CONSENT:
+        form->consent = !form->consent;
+        form->focus = -1;
+        break;
+    case FLOW_EV_SUBMIT:
+        form_submit(flow);
+        return true;
+    default:
+        return false;
+    }
+    if (form->tried) {
+        form_update_problems(flow);
+    }
+    return true;
+}
+
+static void ask_leave(Flow *flow, FlowEventKind action) {
+    flow->overlay = FLOW_OVERLAY_LEAVE;
+    flow->leave_action = action;
+}
+
+static void go_back(Flow *flow, uint64_t now_ms) {
+    switch (flow->screen) {
+    case FLOW_SCREEN_SESSION:
+        flow_reset(flow, now_ms);
+        break;
+    case FLOW_SCREEN_GUIDE:
+        if (flow->guide_page == 0) {
+            go(flow, FLOW_SCREEN_SESSION, now_ms);
+        } else {
+            flow->guide_page--;
+            go(flow, FLOW_SCREEN_GUIDE, now_ms);
+        }
+        break;
+    case FLOW_SCREEN_NEXT:
+        flow->guide_page = n_pages(flow) ? n_pages(flow) - 1 : 0;
+        go(flow, n_pages(flow) ? FLOW_SCREEN_GUIDE : FLOW_SCREEN_SESSION, now_ms);
+        break;
+    case FLOW_SCREEN_SELFCHECK:
+        if (flow->question == 0) {
+            go(flow, flow->selfcheck_return, now_ms);
+        } else {
+            flow->question--;
+            go(flow, FLOW_SCREEN_SELFCHECK, now_ms);
+        }
+        break;
+    case FLOW_SCREEN_RESULT:
+        flow->have_result = false;
+        go(flow, FLOW_SCREEN_SELFCHECK, now_ms);
+        break;
+    case FLOW_SCREEN_FORM: {
+        FlowScreen back = flow->form.return_screen;
+        form_wipe(&flow->form);
+        if (back == FLOW_SCREEN_WELCOME) {
+            flow_reset(flow, now_ms);
+        } else {
+            go(flow, back, now_ms);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
+    flow->last_activity_ms = now_ms;
+
+    if (flow->overlay == FLOW_OVERLAY_IDLE) {
+        /* Any touch while asked "are you still there?" means yes. */
+        flow->overlay = FLOW_OVERLAY_NONE;
+        return true;
+    }
+    if (flow->overlay == FLOW_OVERLAY_LEAVE) {
+        if (ev->kind == FLOW_EV_LEAVE_CONFIRM) {
+            flow->overlay = FLOW_OVERLAY_NONE;
+            if (flow->leave_action == FLOW_EV_BACK) {
+                go_back(flow, now_ms);
+            } else {
+                flow_reset(flow, now_ms);
+            }
+            return true;
+        }
+        if (ev->kind == FLOW_EV_LEAVE_CANCEL) {
+            flow->overlay = FLOW_OVERLAY_NONE;
+            return true;
+        }
+        return false;
+    }
+
+    switch (ev->kind) {
+    case FLOW_EV_HOME:
+        if (flow->screen == FLOW_SCREEN_WELCOME) {
+            return false;
+        }
+        if (flow_form_has_data(flow)) {
+            ask_leave(flow, FLOW_EV_HOME);
+        } else {
+            flow_reset(flow, now_ms);
+        }
+        return true;
+    case FLOW_EV_BACK:
+        if (flow->screen == FLOW_SCREEN_FORM && flow_form_has_data(flow)) {
+            ask_leave(flow, FLOW_EV_BACK);
+            return true;
+        }
+        if (flow->screen == FLOW_SCREEN_FORM && flow->form.focus >= 0) {
+            flow->form.focus = -1; /* Back first closes the keyboard */
+            return true;
+        }
+        go_back(flow, now_ms);
+        return true;
+    case FLOW_EV_FINISH:
+        if (flow->screen == FLOW_SCREEN_NEXT || flow->screen == FLOW_SCREEN_RESULT ||
+            flow->screen == FLOW_SCREEN_URGENT || flow->screen == FLOW_SCREEN_SAVE_FAILED) {
+            go(flow, FLOW_SCREEN_DONE, now_ms);
+            return true;
+        }
+        if (flow->screen == FLOW_SCREEN_THANKS || flow->screen == FLOW_SCREEN_DONE) {
+            flow_reset(flow, now_ms);
+            return true;
+        }
+        return false;
+    case FLOW_EV_OPEN_FORM:
+        if (ev->arg != REQUEST_KIND_CONSULTATION && ev->arg != REQUEST_KIND_FOLLOW_UP) {
+            return false;
+        }
+        if (flow->screen == FLOW_SCREEN_WELCOME || flow->screen == FLOW_SCREEN_NEXT ||
+            flow->screen == FLOW_SCREEN_RESULT || flow->screen == FLOW_SCREEN_DONE) {
+            bool concerning = flow->screen == FLOW_SCREEN_RESULT && flow->have_result &&
+                              flow->result.level == TRIAGE_LEVEL_CONTACT;
+            open_form(flow, (RequestKind)ev->arg,
+                      concerning ? REQUEST_URGENCY_CONCERNING : REQUEST_URGENCY_ROUTINE, now_ms);
+            return true;
+        }
+        return false;
+    case FLOW_EV_OPEN_SELFCHECK:
+        if (!flow->triage || n_questions(flow) == 0) {
+            return false;
+        }
+        if (flow->screen == FLOW_SCREEN_WELCOME) {
+            /* Returning patients first say when their session was. */
+            flow->intent = FLOW_INTENT_SELFCHECK;
+            go(flow, FLOW_SCREEN_SESSION, now_ms);
+            return true;
+        }
+        if (flow->screen == FLOW_SCREEN_NEXT) {
+            flow->selfcheck_return = FLOW_SCREEN_NEXT;
+            start_selfcheck(flow, now_ms);
+            return true;
+        }
+        return false;
+    default:
+        break;
+    }
+
+    switch (flow->screen) {
+    case FLOW_SCREEN_WELCOME:
+        if (ev->kind == FLOW_EV_START) {
+            flow->intent = FLOW_INTENT_GUIDE;
+            go(flow, FLOW_SCREEN_SESSION, now_ms);
+            return true;
+        }
+        return false;
+    case FLOW_SCREEN_SESSION:
+        if (ev->kind == FLOW_EV_PICK_AREA && ev->arg >= 0 && ev->arg < KS_AREA_COUNT) {
+            flow->area = ev->arg;
+            return true;
+        }
+        if (ev->kind == FLOW_EV_PICK_WHEN && ev->arg >= 0 && ev->arg < KS_WHEN_COUNT) {
+            flow->when = ev->arg;
+            return true;
+        }
+        if (ev->kind == FLOW_EV_NEXT) {
+            if (flow->intent == FLOW_INTENT_SELFCHECK) {
+                flow->selfcheck_return = FLOW_SCREEN_SESSION;
+                start_selfcheck(flow, now_ms);
+            } else if (n_pages(flow) > 0) {
+                flow->guide_page = 0;
+                go(flow, FLOW_SCREEN_GUIDE, now_ms);
+            } else {
+                go(flow, FLOW_SCREEN_NEXT, now_ms);
+            }
+            return true;
+        }
+        return false;
+    case FLOW_SCREEN_GUIDE:
+        if (ev->kind == FLOW_EV_NEXT) {
+            if (flow->guide_page + 1 < n_pages(flow)) {
+                flow->guide_page++;
+                go(flow, FLOW_SCREEN_GUIDE, now_ms);
+            } else {
+                go(flow, FLOW_SCREEN_NEXT, now_ms);
+            }
+            return true;
+        }
+        return false;
+    case FLOW_SCREEN_SELFCHECK:
+        if (ev->kind == FLOW_EV_TOGGLE_ANSWER) {
+            const TriageQuestion *q = triage_question(flow->triage, flow->question);
+            if (ev->arg < (int)q->first_answer || ev->arg >= (int)(q->first_answer + q->n_answers)) {
+                return false;
+            }
+            triage_toggle(flow->triage, &flow->answers, (size_t)ev->arg);
+            if (q->kind == TRIAGE_QUESTION_YES_NO) {
+                selfcheck_next(flow, now_ms); /* one tap answers a yes/no question */
+            }
+            return true;
+        }
+        if (ev->kind == FLOW_EV_NEXT) {
+            selfcheck_next(flow, now_ms);
+            return true;
+        }
+        return false;
+    case FLOW_SCREEN_FORM:
+        return form_handle(flow, ev);
+    case FLOW_SCREEN_SAVE_FAILED:
+        if (ev->kind == FLOW_EV_RETRY && !flow->commit_pending) {
+            /* The request still waits in the caller's outbox; asking again
+             * re-runs the same commit (same uuid), never a second request. */
+            flow->commit_pending = true;
+            return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+bool flow_take_commit(Flow *flow, Request *out) {
+    if (!flow->commit_pending) {
+        return false;
+    }
+    flow->commit_pending = false;
+    flow->awaiting_commit = true;
+    *out = flow->commit;
+    return true;
+}
+
+bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char *ref) {
+    if (session_serial != flow->session_serial || !flow->awaiting_commit) {
+        return false;
+    }
+    if (ok) {
+        flow->awaiting_commit = false;
+        snprintf(flow->ack_ref, sizeof flow->ack_ref, "%s", ref ? ref : "");
+        snprintf(flow->commit.ref, sizeof flow->commit.ref, "%s", ref ? ref : "");
+    }
+    if (flow->awaiting_urgent) {
+        /* The urgent screen stays up either way; only its status line changes. */
+        flow->urgent_sent = ok;
+        return true;
+    }
+    if (ok) {
+        form_wipe(&flow->form);
+        go(flow, FLOW_SCREEN_THANKS, flow->last_activity_ms);
+    } else if (flow->screen != FLOW_SCREEN_SAVE_FAILED) {
+        go(flow, FLOW_SCREEN_SAVE_FAILED, flow->last_activity_ms);
+    }
+    return true;
+}
+
+static bool auto_returns(FlowScreen screen) {
+    return screen == FLOW_SCREEN_DONE || screen == FLOW_SCREEN_THANKS;
+}
+
+uint64_t flow_next_deadline(const Flow *flow) {
+    uint64_t deadline = UINT64_MAX;
+    if (flow->screen == FLOW_SCREEN_WELCOME) {
+        return deadline; /* nothing to wipe, nothing to time */
+    }
+    if (auto_returns(flow->screen) && flow->overlay == FLOW_OVERLAY_NONE) {
+        deadline = flow->screen_since_ms + flow->settings.done_return_ms;
+    }
+    uint64_t idle = flow->last_activity_ms + flow->settings.idle_timeout_ms;
+    if (flow->overlay == FLOW_OVERLAY_IDLE) {
+        idle += flow->settings.idle_countdown_ms;
+    }
+    return idle < deadline ? idle : deadline;
+}
+
+bool flow_tick(Flow *flow, uint64_t now_ms) {
+    if (flow->screen == FLOW_SCREEN_WELCOME) {
+        return false;
+    }
+    uint64_t idle_at = flow->last_activity_ms + flow->settings.idle_timeout_ms;
+    if (flow->overlay == FLOW_OVERLAY_IDLE) {
+        if (now_ms >= idle_at + flow->settings.idle_countdown_ms) {
+            flow_reset(flow, now_ms);
+            return true;
+        }
+        return false;
+    }
+    if (auto_returns(flow->screen) && now_ms >= flow->screen_since_ms + flow->settings.done_return_ms) {
+        flow_reset(flow, now_ms);
+        return true;
+    }
+    if (now_ms >= idle_at) {
+        flow->overlay = FLOW_OVERLAY_IDLE;
+        return true;
+    }
+    return false;
+}
+
+uint32_t flow_idle_seconds_left(const Flow *flow, uint64_t now_ms) {
+    if (flow->overlay != FLOW_OVERLAY_IDLE) {
+        return 0;
+    }
+    uint64_t end =
+        flow->last_activity_ms + flow->settings.idle_timeout_ms + flow->settings.idle_countdown_ms;
+    if (now_ms >= end) {
+        return 0;
+    }
+    return (uint32_t)((end - now_ms + 999) / 1000);
+}
+
+void flow_screen_id(const Flow *flow, char *out, size_t out_len) {
+    if (flow->overlay == FLOW_OVERLAY_IDLE) {
+        snprintf(out, out_len, "idle");
+        return;
+    }
+    if (flow->overlay == FLOW_OVERLAY_LEAVE) {
+        snprintf(out, out_len, "leave");
+        return;
+    }
+    switch (flow->screen) {
+    case FLOW_SCREEN_WELCOME: snprintf(out, out_len, "welcome"); return;
+    case FLOW_SCREEN_SESSION: snprintf(out, out_len, "session"); return;
+    case FLOW_SCREEN_GUIDE:
+        snprintf(out, out_len, "guide.%s",
+                 n_pages(flow) ? content_page(flow->content, flow->guide_page)->id : "");
+        return;
+    case FLOW_SCREEN_NEXT: snprintf(out, out_len, "next"); return;
+    case FLOW_SCREEN_SELFCHECK:
+        snprintf(out, out_len, "selfcheck.%s", triage_question(flow->triage, flow->question)->id);
+        return;
+    case FLOW_SCREEN_RESULT:
+        snprintf(out, out_len, "result.%s", flow->result.outcome_id ? flow->result.outcome_id : "");
+        return;
+    case FLOW_SCREEN_URGENT: snprintf(out, out_len, "urgent"); return;
+    case FLOW_SCREEN_FORM:
+        snprintf(out, out_len, "form.%s", request_kind_id(flow->form.kind));
+        return;
+    case FLOW_SCREEN_THANKS: snprintf(out, out_len, "thanks"); return;
+    case FLOW_SCREEN_SAVE_FAILED: snprintf(out, out_len, "save-failed"); return;
+    case FLOW_SCREEN_DONE: snprintf(out, out_len, "done"); return;
+    }
+    snprintf(out, out_len, "?");
+}
+
+bool flow_progress(const Flow *flow, int *out_current, int *out_total) {
+    int pages = (int)n_pages(flow);
+    int questions = (int)n_questions(flow);
+    bool selfcheck_walk = flow->intent == FLOW_INTENT_SELFCHECK;
+    switch (flow->screen) {
+    case FLOW_SCREEN_SESSION:
+        *out_current = 1;
+        *out_total = selfcheck_walk ? 1 + questions + 1 : 1 + pages + 1;
+        return true;
+    case FLOW_SCREEN_GUIDE:
+        *out_current = 2 + (int)flow->guide_page;
+        *out_total = 1 + pages + 1;
+        return true;
+    case FLOW_SCREEN_NEXT:
+        *out_current = 1 + pages + 1;
+        *out_total = 1 + pages + 1;
+        return true;
+    case FLOW_SCREEN_SELFCHECK:
+    case FLOW_SCREEN_RESULT: {
+        int offset = flow->selfcheck_return == FLOW_SCREEN_SESSION ? 1 : 0;
+        *out_current = offset + 1 +
+                       (flow->screen == FLOW_SCREEN_RESULT ? questions : (int)flow->question);
+        *out_total = offset + questions + 1;
+        return true;
+    }
+    default:
+        return false;
+    }
+}

@@ -1,0 +1,184 @@
+/* The patient's path through the kiosk as a pure state machine: which screen
+ * shows, what the patient has chosen and typed, the timers (idle prompt,
+ * auto-return) and the requests it wants committed. The UI turns taps into
+ * FlowEvents and draws whatever flow_screen_id() says; nothing here knows of
+ * SDL, SQLite or the clock: time arrives as `now_ms`, and a request to save
+ * leaves as an effect (flow_take_commit) whose outcome the caller reports
+ * back (flow_commit_result). A request is shown as acknowledged only after
+ * that report says it was committed. */
+#ifndef KIOSK_FLOW_H
+#define KIOSK_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "content.h"
+#include "request.h"
+#include "textedit.h"
+#include "triage.h"
+
+typedef enum {
+    FLOW_SCREEN_WELCOME = 0,
+    FLOW_SCREEN_SESSION,     /* treated area and when */
+    FLOW_SCREEN_GUIDE,       /* page flow_guide_page() */
+    FLOW_SCREEN_NEXT,        /* after the guide: self-check, requests, finish */
+    FLOW_SCREEN_SELFCHECK,   /* question flow_question() */
+    FLOW_SCREEN_RESULT,      /* expected or contact */
+    FLOW_SCREEN_URGENT,      /* emergency: tell the front desk */
+    FLOW_SCREEN_FORM,        /* consultation or follow-up */
+    FLOW_SCREEN_THANKS,      /* committed: reference shown */
+    FLOW_SCREEN_SAVE_FAILED, /* not committed yet: tell the front desk */
+    FLOW_SCREEN_DONE
+} FlowScreen;
+
+typedef enum { FLOW_OVERLAY_NONE = 0, FLOW_OVERLAY_IDLE, FLOW_OVERLAY_LEAVE } FlowOverlay;
+
+typedef enum { FLOW_INTENT_GUIDE = 0, FLOW_INTENT_SELFCHECK } FlowIntent;
+
+typedef enum {
+    FLOW_EV_START = 0,      /* welcome: start the guide */
+    FLOW_EV_NEXT,
+    FLOW_EV_BACK,
+    FLOW_EV_HOME,
+    FLOW_EV_PICK_AREA,      /* arg: KsArea (session screen) */
+    FLOW_EV_PICK_WHEN,      /* arg: KsWhen */
+    FLOW_EV_OPEN_SELFCHECK,
+    FLOW_EV_OPEN_FORM,      /* arg: RequestKind (consultation or follow-up) */
+    FLOW_EV_TOGGLE_ANSWER,  /* arg: global answer index */
+    FLOW_EV_FOCUS,          /* arg: REQUEST_FIELD_NAME or _PHONE; -1 closes the keyboard */
+    FLOW_EV_TYPE,           /* text: UTF-8 typed into the focused field */
+    FLOW_EV_BACKSPACE,
+    FLOW_EV_CARET,          /* arg: code points to move (negative = left) */
+    FLOW_EV_SHIFT,
+    FLOW_EV_LAYER,          /* text: keyboard layer id */
+    FLOW_EV_PICK_TIME,      /* arg: RequestContactTime */
+    FLOW_EV_FORM_AREA,      /* arg: KsArea */
+    FLOW_EV_TOGGLE_CONSENT,
+    FLOW_EV_SUBMIT,
+    FLOW_EV_RETRY,          /* save failed: try again now */
+    FLOW_EV_FINISH,         /* to the done screen */
+    FLOW_EV_STAY,           /* idle prompt: "I'm still here" */
+    FLOW_EV_LEAVE_CONFIRM,  /* leave the form, wiping it */
+    FLOW_EV_LEAVE_CANCEL,
+    FLOW_EV_NONE            /* a widget that does nothing when tapped */
+} FlowEventKind;
+
+typedef struct {
+    FlowEventKind kind;
+    int arg;
+    const char *text; /* borrowed for the call */
+} FlowEvent;
+
+typedef struct {
+    uint32_t idle_timeout_ms;
+    uint32_t idle_countdown_ms;
+    uint32_t done_return_ms;
+    const char *country_code; /* "+971"; borrowed, must outlive the Flow */
+    const char *language;     /* "en"; borrowed */
+    const char *kiosk_id;     /* borrowed */
+} FlowSettings;
+
+typedef struct {
+    RequestKind kind;
+    RequestUrgency urgency;
+    TextEdit name;
+    TextEdit phone;
+    RequestContactTime time;
+    int area; /* KsArea or -1 */
+    bool consent;
+    int focus; /* REQUEST_FIELD_NAME / _PHONE while typing, -1 when no keyboard */
+    bool shift;
+    bool shift_auto; /* shift was turned on by the form, not the patient */
+    char layer[24];  /* keyboard layer id for the name ("" = first layer) */
+    bool tried;      /* submit was pressed once: show problems as they change */
+    RequestProblems problems;
+    char summary[REQUEST_SUMMARY_CAP];
+    FlowScreen return_screen; /* where Back goes */
+} FlowForm;
+
+typedef struct {
+    FlowSettings settings;
+    const Content *content;
+    const Triage *triage;
+
+    FlowScreen screen;
+    FlowOverlay overlay;
+    FlowEventKind leave_action; /* what LEAVE_CONFIRM does: HOME or BACK */
+    FlowIntent intent;
+    uint32_t session_serial; /* bumped at each wipe: a request's outcome for an old
+                                session is not shown to the next patient */
+
+    int area;      /* KsArea, -1 until picked */
+    int when;      /* KsWhen, defaults to today */
+    size_t guide_page;
+    FlowScreen selfcheck_return;
+    size_t question;
+    TriageAnswers answers;
+    TriageResult result;
+    bool have_result;
+
+    FlowForm form;
+
+    bool commit_pending;     /* a request waits in `commit` for flow_take_commit */
+    bool awaiting_commit;    /* taken, outcome not reported yet */
+    bool awaiting_urgent;    /* the awaited request is the urgent alert */
+    Request commit;
+    char ack_ref[REQUEST_REF_CAP];
+    bool urgent_sent;        /* the urgent alert is committed (ack_ref) */
+
+    uint64_t last_activity_ms;
+    uint64_t screen_since_ms;
+} Flow;
+
+/* Starts at the welcome screen. `content` and `triage` are borrowed and must
+ * outlive the flow (triage may be NULL: no self-check offered). */
+void flow_init(Flow *flow, const FlowSettings *settings, const Content *content,
+               const Triage *triage, uint64_t now_ms);
+
+/* Applies `ev`; events that mean nothing on the current screen are ignored.
+ * Counts as patient activity. Returns true if anything visible changed. */
+bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms);
+
+/* Advances timers: the idle prompt, the wipe after its countdown, the
+ * auto-return from done/thanks. Returns true if anything visible changed. */
+bool flow_tick(Flow *flow, uint64_t now_ms);
+
+/* When flow_tick next has something to do (UINT64_MAX = nothing). */
+uint64_t flow_next_deadline(const Flow *flow);
+
+/* If the flow wants a request committed, copies it to *out, marks it as
+ * awaited and returns true. */
+bool flow_take_commit(Flow *flow, Request *out);
+
+/* Reports the outcome of the awaited commit. With `ok` the thank-you (or
+ * "staff alerted") shows with `ref`; otherwise the calm save-failed message.
+ * `session_serial` is flow->session_serial as it was when the request was
+ * taken: an outcome for an earlier patient changes nothing on screen. */
+bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char *ref);
+
+/* Wipes everything the patient chose and typed and shows the welcome. */
+void flow_reset(Flow *flow, uint64_t now_ms);
+
+/* The stable id of what is showing: an overlay's id ("idle", "leave") when
+ * one is up, else "welcome", "session", "guide.<page id>", "next",
+ * "selfcheck.<question id>", "result.<outcome id>", "urgent",
+ * "form.consultation", "form.follow_up", "thanks", "save-failed", "done".
+ * Written to `out` (always NUL-terminated). */
+void flow_screen_id(const Flow *flow, char *out, size_t out_len);
+
+/* "Step current of total" for the walk the patient is on; false when the
+ * screen has no progress (welcome, form, thanks...). */
+bool flow_progress(const Flow *flow, int *out_current, int *out_total);
+
+/* True when the form holds anything the patient entered. */
+bool flow_form_has_data(const Flow *flow);
+
+/* The day-plan stage to highlight: the days since session as the rules see
+ * them (ks_when_min_days of the chosen "when"). */
+int flow_days_since_session(const Flow *flow);
+
+/* Milliseconds left on the idle countdown (0 when no prompt is up). */
+uint32_t flow_idle_seconds_left(const Flow *flow, uint64_t now_ms);
+
+#endif

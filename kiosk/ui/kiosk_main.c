@@ -1,2 +1,624 @@
-/* placeholder: written in the front-end step */
-typedef int kiosk_placeholder_kiosk_main;
+#include "kiosk_main.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app.h"
+#include "config.h"
+#include "content.h"
+#include "datafile.h"
+#include "keyboard.h"
+#include "requests_service.h"
+#include "script.h"
+#include "text_cache.h"
+#include "triage.h"
+
+#ifndef KIOSK_DEFAULT_DATA_DIR
+#define KIOSK_DEFAULT_DATA_DIR "data"
+#endif
+#ifndef KIOSK_DEFAULT_FONTS_DIR
+#define KIOSK_DEFAULT_FONTS_DIR "fonts"
+#endif
+#define KIOSK_VERSION "0.1.0"
+#define MAX_SETS 32
+#define MAX_FILE_BYTES (4 * 1024 * 1024)
+
+typedef struct {
+    bool fullscreen;
+    int width, height;
+    bool size_given;
+    const char *config_path;
+    const char *content_dir;
+    const char *fonts_dir;
+    const char *db_path;
+    const char *script_path;
+    const char *check_path;
+    const char *renderer;
+    const char *sets[MAX_SETS];
+    int n_sets;
+    bool exit_after_first_frame;
+} Options;
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "Usage: kiosk [options]\n"
+            "  --fullscreen          the real kiosk: borderless, display-sized, no cursor,\n"
+            "                        window close and Alt-F4 ignored (default: a window)\n"
+            "  --size WxH            window size (default 1280x800)\n"
+            "  --config FILE         settings file (default: DATA/config.yaml)\n"
+            "  --content DIR         data folder with <lang>/content.yaml, selfcheck.yaml,\n"
+            "                        keyboards/ (default: %s)\n"
+            "  --fonts DIR           fonts folder (default: %s)\n"
+            "  --db PATH             request database (default: config db_path, else\n"
+            "                        $XDG_DATA_HOME/aftercare-kiosk/requests.db)\n"
+            "  --set KEY=VALUE       override one setting, e.g. --set idle_timeout_s=30\n"
+            "  --script FILE         drive the kiosk from a script (see README), then exit\n"
+            "  --check-content PATH  check a data file (or every file in a data folder)\n"
+            "                        and exit: 0 when good, 1 with file:line: reason\n"
+            "  --renderer NAME       SDL render driver (default: software)\n"
+            "  --exit-after-first-frame  print start-up time and exit (benchmarks)\n"
+            "  --version, --help\n",
+            KIOSK_DEFAULT_DATA_DIR, KIOSK_DEFAULT_FONTS_DIR);
+}
+
+static int parse_options(int argc, char **argv, Options *opt) {
+    memset(opt, 0, sizeof *opt);
+    opt->width = 1280;
+    opt->height = 800;
+    opt->content_dir = KIOSK_DEFAULT_DATA_DIR;
+    opt->fonts_dir = KIOSK_DEFAULT_FONTS_DIR;
+    opt->renderer = "software";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+#define TAKE(field)                                                                                \
+    do {                                                                                           \
+        if (!next) {                                                                               \
+            fprintf(stderr, "kiosk: %s needs a value\n", a);                                       \
+            return 2;                                                                              \
+        }                                                                                          \
+        opt->field = next;                                                                         \
+        i++;                                                                                       \
+    } while (0)
+        if (strcmp(a, "--fullscreen") == 0) {
+            opt->fullscreen = true;
+        } else if (strcmp(a, "--size") == 0) {
+            if (!next || sscanf(next, "%dx%d", &opt->width, &opt->height) != 2 || opt->width < 320 ||
+                opt->height < 320 || opt->width > 8192 || opt->height > 8192) {
+                fprintf(stderr, "kiosk: --size needs WxH between 320 and 8192, e.g. 800x1280\n");
+                return 2;
+            }
+            opt->size_given = true;
+            i++;
+        } else if (strcmp(a, "--config") == 0) {
+            TAKE(config_path);
+        } else if (strcmp(a, "--content") == 0) {
+            TAKE(content_dir);
+        } else if (strcmp(a, "--fonts") == 0) {
+            TAKE(fonts_dir);
+        } else if (strcmp(a, "--db") == 0) {
+            TAKE(db_path);
+        } else if (strcmp(a, "--script") == 0) {
+            TAKE(script_path);
+        } else if (strcmp(a, "--check-content") == 0) {
+            TAKE(check_path);
+        } else if (strcmp(a, "--renderer") == 0) {
+            TAKE(renderer);
+        } else if (strcmp(a, "--set") == 0) {
+            if (!next || !strchr(next, '=') || opt->n_sets == MAX_SETS) {
+                fprintf(stderr, "kiosk: --set needs KEY=VALUE\n");
+                return 2;
+            }
+            opt->sets[opt->n_sets++] = next;
+            i++;
+        } else if (strcmp(a, "--exit-after-first-frame") == 0) {
+            opt->exit_after_first_frame = true;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("kiosk %s\n", KIOSK_VERSION);
+            return 1;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 1;
+        } else {
+            fprintf(stderr, "kiosk: unknown option \"%s\"\n", a);
+            usage(stderr);
+            return 2;
+        }
+#undef TAKE
+    }
+    return 0;
+}
+
+/* Reads a whole file; caller frees. NULL with `why` filled on failure. */
+static char *read_file(const char *path, size_t *out_len, char *why, size_t why_len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, why_len, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = malloc(MAX_FILE_BYTES + 1);
+    if (!buf) {
+        fclose(f);
+        snprintf(why, why_len, "%s: out of memory", path);
+        return NULL;
+    }
+    size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad || n > MAX_FILE_BYTES) {
+        free(buf);
+        snprintf(why, why_len, "%s: %s", path, bad ? "read error" : "larger than 4 MiB");
+        return NULL;
+    }
+    buf[n] = '\0';
+    *out_len = n;
+    return buf;
+}
+
+/* ---- --check-content ------------------------------------------------------- */
+
+static int check_one(const char *path, DataFileKind *out_kind) {
+    char why[600];
+    size_t len = 0;
+    char *buf = read_file(path, &len, why, sizeof why);
+    if (!buf) {
+        fprintf(stderr, "%s\n", why);
+        return 1;
+    }
+    KsError err;
+    KsStatus st = datafile_check(buf, len, path, out_kind, &err);
+    free(buf);
+    if (st != KS_OK) {
+        char msg[900];
+        ks_error_format(&err, msg, sizeof msg);
+        fprintf(stderr, "%s\n", msg);
+        return 1;
+    }
+    printf("%s: ok (%s)\n", path, datafile_kind_name(*out_kind));
+    return 0;
+}
+
+static int check_folder(const char *dir) {
+    int failures = 0;
+    char path[1024];
+    DataFileKind kind;
+    snprintf(path, sizeof path, "%s/config.yaml", dir);
+    failures += check_one(path, &kind);
+    snprintf(path, sizeof path, "%s/selfcheck.yaml", dir);
+    failures += check_one(path, &kind);
+    char sub[1024];
+    snprintf(sub, sizeof sub, "%s/keyboards", dir);
+    DIR *d = opendir(sub);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t n = strlen(e->d_name);
+            if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0) {
+                snprintf(path, sizeof path, "%s/%s", sub, e->d_name);
+                failures += check_one(path, &kind);
+            }
+        }
+        closedir(d);
+    }
+    /* Each language folder's content, and its wording for the self-check. */
+    d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "%s: cannot open folder: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "keyboards") == 0) {
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s/content.yaml", dir, e->d_name);
+        struct stat sb;
+        if (stat(path, &sb) != 0) {
+            continue;
+        }
+        if (check_one(path, &kind) != 0) {
+            failures++;
+            continue;
+        }
+        char why[600];
+        size_t clen = 0, tlen = 0;
+        char tpath[1024];
+        snprintf(tpath, sizeof tpath, "%s/selfcheck.yaml", dir);
+        char *cbuf = read_file(path, &clen, why, sizeof why);
+        char *tbuf = read_file(tpath, &tlen, why, sizeof why);
+        Content *content = NULL;
+        Triage *triage = NULL;
+        KsError err;
+        if (cbuf && tbuf && content_parse(cbuf, clen, path, &content, &err) == KS_OK &&
+            triage_parse(tbuf, tlen, tpath, &triage, &err) == KS_OK) {
+            if (datafile_check_selfcheck_wording(content, triage, &err) != KS_OK) {
+                char msg[900];
+                ks_error_format(&err, msg, sizeof msg);
+                fprintf(stderr, "%s (needed by %s)\n", msg, tpath);
+                failures++;
+            }
+        }
+        content_destroy(content);
+        triage_destroy(triage);
+        free(cbuf);
+        free(tbuf);
+    }
+    closedir(d);
+    return failures ? 1 : 0;
+}
+
+static int run_check(const char *path) {
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        fprintf(stderr, "%s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        return check_folder(path);
+    }
+    DataFileKind kind;
+    return check_one(path, &kind);
+}
+
+/* ---- loading --------------------------------------------------------------- */
+
+typedef struct {
+    Config config;
+    Content *content;
+    Triage *triage;
+    KeyboardLayout *letters;
+    KeyboardLayout *phone;
+    char problem[900]; /* first fatal problem, shown on the out-of-service screen */
+} Loaded;
+
+static void note_problem(Loaded *l, const char *what) {
+    SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "%s", what);
+    if (!l->problem[0]) {
+        snprintf(l->problem, sizeof l->problem, "%s", what);
+    }
+}
+
+static KsStatus parse_error(Loaded *l, const KsError *err, bool fatal) {
+    char msg[900];
+    ks_error_format(err, msg, sizeof msg);
+    if (fatal) {
+        note_problem(l, msg);
+    } else {
+        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "%s", msg);
+    }
+    return KS_ERR_PARSE;
+}
+
+static void load_data(const Options *opt, Loaded *l) {
+    char path[1024], why[600];
+    size_t len;
+    KsError err;
+    config_defaults(&l->config);
+    if (opt->config_path) {
+        snprintf(path, sizeof path, "%s", opt->config_path);
+    } else {
+        snprintf(path, sizeof path, "%s/config.yaml", opt->content_dir);
+    }
+    char *buf = read_file(path, &len, why, sizeof why);
+    if (!buf) {
+        note_problem(l, why);
+    } else {
+        if (config_parse(buf, len, path, &l->config, &err) != KS_OK) {
+            parse_error(l, &err, true);
+        }
+        free(buf);
+    }
+    for (int i = 0; i < opt->n_sets; i++) {
+        char key[64];
+        const char *eq = strchr(opt->sets[i], '=');
+        snprintf(key, sizeof key, "%.*s", (int)(eq - opt->sets[i]), opt->sets[i]);
+        if (config_set(&l->config, key, eq + 1, &err) != KS_OK) {
+            parse_error(l, &err, true);
+        }
+    }
+
+    snprintf(path, sizeof path, "%s/%s/content.yaml", opt->content_dir, l->config.language);
+    buf = read_file(path, &len, why, sizeof why);
+    if (!buf) {
+        note_problem(l, why);
+    } else {
+        if (content_parse(buf, len, path, &l->content, &err) != KS_OK) {
+            parse_error(l, &err, true);
+            l->content = NULL;
+        }
+        free(buf);
+    }
+
+    /* A broken self-check file costs the self-check, not the whole kiosk. */
+    snprintf(path, sizeof path, "%s/selfcheck.yaml", opt->content_dir);
+    buf = read_file(path, &len, why, sizeof why);
+    if (!buf) {
+        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "%s (self-check turned off)", why);
+    } else {
+        if (triage_parse(buf, len, path, &l->triage, &err) != KS_OK) {
+            parse_error(l, &err, false);
+            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "self-check turned off");
+            l->triage = NULL;
+        } else if (l->content &&
+                   datafile_check_selfcheck_wording(l->content, l->triage, &err) != KS_OK) {
+            parse_error(l, &err, false);
+            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "self-check turned off");
+            triage_destroy(l->triage);
+            l->triage = NULL;
+        }
+        free(buf);
+    }
+
+    const char *names[2] = {"latin", "phone"};
+    KeyboardLayout **slots[2] = {&l->letters, &l->phone};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/keyboards/%s.yaml", opt->content_dir, names[i]);
+        buf = read_file(path, &len, why, sizeof why);
+        if (!buf) {
+            note_problem(l, why);
+            continue;
+        }
+        if (keyboard_parse(buf, len, path, slots[i], &err) != KS_OK) {
+            parse_error(l, &err, true);
+            *slots[i] = NULL;
+        }
+        free(buf);
+    }
+    if (l->problem[0] && l->content) {
+        /* Any fatal problem (config, keyboards) puts the kiosk out of service:
+         * a wrong emergency number or a form nobody can type in is worse. */
+        content_destroy(l->content);
+        l->content = NULL;
+    }
+}
+
+static void unload_data(Loaded *l) {
+    content_destroy(l->content);
+    triage_destroy(l->triage);
+    keyboard_destroy(l->letters);
+    keyboard_destroy(l->phone);
+}
+
+/* mkdir -p for the database's folder; ours are private (0700). */
+static void make_parents(const char *file_path) {
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", file_path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) {
+        return;
+    }
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
+        }
+    }
+    mkdir(dir, 0700);
+}
+
+static void default_db_path(const Options *opt, const Config *cfg, char *out, size_t out_len) {
+    if (opt->db_path) {
+        snprintf(out, out_len, "%s", opt->db_path);
+    } else if (cfg->db_path[0]) {
+        snprintf(out, out_len, "%s", cfg->db_path);
+    } else if (getenv("XDG_DATA_HOME") && getenv("XDG_DATA_HOME")[0]) {
+        snprintf(out, out_len, "%s/aftercare-kiosk/requests.db", getenv("XDG_DATA_HOME"));
+    } else if (getenv("HOME") && getenv("HOME")[0]) {
+        snprintf(out, out_len, "%s/.local/share/aftercare-kiosk/requests.db", getenv("HOME"));
+    } else {
+        snprintf(out, out_len, "requests.db");
+    }
+}
+
+/* ---- SDL start-up ---------------------------------------------------------- */
+
+static void set_hints(const Options *opt) {
+    /* Measured on this hardware (see PLATFORM-NOTES): the software renderer
+     * on a plain window surface reaches the screen in tens of milliseconds,
+     * where an OpenGL context costs ~250 ms and ~100 MiB. */
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, opt->renderer);
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    /* One touch is one tap: no mouse events made up from touches. */
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    /* Closing the window is not quitting; only a signal (systemd) quits. */
+    SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+    if (opt->fullscreen) {
+        SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1"); /* Alt-Tab and Super stay with us */
+    }
+}
+
+static SDL_Window *create_window(const Options *opt) {
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
+    int w = opt->width, h = opt->height;
+    if (opt->fullscreen) {
+        /* A borderless window the size of the display skips the ~100 ms
+         * fullscreen mode switch and works the same on X11 and KMS/DRM. */
+        SDL_DisplayMode mode;
+        if (SDL_GetDesktopDisplayMode(0, &mode) == 0 && !opt->size_given) {
+            w = mode.w;
+            h = mode.h;
+        }
+        x = 0;
+        y = 0;
+        flags |= SDL_WINDOW_BORDERLESS;
+    } else {
+        flags |= SDL_WINDOW_RESIZABLE;
+    }
+    SDL_Window *window = SDL_CreateWindow("Aftercare", x, y, w, h, flags);
+    if (!window) {
+        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "cannot create window: %s", SDL_GetError());
+        return NULL;
+    }
+    if (opt->fullscreen) {
+        SDL_ShowCursor(SDL_DISABLE);
+        SDL_SetWindowGrab(window, SDL_TRUE);
+    }
+    return window;
+}
+
+static uint64_t elapsed_ms(void) {
+    return SDL_GetTicks64();
+}
+
+static int run_loop(App *app) {
+    while (!app->quit) {
+        app_render_if_dirty(app);
+        uint64_t now = elapsed_ms();
+        uint64_t deadline = app_next_deadline(app);
+        SDL_Event ev;
+        int got;
+        if (deadline == UINT64_MAX) {
+            got = SDL_WaitEvent(&ev); /* nothing timed: sleep until a touch */
+        } else {
+            uint64_t wait = deadline > now ? deadline - now : 0;
+            got = SDL_WaitEventTimeout(&ev, wait > 60000 ? 60000 : (int)wait);
+        }
+        uint64_t after = elapsed_ms();
+        if (after > app->now_ms) {
+            app->now_ms = after;
+        }
+        if (got) {
+            app_handle_sdl_event(app, &ev);
+            while (SDL_PollEvent(&ev)) {
+                app_handle_sdl_event(app, &ev);
+            }
+        }
+        app_advance(app, app->now_ms);
+    }
+    return 0;
+}
+
+int kiosk_main(int argc, char **argv) {
+    Options opt;
+    int rc = parse_options(argc, argv, &opt);
+    if (rc != 0) {
+        return rc == 1 ? 0 : rc;
+    }
+    if (opt.check_path) {
+        return run_check(opt.check_path);
+    }
+
+    set_hints(&opt);
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "kiosk: cannot start SDL video (%s). On a desktop, is DISPLAY set? "
+                        "Without one, try SDL_VIDEODRIVER=kmsdrm or offscreen.\n",
+                SDL_GetError());
+        return 3;
+    }
+    if (TTF_Init() != 0) {
+        fprintf(stderr, "kiosk: cannot start SDL_ttf: %s\n", TTF_GetError());
+        SDL_Quit();
+        return 3;
+    }
+
+    Loaded loaded;
+    memset(&loaded, 0, sizeof loaded);
+    load_data(&opt, &loaded);
+
+    rc = 3;
+    SDL_Window *window = NULL;
+    SDL_Renderer *renderer = NULL;
+    TextCache *texts = NULL;
+    RequestsService *requests = NULL;
+    App app;
+    memset(&app, 0, sizeof app);
+    bool app_ready = false;
+
+    window = create_window(&opt);
+    if (!window) {
+        goto fail;
+    }
+    renderer = SDL_CreateRenderer(window, -1, 0);
+    if (!renderer) {
+        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "cannot create renderer: %s", SDL_GetError());
+        goto fail;
+    }
+    char regular[1024], bold[1024];
+    bool rtl = loaded.content && content_direction(loaded.content) == CONTENT_DIR_RTL;
+    snprintf(regular, sizeof regular, "%s/%s", opt.fonts_dir,
+             rtl ? "NotoSansArabic-Regular.ttf" : "NotoSans-Regular.ttf");
+    snprintf(bold, sizeof bold, "%s/%s", opt.fonts_dir,
+             rtl ? "NotoSansArabic-Bold.ttf" : "NotoSans-Bold.ttf");
+    TextCacheFonts fonts = {regular, bold, rtl, rtl ? "Arab" : "Latn"};
+    if (text_cache_create(renderer, &fonts, &texts) != KS_OK) {
+        fprintf(stderr, "kiosk: fonts missing in %s (see --fonts)\n", opt.fonts_dir);
+        goto fail;
+    }
+
+    char db_path[1024];
+    default_db_path(&opt, &loaded.config, db_path, sizeof db_path);
+    make_parents(db_path);
+    requests = requests_service_create(db_path, NULL);
+    if (!requests) {
+        goto fail;
+    }
+
+    AppData data = {
+        .config = &loaded.config,
+        .content = loaded.content,
+        .triage = loaded.triage,
+        .keyboard_letters = loaded.letters,
+        .keyboard_phone = loaded.phone,
+        .problem = loaded.problem,
+    };
+    bool scripted = opt.script_path != NULL;
+    if (app_init(&app, &data, window, renderer, texts, requests, scripted ? 0 : elapsed_ms()) !=
+        KS_OK) {
+        goto fail;
+    }
+    app_ready = true;
+    app.kiosk_mode = opt.fullscreen;
+    app_render_if_dirty(&app);
+    if (opt.exit_after_first_frame) {
+        printf("first-frame-ms %llu\n", (unsigned long long)elapsed_ms());
+        rc = 0;
+        goto fail;
+    }
+    SDL_Log("kiosk started: %dx%d, %s renderer, database %s%s", app.width, app.height,
+            opt.renderer, db_path, loaded.content ? "" : " (OUT OF SERVICE: see the error above)");
+
+    if (scripted) {
+        FILE *f = strcmp(opt.script_path, "-") == 0 ? stdin : fopen(opt.script_path, "r");
+        if (!f) {
+            fprintf(stderr, "kiosk: cannot open script %s: %s\n", opt.script_path, strerror(errno));
+            rc = 2;
+            goto fail;
+        }
+        rc = script_run(&app, f, opt.script_path);
+        if (f != stdin) {
+            fclose(f);
+        }
+    } else {
+        rc = run_loop(&app);
+    }
+
+fail:
+    if (app_ready) {
+        app_deinit(&app);
+    }
+    requests_service_destroy(requests);
+    text_cache_destroy(texts);
+    if (renderer) {
+        SDL_DestroyRenderer(renderer);
+    }
+    if (window) {
+        SDL_DestroyWindow(window);
+    }
+    unload_data(&loaded);
+    TTF_Quit();
+    SDL_Quit();
+    return rc;
+}

@@ -1,2 +1,232 @@
-/* placeholder: written in the front-end step */
-typedef int kiosk_placeholder_render;
+#include "render.h"
+
+#include <string.h>
+
+typedef struct {
+    Uint8 r, g, b, a;
+} Rgba;
+
+/* Turquoise accents on a warm white, the clinic's own colours; every text
+ * colour here keeps at least 4.5:1 contrast on its background. */
+static const Rgba BG = {247, 249, 248, 255};
+static const Rgba INK = {28, 43, 47, 255};
+static const Rgba INK_MUTED = {74, 90, 95, 255};
+static const Rgba PRIMARY = {0, 110, 120, 255};
+static const Rgba PRIMARY_SOFT = {222, 241, 242, 255};
+static const Rgba BORDER = {176, 192, 195, 255};
+static const Rgba CARD = {255, 255, 255, 255};
+static const Rgba DO = {27, 110, 50, 255};
+static const Rgba DONT = {176, 32, 32, 255};
+static const Rgba WARNING = {150, 80, 0, 255};
+static const Rgba URGENT_BG = {150, 20, 20, 255};
+static const Rgba WHITE = {255, 255, 255, 255};
+static const Rgba DISABLED = {200, 208, 210, 255};
+static const Rgba HIGHLIGHT = {255, 244, 200, 255};
+
+static void set_color(SDL_Renderer *r, Rgba c) {
+    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
+}
+
+static Rgba tone_ink(WidgetTone tone) {
+    switch (tone) {
+    case TONE_PRIMARY: return PRIMARY;
+    case TONE_DO: return DO;
+    case TONE_DONT: return DONT;
+    case TONE_NORMAL: return PRIMARY;
+    case TONE_WARNING: return WARNING;
+    case TONE_URGENT: return DONT;
+    case TONE_MUTED: return INK_MUTED;
+    case TONE_ERROR: return DONT;
+    case TONE_ON_DARK: return WHITE;
+    default: return INK;
+    }
+}
+
+/* A filled rectangle with rounded corners, as one span per corner row. */
+static void fill_round(SDL_Renderer *r, Rect rect, int radius, Rgba color) {
+    set_color(r, color);
+    if (radius * 2 > rect.h) {
+        radius = rect.h / 2;
+    }
+    if (radius * 2 > rect.w) {
+        radius = rect.w / 2;
+    }
+    SDL_Rect mid = {rect.x, rect.y + radius, rect.w, rect.h - 2 * radius};
+    SDL_RenderFillRect(r, &mid);
+    for (int i = 0; i < radius; i++) {
+        double dy = radius - i - 0.5;
+        int inset = radius - (int)SDL_floor(SDL_sqrt((double)radius * radius - dy * dy) + 0.5);
+        SDL_Rect top = {rect.x + inset, rect.y + i, rect.w - 2 * inset, 1};
+        SDL_Rect bottom = {rect.x + inset, rect.y + rect.h - 1 - i, rect.w - 2 * inset, 1};
+        SDL_RenderFillRect(r, &top);
+        SDL_RenderFillRect(r, &bottom);
+    }
+}
+
+static void frame_round(SDL_Renderer *r, Rect rect, int radius, int thickness, Rgba border,
+                        Rgba fill) {
+    fill_round(r, rect, radius, border);
+    Rect inner = {rect.x + thickness, rect.y + thickness, rect.w - 2 * thickness,
+                  rect.h - 2 * thickness};
+    fill_round(r, inner, radius > thickness ? radius - thickness : 0, fill);
+}
+
+static void draw_lines(SDL_Renderer *r, TextCache *texts, const WidgetList *list, const Widget *w,
+                       Rgba ink, int inset_left, int inset_right) {
+    int box_x = w->rect.x + w->padding + inset_left;
+    int box_w = w->rect.w - 2 * w->padding - inset_left - inset_right;
+    int total_h = w->n_lines * w->line_height;
+    int y = w->rect.y + w->padding;
+    if (w->kind != WIDGET_TEXT && w->kind != WIDGET_CARD) {
+        y = w->rect.y + (w->rect.h - total_h) / 2; /* centre text in buttons */
+    }
+    for (uint16_t i = 0; i < w->n_lines; i++) {
+        const LayoutLine *line = &list->lines[w->first_line + i];
+        int tw = 0, th = 0;
+        SDL_Texture *tex = text_cache_get(texts, w->bold, w->font_px, w->label + line->start,
+                                          line->len, &tw, &th);
+        if (tex) {
+            int x = box_x + layout_line_x(box_w, tw, w->align, w->dir);
+            SDL_Rect dst = {x, y + (w->line_height - th) / 2, tw, th};
+            SDL_SetTextureColorMod(tex, ink.r, ink.g, ink.b);
+            SDL_RenderCopy(r, tex, NULL, &dst);
+        }
+        y += w->line_height;
+    }
+}
+
+static void draw_caret(SDL_Renderer *r, TextCache *texts, const WidgetList *list, const Widget *w,
+                       Rgba ink) {
+    /* Fields are one line; the caret sits after the measured prefix. */
+    int box_x = w->rect.x + w->padding;
+    int prefix = w->caret_byte > 0 ? text_cache_measure(texts, w->bold, w->font_px, w->label,
+                                                        (size_t)w->caret_byte)
+                                   : 0;
+    int line_w = w->n_lines ? list->lines[w->first_line].width : 0;
+    int box_w = w->rect.w - 2 * w->padding;
+    int x0 = layout_line_x(box_w, line_w, w->align, w->dir);
+    int x = box_x + x0 + (w->dir == LAYOUT_DIR_RTL ? line_w - prefix : prefix);
+    int h = w->font_px + w->font_px / 3;
+    SDL_Rect caret = {x + 1, w->rect.y + (w->rect.h - h) / 2, w->font_px / 12 + 2, h};
+    set_color(r, ink);
+    SDL_RenderFillRect(r, &caret);
+}
+
+static void draw_tick(SDL_Renderer *r, Rect box, Rgba color) {
+    /* Two thick strokes: short down-right, long up-right. */
+    set_color(r, color);
+    int t = box.w / 9 + 1;
+    for (int k = -t / 2; k <= t / 2; k++) {
+        SDL_RenderDrawLine(r, box.x + box.w / 5, box.y + box.h / 2 + k, box.x + box.w * 2 / 5,
+                           box.y + box.h * 3 / 4 + k);
+        SDL_RenderDrawLine(r, box.x + box.w * 2 / 5, box.y + box.h * 3 / 4 + k,
+                           box.x + box.w * 4 / 5, box.y + box.h / 4 + k);
+    }
+}
+
+static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *list, const Widget *w,
+                        bool caret_visible) {
+    int radius = w->rect.h / 6 < 18 ? w->rect.h / 6 : 18;
+    Rgba ink = tone_ink(w->tone);
+    switch (w->kind) {
+    case WIDGET_BACKDROP:
+        SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+        SDL_SetRenderDrawColor(r, 20, 30, 33, 170);
+        SDL_RenderFillRect(r, &(SDL_Rect){w->rect.x, w->rect.y, w->rect.w, w->rect.h});
+        SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+        return;
+    case WIDGET_CARD: {
+        Rgba border = w->selected ? PRIMARY : BORDER;
+        Rgba fill = w->tone == TONE_HIGHLIGHT ? HIGHLIGHT : CARD;
+        frame_round(r, w->rect, 16, w->selected ? 5 : 2, border, fill);
+        if (w->tone != TONE_DEFAULT && w->tone != TONE_HIGHLIGHT) {
+            /* A coloured bar on the reading edge says do / don't / warning. */
+            Rect bar = {w->dir == LAYOUT_DIR_RTL ? w->rect.x + w->rect.w - 10 : w->rect.x, w->rect.y,
+                        10, w->rect.h};
+            fill_round(r, bar, 5, ink);
+        }
+        return;
+    }
+    case WIDGET_BUTTON:
+    case WIDGET_KEY: {
+        bool primary = w->tone == TONE_PRIMARY && !w->disabled;
+        Rgba fill = w->disabled ? DISABLED : primary ? PRIMARY : w->tone == TONE_URGENT ? WHITE : CARD;
+        Rgba border = w->disabled ? DISABLED : primary ? PRIMARY : w->selected ? PRIMARY : BORDER;
+        frame_round(r, w->rect, radius, w->selected ? 4 : 2, border, fill);
+        Rgba text = w->disabled ? INK_MUTED : primary ? WHITE : w->tone == TONE_URGENT ? URGENT_BG : INK;
+        if (w->kind == WIDGET_KEY && w->selected) {
+            fill_round(r, (Rect){w->rect.x + 4, w->rect.y + 4, w->rect.w - 8, w->rect.h - 8},
+                       radius, PRIMARY_SOFT);
+        }
+        draw_lines(r, texts, list, w, text, 0, 0);
+        return;
+    }
+    case WIDGET_CHOICE:
+    case WIDGET_CHECK: {
+        Rgba fill = w->selected ? PRIMARY_SOFT : CARD;
+        Rgba border = w->selected ? PRIMARY : w->tone == TONE_ERROR ? DONT : BORDER;
+        frame_round(r, w->rect, radius, w->selected ? 5 : 2, border, fill);
+        /* A tick box on the reading edge, filled when picked. */
+        int box = w->rect.h * 9 / 20;
+        if (box > 44) {
+            box = 44;
+        }
+        int bx = w->dir == LAYOUT_DIR_RTL ? w->rect.x + w->rect.w - w->padding - box
+                                          : w->rect.x + w->padding;
+        Rect tick = {bx, w->rect.y + (w->rect.h - box) / 2, box, box};
+        if (w->selected) {
+            fill_round(r, tick, box / 5, PRIMARY);
+            draw_tick(r, tick, WHITE);
+        } else {
+            frame_round(r, tick, box / 5, 3, INK_MUTED, CARD);
+        }
+        int inset = box + w->padding / 2;
+        draw_lines(r, texts, list, w, INK, w->dir == LAYOUT_DIR_RTL ? 0 : inset,
+                   w->dir == LAYOUT_DIR_RTL ? inset : 0);
+        return;
+    }
+    case WIDGET_FIELD: {
+        Rgba border = w->tone == TONE_ERROR ? DONT : w->focused ? PRIMARY : BORDER;
+        frame_round(r, w->rect, 10, w->focused || w->tone == TONE_ERROR ? 4 : 2, border, CARD);
+        draw_lines(r, texts, list, w, INK, 0, 0);
+        if (w->focused && caret_visible) {
+            draw_caret(r, texts, list, w, PRIMARY);
+        }
+        return;
+    }
+    case WIDGET_PROGRESS: {
+        draw_lines(r, texts, list, w, INK_MUTED, 0, 0);
+        int n = w->progress_total;
+        if (n > 0 && n <= 20) {
+            int dot = w->font_px / 2;
+            int gap = dot;
+            int total = n * dot + (n - 1) * gap;
+            int x = w->rect.x + (w->rect.w - total) / 2;
+            int y = w->rect.y + w->rect.h - dot - 2;
+            for (int i = 0; i < n; i++) {
+                Rect d = {x + i * (dot + gap), y, dot, dot};
+                fill_round(r, d, dot / 2, i < w->progress_current ? PRIMARY : BORDER);
+            }
+        }
+        return;
+    }
+    case WIDGET_TEXT:
+        if (w->tone == TONE_HIGHLIGHT) {
+            fill_round(r, w->rect, 10, PRIMARY);
+            draw_lines(r, texts, list, w, WHITE, 0, 0);
+            return;
+        }
+        draw_lines(r, texts, list, w, ink, 0, 0);
+        return;
+    }
+}
+
+void render_widgets(SDL_Renderer *renderer, TextCache *texts, const WidgetList *list, int width,
+                    int height, bool urgent_background, bool caret_visible) {
+    Rgba bg = urgent_background ? URGENT_BG : BG;
+    set_color(renderer, bg);
+    SDL_RenderFillRect(renderer, &(SDL_Rect){0, 0, width, height});
+    for (size_t i = 0; i < list->n; i++) {
+        draw_widget(renderer, texts, list, &list->items[i], caret_visible);
+    }
+}

@@ -1,2 +1,226 @@
-/* placeholder: written in the front-end step */
-typedef int kiosk_placeholder_script;
+#include "script.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCRIPT_LINE_CAP 16384
+
+/* Feeds every queued SDL event to the app, as the interactive loop does. */
+static void pump(App *app) {
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev)) {
+        app_handle_sdl_event(app, &ev);
+    }
+    app_advance(app, app->now_ms);
+    app_render_if_dirty(app);
+}
+
+static void push_tap(App *app, int x, int y) {
+    /* A mouse press, as Xvfb's xdotool and a desktop mouse deliver it. */
+    SDL_Event down;
+    SDL_zero(down);
+    down.type = SDL_MOUSEBUTTONDOWN;
+    down.button.windowID = SDL_GetWindowID(app->window);
+    down.button.which = 0;
+    down.button.button = SDL_BUTTON_LEFT;
+    down.button.state = SDL_PRESSED;
+    down.button.clicks = 1;
+    down.button.x = x;
+    down.button.y = y;
+    SDL_PushEvent(&down);
+    SDL_Event up = down;
+    up.type = SDL_MOUSEBUTTONUP;
+    up.button.state = SDL_RELEASED;
+    SDL_PushEvent(&up);
+}
+
+static void push_text(App *app, const char *text) {
+    /* SDL_TEXTINPUT holds 31 bytes: split at code point boundaries. */
+    size_t len = strlen(text);
+    size_t pos = 0;
+    int queued = 0;
+    while (pos < len) {
+        size_t n = len - pos < 31 ? len - pos : 31;
+        while (n > 0 && pos + n < len && (text[pos + n] & 0xC0) == 0x80) {
+            n--;
+        }
+        SDL_Event ev;
+        SDL_zero(ev);
+        ev.type = SDL_TEXTINPUT;
+        ev.text.windowID = SDL_GetWindowID(app->window);
+        memcpy(ev.text.text, text + pos, n);
+        ev.text.text[n] = '\0';
+        SDL_PushEvent(&ev);
+        pos += n;
+        /* A long paste must not overflow SDL's event queue. */
+        if (++queued % 64 == 0) {
+            pump(app);
+        }
+    }
+}
+
+static bool push_key(App *app, const char *name) {
+    SDL_Keycode key = SDL_GetKeyFromName(name);
+    if (key == SDLK_UNKNOWN) {
+        return false;
+    }
+    SDL_Event ev;
+    SDL_zero(ev);
+    ev.type = SDL_KEYDOWN;
+    ev.key.windowID = SDL_GetWindowID(app->window);
+    ev.key.state = SDL_PRESSED;
+    ev.key.keysym.sym = key;
+    ev.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+    SDL_PushEvent(&ev);
+    ev.type = SDL_KEYUP;
+    ev.key.state = SDL_RELEASED;
+    SDL_PushEvent(&ev);
+    return true;
+}
+
+static bool parse_long(const char *text, long *out) {
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || (*end != '\0' && *end != ' ')) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static int fail(const char *name, int line_no, const char *fmt, const char *a, const char *b) {
+    fprintf(stderr, "%s:%d: ", name, line_no);
+    fprintf(stderr, fmt, a ? a : "", b ? b : "");
+    fputc('\n', stderr);
+    return 1;
+}
+
+int script_run(App *app, FILE *in, const char *name) {
+    char *line = malloc(SCRIPT_LINE_CAP);
+    if (!line) {
+        fprintf(stderr, "%s: out of memory\n", name);
+        return 1;
+    }
+    int line_no = 0;
+    int rc = 0;
+    pump(app);
+    while (rc == 0 && fgets(line, SCRIPT_LINE_CAP, in)) {
+        line_no++;
+        size_t len = strlen(line);
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+            line[--len] = '\0';
+        }
+        char *cmd = line + strspn(line, " \t");
+        if (*cmd == '\0' || *cmd == '#') {
+            continue;
+        }
+        char *arg = cmd + strcspn(cmd, " \t");
+        if (*arg) {
+            *arg++ = '\0';
+            arg += strspn(arg, " \t");
+        }
+        char screen[128];
+        app_update_view(app);
+        app_screen_id(app, screen, sizeof screen);
+
+        if (strcmp(cmd, "tap") == 0) {
+            const Widget *w = widgets_find(app->view, arg);
+            if (!w) {
+                rc = fail(name, line_no, "tap: no widget \"%s\" on screen \"%s\"", arg, screen);
+                break;
+            }
+            push_tap(app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+        } else if (strcmp(cmd, "tap-at") == 0) {
+            long x, y;
+            char *second = arg + strcspn(arg, " ");
+            if (!parse_long(arg, &x) || !*second || !parse_long(second + 1, &y)) {
+                rc = fail(name, line_no, "tap-at needs two whole numbers: X Y (got \"%s\")%s", arg,
+                          "");
+                break;
+            }
+            push_tap(app, (int)x, (int)y);
+        } else if (strcmp(cmd, "type") == 0) {
+            push_text(app, arg);
+        } else if (strcmp(cmd, "key") == 0) {
+            if (!push_key(app, arg)) {
+                rc = fail(name, line_no, "key: unknown key name \"%s\"%s", arg, "");
+                break;
+            }
+        } else if (strcmp(cmd, "advance") == 0) {
+            long ms;
+            if (!parse_long(arg, &ms) || ms < 0) {
+                rc = fail(name, line_no, "advance needs milliseconds (got \"%s\")%s", arg, "");
+                break;
+            }
+            /* Step through every deadline on the way so timers fire in order. */
+            uint64_t target = app->now_ms + (uint64_t)ms;
+            for (int steps = 0; steps < 100000; steps++) {
+                uint64_t next = app_next_deadline(app);
+                if (next > target || next <= app->now_ms) {
+                    break;
+                }
+                app_advance(app, next);
+                app_render_if_dirty(app);
+            }
+            app_advance(app, target);
+        } else if (strcmp(cmd, "resize") == 0) {
+            long w, h;
+            char *second = arg + strcspn(arg, " ");
+            if (!parse_long(arg, &w) || !*second || !parse_long(second + 1, &h) || w < 200 ||
+                h < 200) {
+                rc = fail(name, line_no, "resize needs W H of at least 200 (got \"%s\")%s", arg, "");
+                break;
+            }
+            SDL_SetWindowSize(app->window, (int)w, (int)h);
+            InputEvent ev = {.kind = INPUT_RESIZE, .width = (int)w, .height = (int)h};
+            app_handle_input(app, &ev);
+        } else if (strcmp(cmd, "expect-screen") == 0) {
+            if (strcmp(screen, arg) != 0) {
+                rc = fail(name, line_no, "expected screen \"%s\" but \"%s\" shows", arg, screen);
+                break;
+            }
+        } else if (strcmp(cmd, "expect-text") == 0) {
+            if (!widgets_contain_text(app->view, arg)) {
+                rc = fail(name, line_no, "expected text \"%s\" on screen \"%s\"", arg, screen);
+                break;
+            }
+        } else if (strcmp(cmd, "expect-no-text") == 0) {
+            if (widgets_contain_text(app->view, arg)) {
+                rc = fail(name, line_no, "text \"%s\" should not be on screen \"%s\"", arg, screen);
+                break;
+            }
+        } else if (strcmp(cmd, "expect-widget") == 0 || strcmp(cmd, "expect-selected") == 0) {
+            const Widget *w = widgets_find(app->view, arg);
+            if (!w) {
+                rc = fail(name, line_no, "expected widget \"%s\" on screen \"%s\"", arg, screen);
+                break;
+            }
+            if (strcmp(cmd, "expect-selected") == 0 && !w->selected) {
+                rc = fail(name, line_no, "widget \"%s\" is not selected on screen \"%s\"", arg,
+                          screen);
+                break;
+            }
+        } else if (strcmp(cmd, "screenshot") == 0) {
+            if (!*arg || app_screenshot(app, arg) != KS_OK) {
+                rc = fail(name, line_no, "screenshot \"%s\" could not be written%s", arg, "");
+                break;
+            }
+        } else if (strcmp(cmd, "dump") == 0) {
+            widgets_dump(app->view, screen, stdout);
+            fflush(stdout);
+        } else if (strcmp(cmd, "echo") == 0) {
+            printf("%s\n", arg);
+            fflush(stdout);
+        } else if (strcmp(cmd, "quit") == 0) {
+            break;
+        } else {
+            rc = fail(name, line_no, "unknown action \"%s\"%s", cmd, "");
+            break;
+        }
+        pump(app);
+    }
+    free(line);
+    return rc;
+}

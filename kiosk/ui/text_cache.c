@@ -1,2 +1,261 @@
-/* placeholder: written in the front-end step */
-typedef int kiosk_placeholder_text_cache;
+#include "text_cache.h"
+
+#include <SDL_ttf.h>
+#include <string.h>
+
+#define MAX_FONTS 24
+#define MAX_TEXTURES 512
+#define MEASURE_SLOTS 8192
+#define RUN_CAP 1024
+
+typedef struct {
+    TTF_Font *font;
+    bool bold;
+    int px;
+    uint64_t last_use;
+} FontSlot;
+
+typedef struct {
+    uint64_t key;
+    SDL_Texture *texture;
+    int w, h;
+    uint64_t last_use;
+} TextureSlot;
+
+typedef struct {
+    uint64_t key;
+    int width;
+} MeasureSlot;
+
+struct TextCache {
+    SDL_Renderer *renderer;
+    char regular_path[512];
+    char bold_path[512];
+    bool rtl;
+    char script[8];
+    FontSlot fonts[MAX_FONTS];
+    TextureSlot textures[MAX_TEXTURES];
+    MeasureSlot *measures;
+    uint64_t clock;
+    size_t renders;
+    size_t hits;
+    bool warned;
+};
+
+static uint64_t hash_run(bool bold, int px, const char *text, size_t len) {
+    uint64_t h = 1469598103934665603ULL;
+    h = (h ^ (uint64_t)(bold ? 1 : 2)) * 1099511628211ULL;
+    h = (h ^ (uint64_t)px) * 1099511628211ULL;
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+KsStatus text_cache_create(SDL_Renderer *renderer, const TextCacheFonts *fonts, TextCache **out) {
+    if (!TTF_WasInit() && TTF_Init() != 0) {
+        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "TTF_Init failed: %s", TTF_GetError());
+        return KS_ERR_IO;
+    }
+    const char *paths[2] = {fonts->regular_path, fonts->bold_path};
+    for (int i = 0; i < 2; i++) {
+        TTF_Font *probe = TTF_OpenFont(paths[i], 16);
+        if (!probe) {
+            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "cannot open font %s: %s", paths[i],
+                         TTF_GetError());
+            return KS_ERR_IO;
+        }
+        TTF_CloseFont(probe);
+    }
+    TextCache *cache = SDL_calloc(1, sizeof *cache);
+    if (!cache) {
+        return KS_ERR_NOMEM;
+    }
+    cache->measures = SDL_calloc(MEASURE_SLOTS, sizeof *cache->measures);
+    if (!cache->measures) {
+        SDL_free(cache);
+        return KS_ERR_NOMEM;
+    }
+    cache->renderer = renderer;
+    SDL_snprintf(cache->regular_path, sizeof cache->regular_path, "%s", fonts->regular_path);
+    SDL_snprintf(cache->bold_path, sizeof cache->bold_path, "%s", fonts->bold_path);
+    cache->rtl = fonts->rtl;
+    SDL_snprintf(cache->script, sizeof cache->script, "%s", fonts->script ? fonts->script : "");
+    *out = cache;
+    return KS_OK;
+}
+
+void text_cache_destroy(TextCache *cache) {
+    if (!cache) {
+        return;
+    }
+    for (int i = 0; i < MAX_TEXTURES; i++) {
+        if (cache->textures[i].texture) {
+            SDL_DestroyTexture(cache->textures[i].texture);
+        }
+    }
+    for (int i = 0; i < MAX_FONTS; i++) {
+        if (cache->fonts[i].font) {
+            TTF_CloseFont(cache->fonts[i].font);
+        }
+    }
+    SDL_free(cache->measures);
+    SDL_free(cache);
+}
+
+static TTF_Font *font_for(TextCache *cache, bool bold, int px) {
+    FontSlot *free_slot = NULL;
+    FontSlot *oldest = &cache->fonts[0];
+    cache->clock++;
+    for (int i = 0; i < MAX_FONTS; i++) {
+        FontSlot *slot = &cache->fonts[i];
+        if (slot->font && slot->bold == bold && slot->px == px) {
+            slot->last_use = cache->clock;
+            return slot->font;
+        }
+        if (!slot->font && !free_slot) {
+            free_slot = slot;
+        }
+        if (slot->last_use < oldest->last_use) {
+            oldest = slot;
+        }
+    }
+    FontSlot *slot = free_slot ? free_slot : oldest;
+    if (slot->font) {
+        TTF_CloseFont(slot->font);
+        slot->font = NULL;
+    }
+    TTF_Font *font = TTF_OpenFont(bold ? cache->bold_path : cache->regular_path, px);
+    if (!font) {
+        if (!cache->warned) {
+            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "cannot open font at %dpx: %s", px,
+                         TTF_GetError());
+            cache->warned = true;
+        }
+        return NULL;
+    }
+    TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+    if (cache->rtl) {
+        /* Without these HarfBuzz leaves Arabic unjoined and in logical order. */
+        TTF_SetFontDirection(font, TTF_DIRECTION_RTL);
+    }
+    if (cache->script[0]) {
+        TTF_SetFontScriptName(font, cache->script);
+    }
+    slot->font = font;
+    slot->bold = bold;
+    slot->px = px;
+    slot->last_use = cache->clock;
+    return font;
+}
+
+/* SDL_ttf wants NUL-terminated text; runs are slices of longer strings. */
+static const char *terminated(char *buf, const char *text, size_t len) {
+    if (len >= RUN_CAP) {
+        len = RUN_CAP - 1;
+    }
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+int text_cache_measure(TextCache *cache, bool bold, int px, const char *text, size_t len) {
+    if (len == 0) {
+        return 0;
+    }
+    uint64_t key = hash_run(bold, px, text, len);
+    MeasureSlot *slot = &cache->measures[key % MEASURE_SLOTS];
+    if (slot->key == key) {
+        return slot->width;
+    }
+    TTF_Font *font = font_for(cache, bold, px);
+    if (!font) {
+        return 0;
+    }
+    char buf[RUN_CAP];
+    int w = 0, h = 0;
+    if (TTF_SizeUTF8(font, terminated(buf, text, len), &w, &h) != 0) {
+        return 0;
+    }
+    slot->key = key;
+    slot->width = w;
+    return w;
+}
+
+int text_cache_line_height(TextCache *cache, bool bold, int px) {
+    TTF_Font *font = font_for(cache, bold, px);
+    return font ? TTF_FontLineSkip(font) : px;
+}
+
+SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, const char *text, size_t len,
+                            int *out_w, int *out_h) {
+    if (len == 0) {
+        return NULL;
+    }
+    uint64_t key = hash_run(bold, px, text, len);
+    cache->clock++;
+    TextureSlot *oldest = &cache->textures[0];
+    TextureSlot *free_slot = NULL;
+    for (int i = 0; i < MAX_TEXTURES; i++) {
+        TextureSlot *slot = &cache->textures[i];
+        if (slot->texture && slot->key == key) {
+            slot->last_use = cache->clock;
+            cache->hits++;
+            *out_w = slot->w;
+            *out_h = slot->h;
+            return slot->texture;
+        }
+        if (!slot->texture && !free_slot) {
+            free_slot = slot;
+        }
+        if (slot->last_use < oldest->last_use) {
+            oldest = slot;
+        }
+    }
+    TTF_Font *font = font_for(cache, bold, px);
+    if (!font) {
+        return NULL;
+    }
+    char buf[RUN_CAP];
+    SDL_Color white = {255, 255, 255, 255};
+    SDL_Surface *surface = TTF_RenderUTF8_Blended(font, terminated(buf, text, len), white);
+    if (!surface) {
+        if (!cache->warned) {
+            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "text render failed: %s", TTF_GetError());
+            cache->warned = true;
+        }
+        return NULL;
+    }
+    SDL_Texture *texture = SDL_CreateTextureFromSurface(cache->renderer, surface);
+    int w = surface->w, h = surface->h;
+    SDL_FreeSurface(surface);
+    if (!texture) {
+        if (!cache->warned) {
+            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "texture failed: %s", SDL_GetError());
+            cache->warned = true;
+        }
+        return NULL;
+    }
+    SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
+    TextureSlot *slot = free_slot ? free_slot : oldest;
+    if (slot->texture) {
+        SDL_DestroyTexture(slot->texture);
+    }
+    slot->texture = texture;
+    slot->key = key;
+    slot->w = w;
+    slot->h = h;
+    slot->last_use = cache->clock;
+    cache->renders++;
+    *out_w = w;
+    *out_h = h;
+    return texture;
+}
+
+size_t text_cache_renders(const TextCache *cache) {
+    return cache->renders;
+}
+
+size_t text_cache_hits(const TextCache *cache) {
+    return cache->hits;
+}

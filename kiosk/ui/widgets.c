@@ -1,2 +1,118 @@
-/* placeholder: written in the front-end step */
-typedef int kiosk_placeholder_widgets;
+#include "widgets.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+void widgets_clear(WidgetList *list) {
+    list->n = 0;
+    list->n_lines = 0;
+    list->arena_used = 0;
+    list->modal_from = 0;
+    list->overflow = false;
+}
+
+Widget *widgets_add(WidgetList *list, WidgetKind kind, const char *id, Rect rect,
+                    const char *label) {
+    if (list->n == WIDGETS_MAX) {
+        list->overflow = true;
+        return NULL;
+    }
+    Widget *w = &list->items[list->n++];
+    memset(w, 0, sizeof *w);
+    snprintf(w->id, sizeof w->id, "%s", id ? id : "");
+    w->kind = kind;
+    w->rect = rect;
+    w->label = label ? label : "";
+    w->caret_byte = -1;
+    w->action.kind = FLOW_EV_NONE;
+    return w;
+}
+
+const char *widgets_printf(WidgetList *list, const char *fmt, ...) {
+    size_t room = sizeof list->arena - list->arena_used;
+    char *dst = list->arena + list->arena_used;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(dst, room, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= room) {
+        list->overflow = true;
+        if (room > 0) {
+            dst[0] = '\0';
+        }
+        return "";
+    }
+    list->arena_used += (size_t)n + 1;
+    return dst;
+}
+
+static bool inside(Rect r, int x, int y, int slop) {
+    return x >= r.x - slop && x < r.x + r.w + slop && y >= r.y - slop && y < r.y + r.h + slop;
+}
+
+const Widget *widgets_hit(const WidgetList *list, int x, int y, int slop) {
+    /* Exact hits first, topmost first; then the nearest within the slop, so a
+     * finger that lands just off a key still presses it. */
+    for (size_t i = list->n; i-- > list->modal_from;) {
+        const Widget *w = &list->items[i];
+        if (w->action.kind != FLOW_EV_NONE && !w->disabled && inside(w->rect, x, y, 0)) {
+            return w;
+        }
+    }
+    for (size_t i = list->n; i-- > list->modal_from;) {
+        const Widget *w = &list->items[i];
+        if (w->action.kind != FLOW_EV_NONE && !w->disabled && inside(w->rect, x, y, slop)) {
+            return w;
+        }
+    }
+    /* A modal backdrop catches everything else. */
+    for (size_t i = list->n; i-- > list->modal_from;) {
+        const Widget *w = &list->items[i];
+        if (w->kind == WIDGET_BACKDROP) {
+            return w;
+        }
+    }
+    return NULL;
+}
+
+const Widget *widgets_find(const WidgetList *list, const char *id) {
+    for (size_t i = 0; i < list->n; i++) {
+        if (strcmp(list->items[i].id, id) == 0) {
+            return &list->items[i];
+        }
+    }
+    return NULL;
+}
+
+bool widgets_contain_text(const WidgetList *list, const char *text) {
+    for (size_t i = 0; i < list->n; i++) {
+        if (list->items[i].label && strstr(list->items[i].label, text)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const char *const KIND_NAMES[] = {"text", "button",   "choice",  "check",   "field",
+                                         "key",  "card",     "progress", "backdrop"};
+
+const char *widgets_kind_name(WidgetKind kind) {
+    return (size_t)kind < sizeof KIND_NAMES / sizeof KIND_NAMES[0] ? KIND_NAMES[kind] : "?";
+}
+
+void widgets_dump(const WidgetList *list, const char *screen_id, FILE *out) {
+    fprintf(out, "screen %s\n", screen_id);
+    for (size_t i = 0; i < list->n; i++) {
+        const Widget *w = &list->items[i];
+        fprintf(out, "widget %s %s %d %d %d %d ", w->id[0] ? w->id : "-", widgets_kind_name(w->kind),
+                w->rect.x, w->rect.y, w->rect.w, w->rect.h);
+        for (const char *p = w->label; *p; p++) {
+            if (*p == '\n') {
+                fputs("\\n", out);
+            } else {
+                fputc(*p, out);
+            }
+        }
+        fputc('\n', out);
+    }
+}

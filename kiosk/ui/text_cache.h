@@ -1,0 +1,44 @@
+/* Fonts and rendered text. Opens each (weight, pixel size) of the shipped
+ * fonts once, shapes text with SDL_ttf + HarfBuzz in the content's
+ * direction, and keeps each rendered run as a white texture (tinted at draw
+ * time) so a screen's text is rasterised once, not every frame. Widths are
+ * cached too: wrapping measures the same words at several sizes. The cache
+ * owns every texture it returns; callers never destroy them. */
+#ifndef KIOSK_TEXT_CACHE_H
+#define KIOSK_TEXT_CACHE_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ks.h"
+
+typedef struct TextCache TextCache;
+
+typedef struct {
+    const char *regular_path;
+    const char *bold_path;
+    bool rtl;            /* shape right-to-left (TTF_DIRECTION_RTL) */
+    const char *script;  /* ISO 15924 script for HarfBuzz, e.g. "Latn", "Arab" */
+} TextCacheFonts;
+
+/* Loads nothing yet but checks both font files open. Fails with KS_ERR_IO
+ * (logged with the path) when one cannot be read. */
+KsStatus text_cache_create(SDL_Renderer *renderer, const TextCacheFonts *fonts, TextCache **out);
+void text_cache_destroy(TextCache *cache);
+
+/* Width in pixels of `text[0..len)` as one line. 0 on failure (logged once). */
+int text_cache_measure(TextCache *cache, bool bold, int px, const char *text, size_t len);
+
+/* The recommended line height for the size. */
+int text_cache_line_height(TextCache *cache, bool bold, int px);
+
+/* A white texture of the run, or NULL (empty text or failure). Borrowed. */
+SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, const char *text, size_t len,
+                            int *out_w, int *out_h);
+
+/* Counters for the benchmark. */
+size_t text_cache_renders(const TextCache *cache);
+size_t text_cache_hits(const TextCache *cache);
+
+#endif

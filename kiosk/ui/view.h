@@ -1,0 +1,38 @@
+/* Builds the widget list of whatever the flow shows, sized for the window:
+ * the same code lays out 800x1280 portrait and 1920x1080 landscape. Text is
+ * wrapped here (through the text cache's measuring) and guide pages pick the
+ * largest type that fits without scrolling. Reads the flow and content;
+ * changes neither. */
+#ifndef KIOSK_VIEW_H
+#define KIOSK_VIEW_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "content.h"
+#include "flow.h"
+#include "keyboard.h"
+#include "text_cache.h"
+#include "triage.h"
+#include "widgets.h"
+
+typedef struct {
+    const Flow *flow;
+    const Content *content;
+    const Config *config;
+    const Triage *triage;
+    const KeyboardLayout *keyboard_letters;
+    const KeyboardLayout *keyboard_phone;
+    TextCache *texts;
+    int width;
+    int height;
+    uint64_t now_ms;
+} ViewInput;
+
+/* Replaces `out` with the widgets of the current screen. */
+void view_build(WidgetList *out, const ViewInput *in);
+
+/* The smallest touch target the layout uses at this window size, in pixels. */
+int view_touch_target(int width, int height);
+
+#endif

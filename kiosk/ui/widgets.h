@@ -1,0 +1,113 @@
+/* The widgets of one screen as a flat list of plain values: each with a
+ * stable id ("nav.next", "session.area.face"), a kind, a rectangle, its text
+ * and the FlowEvent a tap sends. The view builds the list when the state or
+ * the window changes; the renderer draws it, hit-testing and the scripted
+ * `tap`/`dump` read it. Holds no SDL objects. */
+#ifndef KIOSK_WIDGETS_H
+#define KIOSK_WIDGETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "flow.h"
+#include "layout.h"
+
+#define WIDGETS_MAX 256
+#define WIDGETS_MAX_LINES 1024
+#define WIDGETS_ARENA 49152
+#define WIDGET_ID_CAP 56
+
+typedef struct {
+    int x, y, w, h;
+} Rect;
+
+typedef enum {
+    WIDGET_TEXT = 0, /* a wrapped text block */
+    WIDGET_BUTTON,
+    WIDGET_CHOICE,   /* one of several; `selected` marks the pick */
+    WIDGET_CHECK,    /* a tick box with its label */
+    WIDGET_FIELD,    /* a text field showing what was typed */
+    WIDGET_KEY,      /* an on-screen keyboard key */
+    WIDGET_CARD,     /* a panel behind other widgets */
+    WIDGET_PROGRESS, /* "Step 2 of 7" with dots */
+    WIDGET_BACKDROP  /* dims the screen behind an overlay */
+} WidgetKind;
+
+typedef enum {
+    TONE_DEFAULT = 0,
+    TONE_PRIMARY,
+    TONE_DO,
+    TONE_DONT,
+    TONE_NORMAL,
+    TONE_WARNING,
+    TONE_URGENT,
+    TONE_MUTED,
+    TONE_ERROR,
+    TONE_HIGHLIGHT,
+    TONE_ON_DARK /* text on a dark (urgent) background */
+} WidgetTone;
+
+typedef struct {
+    char id[WIDGET_ID_CAP];
+    WidgetKind kind;
+    Rect rect;
+    const char *label; /* borrowed: content text or the list's arena */
+    uint16_t font_px;
+    bool bold;
+    WidgetTone tone;
+    bool selected;
+    bool disabled;
+    bool focused;
+    LayoutAlign align;
+    LayoutDirection dir;
+    int padding;      /* text inset from the rectangle */
+    uint16_t first_line; /* wrapped lines in the list's line pool */
+    uint16_t n_lines;
+    int line_height;
+    int caret_byte;   /* FIELD: caret offset into label, -1 for none */
+    int progress_current, progress_total;
+    FlowEvent action; /* kind FLOW_EV_NONE: not tappable */
+} Widget;
+
+typedef struct {
+    Widget items[WIDGETS_MAX];
+    size_t n;
+    LayoutLine lines[WIDGETS_MAX_LINES];
+    size_t n_lines;
+    char arena[WIDGETS_ARENA];
+    size_t arena_used;
+    size_t modal_from; /* only widgets at or after this index take taps */
+    bool overflow;     /* something did not fit (logged; a layout bug) */
+} WidgetList;
+
+void widgets_clear(WidgetList *list);
+
+/* Appends a widget (zeroed, not tappable, left-aligned) and returns it, or
+ * NULL when the list is full (sets overflow). */
+Widget *widgets_add(WidgetList *list, WidgetKind kind, const char *id, Rect rect,
+                    const char *label);
+
+/* Copies formatted text into the list's arena; returns it (or "" when the
+ * arena is full, setting overflow). Valid until widgets_clear. */
+const char *widgets_printf(WidgetList *list, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The tappable widget at (x, y), topmost first, honouring modal_from. A tap
+ * just outside a small widget still counts (slop pixels). NULL if none. */
+const Widget *widgets_hit(const WidgetList *list, int x, int y, int slop);
+
+/* The widget with `id`, or NULL. */
+const Widget *widgets_find(const WidgetList *list, const char *id);
+
+/* True when some visible widget's label contains `text`. */
+bool widgets_contain_text(const WidgetList *list, const char *text);
+
+/* Writes "screen ID" then "widget ID KIND X Y W H LABEL" per widget, the label
+ * last and whole with newlines shown as \n. */
+void widgets_dump(const WidgetList *list, const char *screen_id, FILE *out);
+
+const char *widgets_kind_name(WidgetKind kind);
+
+#endif
