@@ -310,8 +310,8 @@ void app_update_view(App *app) {
     if (app->view->overflow) {
         char id[96];
         app_screen_id(app, id, sizeof id);
-        SDL_LogWarn(SDL_LOG_CATEGORY_APPLICATION, "screen %s does not fit %dx%d", id, app->width,
-                    app->height);
+        SDL_LogWarn(SDL_LOG_CATEGORY_APPLICATION, "screen %s does not fit %dx%d (%s)", id, app->width,
+                    app->height, app->view->overflow_what);
     }
 }
 

@@ -150,9 +150,16 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *lis
     case WIDGET_BUTTON:
     case WIDGET_KEY: {
         bool primary = w->tone == TONE_PRIMARY && !w->disabled;
-        Rgba fill = w->disabled ? DISABLED : primary ? PRIMARY : w->tone == TONE_URGENT ? WHITE : CARD;
-        Rgba border = w->disabled ? DISABLED : primary ? PRIMARY : w->selected ? PRIMARY : BORDER;
-        frame_round(r, w->rect, radius, w->selected ? 4 : 2, border, fill);
+        Rgba fill = w->disabled  ? DISABLED
+                    : primary    ? PRIMARY
+                    : w->tone == TONE_URGENT ? WHITE
+                    : w->selected && w->kind == WIDGET_BUTTON ? PRIMARY_SOFT
+                                                              : CARD;
+        Rgba border = w->disabled                ? DISABLED
+                      : primary || w->selected   ? PRIMARY
+                      : w->tone == TONE_ERROR    ? DONT
+                                                 : BORDER;
+        frame_round(r, w->rect, radius, w->selected || w->tone == TONE_ERROR ? 4 : 2, border, fill);
         Rgba text = w->disabled ? INK_MUTED : primary ? WHITE : w->tone == TONE_URGENT ? URGENT_BG : INK;
         if (w->kind == WIDGET_KEY && w->selected) {
             fill_round(r, (Rect){w->rect.x + 4, w->rect.y + 4, w->rect.w - 8, w->rect.h - 8},

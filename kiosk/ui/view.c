@@ -96,8 +96,10 @@ static int wrap_into(View *v, Widget *w, const char *label, int width, int px, b
     if (out_line_h) {
         *out_line_h = line_h;
     }
-    if (lr.truncated || lr.max_width > width) {
+    if ((lr.truncated || lr.max_width > width) && !v->measuring) {
         v->list->overflow = true;
+        snprintf(v->list->overflow_what, sizeof v->list->overflow_what, "text of %s",
+                 w ? w->id : "?");
     }
     if (w) {
         if (v->list->n_lines + lr.n_lines > WIDGETS_MAX_LINES) {
@@ -137,6 +139,21 @@ static Widget *text_at(View *v, Cursor *c, const char *id, const char *label, in
     return w;
 }
 
+static int longest_word(View *v, const char *label, int px, bool bold) {
+    int longest = 0;
+    const char *p = label;
+    while (*p) {
+        p += strspn(p, " \n");
+        size_t n = strcspn(p, " \n");
+        if (n) {
+            int wd = text_cache_measure(v->in->texts, bold, px, p, n);
+            longest = wd > longest ? wd : longest;
+        }
+        p += n;
+    }
+    return longest;
+}
+
 /* A tappable widget with its label wrapped inside; shrinks the type if the
  * label would not fit the height. */
 static Widget *tappable(View *v, WidgetKind kind, const char *id, Rect r, const char *label,
@@ -160,15 +177,24 @@ static Widget *tappable(View *v, WidgetKind kind, const char *id, Rect r, const 
         int box = r.h * 9 / 20 > 44 ? 44 : r.h * 9 / 20;
         inset = box + w->padding / 2;
     }
+    if (kind == WIDGET_KEY) {
+        w->padding = 4;
+    }
     int px = kind == WIDGET_KEY ? v->button_px + v->button_px / 5 : v->button_px;
-    for (int tries = 0; tries < 6; tries++) {
+    int room = r.w - 2 * w->padding - inset;
+    for (int tries = 0; tries < 8; tries++) {
         v->list->n_lines -= w->n_lines; /* undo an earlier try's lines */
         w->n_lines = 0;
-        int text_h = wrap_into(v, w, label, r.w - 2 * w->padding - inset, px, w->bold, NULL);
-        if (text_h <= r.h - 8 || px <= v->small_px) {
+        int text_h = wrap_into(v, w, label, room, px, w->bold, NULL);
+        /* Smaller type rather than a word broken in two ("Shif-t"). */
+        bool fits = text_h <= r.h - 8 && longest_word(v, label, px, w->bold) <= room;
+        if (kind == WIDGET_KEY) {
+            fits = fits && w->n_lines <= 1;
+        }
+        if (fits || px <= v->small_px * 3 / 4) {
             break;
         }
-        px = px * 88 / 100;
+        px = px * 90 / 100;
     }
     w->font_px = (uint16_t)px;
     return w;
@@ -199,19 +225,32 @@ static int grid_height(const View *v, int n, int per_row, int cell_h) {
 
 /* ---- chrome: Home at the top, Back / progress / Next at the bottom ------ */
 
-static int top_bar(View *v, bool with_home) {
+static int top_bar_back(View *v, bool with_home, bool with_back) {
     int bar_h = v->target + v->margin / 2;
+    if (with_back) {
+        /* Forms need the bottom for their fields: Back moves up beside Home. */
+        int bw = v->target * 2;
+        Rect r = {v->dir == LAYOUT_DIR_RTL ? v->w - v->margin - bw : v->margin, v->margin / 2, bw,
+                  v->target};
+        button(v, "nav.back", r, T(v, "nav.back"), FLOW_EV_BACK, 0, false);
+    }
     if (with_home) {
         int bw = v->target * 2;
         Rect r = {v->dir == LAYOUT_DIR_RTL ? v->margin : v->w - v->margin - bw, v->margin / 2, bw,
                   v->target};
         button(v, "nav.home", r, T(v, "nav.home"), FLOW_EV_HOME, 0, false);
     }
-    Cursor c = {v->margin, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2,
-                v->w - 2 * v->margin - v->target * 2 - v->gap};
-    text_at(v, &c, "clinic.name", v->in->config->clinic_name, v->small_px, true, TONE_PRIMARY,
-            LAYOUT_ALIGN_START);
+    if (!with_back) {
+        Cursor c = {v->margin, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2,
+                    v->w - 2 * v->margin - v->target * 2 - v->gap};
+        text_at(v, &c, "clinic.name", v->in->config->clinic_name, v->small_px, true, TONE_PRIMARY,
+                LAYOUT_ALIGN_START);
+    }
     return v->margin / 2 + bar_h;
+}
+
+static int top_bar(View *v, bool with_home) {
+    return top_bar_back(v, with_home, false);
 }
 
 static int footer_height(const View *v) {
@@ -320,17 +359,18 @@ static void build_session(View *v) {
     c.y += v->gap;
     text_at(v, &c, "session.area.question", T(v, "session.area.question"), v->heading_px, true,
             TONE_DEFAULT, LAYOUT_ALIGN_START);
-    int choice_h = v->target * 5 / 4;
+    int choice_h = v->portrait ? v->target * 3 / 2 : v->target * 5 / 4;
+    int area_per_row = v->portrait ? 1 : KS_AREA_COUNT;
     for (int a = 0; a < KS_AREA_COUNT; a++) {
         char id[48];
         snprintf(id, sizeof id, "session.area.%s", ks_area_id((KsArea)a));
-        Widget *w = tappable(v, WIDGET_CHOICE, id, grid_cell(v, &c, a, KS_AREA_COUNT, choice_h),
+        Widget *w = tappable(v, WIDGET_CHOICE, id, grid_cell(v, &c, a, area_per_row, choice_h),
                              T(v, id), FLOW_EV_PICK_AREA, a, TONE_DEFAULT);
         if (w) {
             w->selected = v->flow->area == a;
         }
     }
-    c.y += choice_h + v->gap * 2;
+    c.y += grid_height(v, KS_AREA_COUNT, area_per_row, choice_h) + v->gap * 2;
     text_at(v, &c, "session.when.question", T(v, "session.when.question"), v->heading_px, true,
             TONE_DEFAULT, LAYOUT_ALIGN_START);
     int per_row = v->portrait ? 2 : KS_WHEN_COUNT;
@@ -508,8 +548,10 @@ static void build_guide(View *v) {
     }
     int bottom_limit = v->h - footer_height(v) - disclaimer_h - v->gap;
     /* The largest type at which the page fits without scrolling. */
-    int scale = 100;
-    for (; scale > 60; scale -= 6) {
+    /* Bigger type where the page has room (a portrait tablet), smaller
+     * where it must, never scrolling. */
+    int scale = 140;
+    for (; scale > 60; scale -= 5) {
         v->measuring = true;
         int bottom = guide_body(v, page, top, scale);
         v->measuring = false;
@@ -713,9 +755,9 @@ static void build_result(View *v) {
     int buttons_h = v->portrait ? 2 * bh + v->gap : bh;
     int disclaimer_h = v->small_px * 3;
     int limit = v->h - footer_height(v) - buttons_h - disclaimer_h - v->gap * 2;
-    int scale = 100;
+    int scale = 130;
     size_t arena_mark = v->list->arena_used;
-    for (; scale > 60; scale -= 6) {
+    for (; scale > 60; scale -= 5) {
         v->measuring = true;
         int bottom = result_body(v, top, scale);
         v->measuring = false;
@@ -740,7 +782,12 @@ static void build_result(View *v) {
 
 static void build_urgent(View *v) {
     int content_w = v->w - 2 * v->margin;
-    Cursor c = {v->margin, v->margin * 2, content_w};
+    int hw = v->target * 2;
+    tappable(v, WIDGET_BUTTON, "nav.home",
+             (Rect){v->dir == LAYOUT_DIR_RTL ? v->margin : v->w - v->margin - hw, v->margin / 2, hw,
+                    v->target},
+             T(v, "nav.home"), FLOW_EV_HOME, 0, TONE_URGENT);
+    Cursor c = {v->margin, v->margin / 2 + v->target + v->gap, content_w};
     text_at(v, &c, "urgent.title", T(v, "urgent.title"), v->title_px * 3 / 2, true, TONE_ON_DARK,
             LAYOUT_ALIGN_CENTER);
     c.y += v->gap;
@@ -839,15 +886,15 @@ static void keyboard_widgets(View *v, Rect area) {
     }
     int kgap = v->gap / 2 > 4 ? v->gap / 2 : 4;
     int key_h = (area.h - (int)(layer->n_rows - 1) * kgap) / (int)layer->n_rows;
-    if (key_h > v->target * 3 / 2) {
-        key_h = v->target * 3 / 2;
+    if (key_h > v->target * 7 / 5) {
+        key_h = v->target * 7 / 5;
     }
     float unit = (area.w + kgap) / max_units;
     if (unit > v->target * 2.2f) {
         unit = v->target * 2.2f; /* a phone pad stays pad-sized */
     }
-    int total_h = (int)layer->n_rows * key_h + (int)(layer->n_rows - 1) * kgap;
-    int y = area.y + (area.h - total_h);
+    /* Right under the field, so the eyes do not travel while typing. */
+    int y = area.y;
     for (size_t r = 0; r < layer->n_rows; r++) {
         const KeyboardRow *row = &layer->rows[r];
         float units = 0;
@@ -924,19 +971,22 @@ static void build_form_typing(View *v, int top) {
     keyboard_widgets(v, kb);
 }
 
-static void choice_row(View *v, Cursor *c, const char *label_key, const char *id_fmt,
-                       const char *const *keys, int n, int first_arg, int selected,
-                       FlowEventKind action, bool error, int choice_h) {
+/* A labelled row of segmented choices (contact time, area): buttons that
+ * stay highlighted when picked, so long words are not squeezed by a box. */
+static void segmented_row(View *v, Cursor *c, const char *label_key, const char *id_prefix,
+                          const char *const *ids, const char *const *label_keys, int n,
+                          int first_arg, int selected, FlowEventKind action, bool error,
+                          int choice_h) {
     text_at(v, c, NULL, T(v, label_key), v->body_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
     for (int i = 0; i < n; i++) {
         char id[64];
-        snprintf(id, sizeof id, id_fmt, keys[i]);
-        Widget *w = tappable(v, WIDGET_CHOICE, id, grid_cell(v, c, i, n, choice_h),
-                             T(v, widgets_printf(v->list, "%s", id) + 0), action, first_arg + i,
+        snprintf(id, sizeof id, "%s%s", id_prefix, ids[i]);
+        Widget *w = tappable(v, WIDGET_BUTTON, id, grid_cell(v, c, i, n, choice_h),
+                             T(v, label_keys[i]), action, first_arg + i,
                              error ? TONE_ERROR : TONE_DEFAULT);
-        (void)w;
         if (w) {
             w->selected = selected == first_arg + i;
+            w->bold = false;
         }
     }
     c->y += choice_h + v->gap / 2;
@@ -952,6 +1002,7 @@ static void build_form_overview(View *v, int top) {
             T(v, form->urgency == REQUEST_URGENCY_CONCERNING ? "form.concerning_note" : "form.intro"),
             v->body_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
     c.y += v->gap / 2;
+    /* Landscape: who you are on the left, when and how on the right. */
     bool two_columns = !v->portrait;
     Cursor left = c, right = c;
     if (two_columns) {
@@ -959,13 +1010,13 @@ static void build_form_overview(View *v, int top) {
         right.w = left.w;
         right.x = c.x + left.w + v->gap * 2;
         if (v->dir == LAYOUT_DIR_RTL) {
-            Cursor t = left;
+            int t = left.x;
             left.x = right.x;
-            right.x = t.x;
+            right.x = t;
         }
     }
-    int field_h = v->target * 5 / 4;
-    int choice_h = v->target * 5 / 4;
+    int field_h = v->target * 11 / 10;
+    int choice_h = v->target;
 
     Cursor *col = &left;
     text_at(v, col, NULL, T(v, "form.name.label"), v->body_px, true, TONE_DEFAULT,
@@ -980,33 +1031,11 @@ static void build_form_overview(View *v, int top) {
                  REQUEST_FIELD_PHONE, has_problem(v, REQUEST_FIELD_PHONE));
     col->y += field_h + v->gap / 2;
     problem_text(v, col, REQUEST_FIELD_PHONE);
-    static const char *const TIMES[] = {"morning", "afternoon", "evening"};
-    choice_row(v, col, "form.contact_time.label", "form.time.%s", TIMES, 3, REQUEST_TIME_MORNING,
-               (int)form->time, FLOW_EV_PICK_TIME, has_problem(v, REQUEST_FIELD_CONTACT_TIME),
-               choice_h);
-    problem_text(v, col, REQUEST_FIELD_CONTACT_TIME);
-
-    col = two_columns ? &right : &left;
-    static const char *const AREAS[] = {"face", "scalp", "body"};
-    char id_fmt[] = "form.area.%s";
-    text_at(v, col, NULL, T(v, "form.area.label"), v->body_px, true, TONE_DEFAULT,
-            LAYOUT_ALIGN_START);
-    for (int i = 0; i < 3; i++) {
-        char id[64], key[64];
-        snprintf(id, sizeof id, id_fmt, AREAS[i]);
-        snprintf(key, sizeof key, "session.area.%s", AREAS[i]);
-        Widget *w = tappable(v, WIDGET_CHOICE, id, grid_cell(v, col, i, 3, choice_h), T(v, key),
-                             FLOW_EV_FORM_AREA, i, TONE_DEFAULT);
-        if (w) {
-            w->selected = form->area == i;
-        }
-    }
-    col->y += choice_h + v->gap;
+    col->y += v->gap / 2;
     /* The consent tick box: its label can run to two lines. */
-    const char *consent = T(v, "form.consent.label");
-    int consent_h = v->target * 3 / 2;
+    int consent_h = v->target * 5 / 4;
     Widget *cw = tappable(v, WIDGET_CHECK, "form.consent", (Rect){col->x, col->y, col->w, consent_h},
-                          consent, FLOW_EV_TOGGLE_CONSENT, 0,
+                          T(v, "form.consent.label"), FLOW_EV_TOGGLE_CONSENT, 0,
                           has_problem(v, REQUEST_FIELD_CONSENT) ? TONE_ERROR : TONE_DEFAULT);
     if (cw) {
         cw->selected = form->consent;
@@ -1017,12 +1046,22 @@ static void build_form_overview(View *v, int top) {
     text_at(v, col, "form.consent.note", fill(v, T(v, "form.consent.note"), "days", days, NULL, NULL),
             v->small_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
     problem_text(v, col, REQUEST_FIELD_CONSENT);
-    col->y += v->gap / 2;
+
+    col = two_columns ? &right : &left;
+    static const char *const TIMES[] = {"morning", "afternoon", "evening"};
+    static const char *const TIME_KEYS[] = {"form.time.morning", "form.time.afternoon",
+                                            "form.time.evening"};
+    segmented_row(v, col, "form.contact_time.label", "form.time.", TIMES, TIME_KEYS, 3,
+                  REQUEST_TIME_MORNING, (int)form->time, FLOW_EV_PICK_TIME,
+                  has_problem(v, REQUEST_FIELD_CONTACT_TIME), choice_h);
+    problem_text(v, col, REQUEST_FIELD_CONTACT_TIME);
+    static const char *const AREAS[] = {"face", "scalp", "body"};
+    static const char *const AREA_KEYS[] = {"session.area.face", "session.area.scalp",
+                                            "session.area.body"};
+    segmented_row(v, col, "form.area.label", "form.area.", AREAS, AREA_KEYS, 3, KS_AREA_FACE,
+                  form->area, FLOW_EV_FORM_AREA, false, choice_h);
+    col->y += v->gap;
     int submit_h = v->target * 5 / 4;
-    int bottom_limit = v->h - footer_height(v) - submit_h - v->gap;
-    if (col->y > bottom_limit) {
-        v->list->overflow = true;
-    }
     button(v, "form.submit", (Rect){col->x, col->y, col->w, submit_h}, T(v, "form.submit"),
            FLOW_EV_SUBMIT, 0, true);
     col->y += submit_h + v->gap / 2;
@@ -1034,11 +1073,15 @@ static void build_form_overview(View *v, int top) {
         text_at(v, col, "form.problem.summary", T(v, "form.problem.summary"), v->body_px, true,
                 TONE_ERROR, LAYOUT_ALIGN_START);
     }
-    footer(v, true, false, false, NULL);
+    int lowest = left.y > right.y ? left.y : right.y;
+    if (lowest > v->h) {
+        v->list->overflow = true;
+        snprintf(v->list->overflow_what, sizeof v->list->overflow_what, "form columns");
+    }
 }
 
 static void build_form(View *v) {
-    int top = top_bar(v, true);
+    int top = top_bar_back(v, true, true);
     if (v->flow->form.focus >= 0) {
         build_form_typing(v, top);
     } else {

@@ -9,6 +9,7 @@ void widgets_clear(WidgetList *list) {
     list->arena_used = 0;
     list->modal_from = 0;
     list->overflow = false;
+    list->overflow_what[0] = '\0';
 }
 
 Widget *widgets_add(WidgetList *list, WidgetKind kind, const char *id, Rect rect,

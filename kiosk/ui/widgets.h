@@ -80,6 +80,7 @@ typedef struct {
     size_t arena_used;
     size_t modal_from; /* only widgets at or after this index take taps */
     bool overflow;     /* something did not fit (logged; a layout bug) */
+    char overflow_what[WIDGET_ID_CAP + 32];
 } WidgetList;
 
 void widgets_clear(WidgetList *list);
