@@ -130,6 +130,11 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *lis
     Rgba ink = tone_ink(w->tone);
     switch (w->kind) {
     case WIDGET_BACKDROP:
+        if (w->selected) {
+            set_color(r, BG); /* opaque: nothing behind shows through */
+            SDL_RenderFillRect(r, &(SDL_Rect){w->rect.x, w->rect.y, w->rect.w, w->rect.h});
+            return;
+        }
         SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
         SDL_SetRenderDrawColor(r, 20, 30, 33, 170);
         SDL_RenderFillRect(r, &(SDL_Rect){w->rect.x, w->rect.y, w->rect.w, w->rect.h});

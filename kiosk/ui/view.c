@@ -1002,7 +1002,7 @@ static void build_form_overview(View *v, int top) {
             T(v, form->urgency == REQUEST_URGENCY_CONCERNING ? "form.concerning_note" : "form.intro"),
             v->body_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
     c.y += v->gap / 2;
-    /* Landscape: who you are on the left, when and how on the right. */
+    /* Landscape: name, phone and time on the left; area, consent and Send on the right. */
     bool two_columns = !v->portrait;
     Cursor left = c, right = c;
     if (two_columns) {
@@ -1031,6 +1031,19 @@ static void build_form_overview(View *v, int top) {
                  REQUEST_FIELD_PHONE, has_problem(v, REQUEST_FIELD_PHONE));
     col->y += field_h + v->gap / 2;
     problem_text(v, col, REQUEST_FIELD_PHONE);
+    static const char *const TIMES[] = {"morning", "afternoon", "evening"};
+    static const char *const TIME_KEYS[] = {"form.time.morning", "form.time.afternoon",
+                                            "form.time.evening"};
+    segmented_row(v, col, "form.contact_time.label", "form.time.", TIMES, TIME_KEYS, 3,
+                  REQUEST_TIME_MORNING, (int)form->time, FLOW_EV_PICK_TIME,
+                  has_problem(v, REQUEST_FIELD_CONTACT_TIME), choice_h);
+    problem_text(v, col, REQUEST_FIELD_CONTACT_TIME);
+    col = two_columns ? &right : &left;
+    static const char *const AREAS[] = {"face", "scalp", "body"};
+    static const char *const AREA_KEYS[] = {"session.area.face", "session.area.scalp",
+                                            "session.area.body"};
+    segmented_row(v, col, "form.area.label", "form.area.", AREAS, AREA_KEYS, 3, KS_AREA_FACE,
+                  form->area, FLOW_EV_FORM_AREA, false, choice_h);
     col->y += v->gap / 2;
     /* The consent tick box: its label can run to two lines. */
     int consent_h = v->target * 5 / 4;
@@ -1047,19 +1060,6 @@ static void build_form_overview(View *v, int top) {
             v->small_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
     problem_text(v, col, REQUEST_FIELD_CONSENT);
 
-    col = two_columns ? &right : &left;
-    static const char *const TIMES[] = {"morning", "afternoon", "evening"};
-    static const char *const TIME_KEYS[] = {"form.time.morning", "form.time.afternoon",
-                                            "form.time.evening"};
-    segmented_row(v, col, "form.contact_time.label", "form.time.", TIMES, TIME_KEYS, 3,
-                  REQUEST_TIME_MORNING, (int)form->time, FLOW_EV_PICK_TIME,
-                  has_problem(v, REQUEST_FIELD_CONTACT_TIME), choice_h);
-    problem_text(v, col, REQUEST_FIELD_CONTACT_TIME);
-    static const char *const AREAS[] = {"face", "scalp", "body"};
-    static const char *const AREA_KEYS[] = {"session.area.face", "session.area.scalp",
-                                            "session.area.body"};
-    segmented_row(v, col, "form.area.label", "form.area.", AREAS, AREA_KEYS, 3, KS_AREA_FACE,
-                  form->area, FLOW_EV_FORM_AREA, false, choice_h);
     col->y += v->gap;
     int submit_h = v->target * 5 / 4;
     button(v, "form.submit", (Rect){col->x, col->y, col->w, submit_h}, T(v, "form.submit"),
@@ -1099,6 +1099,8 @@ static void overlay_card(View *v, const char *title, const char *body, const cha
         widgets_add(v->list, WIDGET_BACKDROP, "overlay.backdrop", (Rect){0, 0, v->w, v->h}, "");
     if (backdrop && v->flow->overlay == FLOW_OVERLAY_IDLE) {
         backdrop->action.kind = FLOW_EV_STAY; /* any touch means "still here" */
+        /* Whoever walks up now may not be the patient who typed: hide it all. */
+        backdrop->selected = true;
     }
     int cw = v->w - 2 * v->margin;
     if (cw > v->target * 12) {

@@ -32,7 +32,7 @@ typedef enum {
     WIDGET_KEY,      /* an on-screen keyboard key */
     WIDGET_CARD,     /* a panel behind other widgets */
     WIDGET_PROGRESS, /* "Step 2 of 7" with dots */
-    WIDGET_BACKDROP  /* dims the screen behind an overlay */
+    WIDGET_BACKDROP  /* dims the screen behind an overlay; `selected` hides it fully */
 } WidgetKind;
 
 typedef enum {

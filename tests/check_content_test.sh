@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `kiosk --check-content`: the shipped data passes; a broken file of each
+# kind fails with exit 1 and names the file and line; and the kiosk started
+# on broken content shows its out-of-service screen instead of a blank one.
+set -u
+kiosk=$1 src=$2 work=$3
+rm -rf "$work"; mkdir -p "$work"
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$kiosk" --check-content "$src/data" > "$work/ok.txt" 2>&1 || { cat "$work/ok.txt"; fail "shipped data rejected"; }
+grep -q 'content.yaml: ok' "$work/ok.txt" || fail "content not checked"
+grep -q 'selfcheck.yaml: ok' "$work/ok.txt" || fail "self-check rules not checked"
+
+expect_error() { # FILE EXPECTED-FRAGMENT
+    local out rc=0
+    out=$("$kiosk" --check-content "$1" 2>&1) || rc=$?
+    [ "$rc" -eq 1 ] || fail "$1: exit $rc, wanted 1 ($out)"
+    case "$out" in *"$2"*) ;; *) fail "$1: message '$out' lacks '$2'" ;; esac
+    echo "ok: $out"
+}
+
+sed 's/^  nav:$/  nav:\n    bogus_key: x/' "$src/data/en/content.yaml" > "$work/dup.yaml"
+sed '0,/title:/s/title:.*/title: ""/' "$src/data/en/content.yaml" > "$work/empty-title.yaml"
+expect_error "$work/empty-title.yaml" "must not be empty"
+printf 'format: kiosk-config/1\nidle_timeout_s: 5\n' > "$work/config.yaml"
+expect_error "$work/config.yaml" "config.yaml:2"
+printf 'format: kiosk-config/1\nclinc_name: X\n' > "$work/typo.yaml"
+expect_error "$work/typo.yaml" 'did you mean "clinic_name"'
+sed 's/if_any: \[breathing\]/if_any: [breathng]/' "$src/data/selfcheck.yaml" > "$work/selfcheck.yaml"
+grep -q breathng "$work/selfcheck.yaml" || fail "fixture edit did not apply"
+expect_error "$work/selfcheck.yaml" "breathng"
+printf 'format: kiosk-nothing/1\n' > "$work/unknown.yaml"
+expect_error "$work/unknown.yaml" "format"
+printf 'format: kiosk-content/1\nlanguage: [\n' > "$work/syntax.yaml"
+expect_error "$work/syntax.yaml" "syntax.yaml:"
+
+# Broken content at start-up: a calm out-of-service screen, the reason in the log.
+mkdir -p "$work/data/en" "$work/data/keyboards"
+cp "$src/data/config.yaml" "$src/data/selfcheck.yaml" "$work/data/"
+cp "$src/data/keyboards/"*.yaml "$work/data/keyboards/"
+cp "$work/empty-title.yaml" "$work/data/en/content.yaml"
+printf 'expect-screen error\nexpect-text front desk\nscreenshot %s/error.png\n' "$work" > "$work/s.txt"
+"$kiosk" --content "$work/data" --script "$work/s.txt" --db "$work/db.sqlite" 2> "$work/log.txt" \
+    || { cat "$work/log.txt"; fail "out-of-service screen not shown"; }
+grep -q 'content.yaml:.*must not be empty' "$work/log.txt" || { cat "$work/log.txt"; fail "log lacks the reason"; }
+[ -s "$work/error.png" ] || fail "no screenshot of the error screen"
+echo "check_content: all passed"
