@@ -724,28 +724,44 @@ static int result_body(View *v, int top, int scale) {
     text_at(v, &c, "result.body", Tf(v, "selfcheck.outcome.%s.body", r->outcome_id), body, false,
             TONE_DEFAULT, LAYOUT_ALIGN_START);
     char id[64];
+    c.y += v->gap / 2;
+    /* Landscape: why on the left, what helps on the right. */
+    bool side_by_side = !v->portrait && r->n_reasons && r->n_tips;
+    Cursor why = c, helps = c;
+    if (side_by_side) {
+        why.w = (c.w - v->gap * 2) / 2;
+        helps.w = why.w;
+        helps.x = c.x + why.w + v->gap * 2;
+        if (v->dir == LAYOUT_DIR_RTL) {
+            int t = why.x;
+            why.x = helps.x;
+            helps.x = t;
+        }
+    }
     if (r->n_reasons) {
-        c.y += v->gap / 2;
-        text_at(v, &c, "result.reasons_heading", T(v, "result.reasons_heading"),
+        text_at(v, &why, "result.reasons_heading", T(v, "result.reasons_heading"),
                 v->heading_px * scale / 100, true, TONE_WARNING, LAYOUT_ALIGN_START);
         for (size_t i = 0; i < r->n_reasons; i++) {
             snprintf(id, sizeof id, "result.reason.%s", r->reason_ids[i]);
             const char *text = widgets_printf(v->list, "\xE2\x80\xA2 %s",
                                               Tf(v, "selfcheck.reason.%s", r->reason_ids[i]));
-            text_at(v, &c, id, text, body, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
+            text_at(v, &why, id, text, body, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
+        }
+        if (!side_by_side) {
+            helps.y = why.y + v->gap / 2;
         }
     }
     if (r->n_tips) {
-        c.y += v->gap / 2;
-        text_at(v, &c, "result.tips_heading", T(v, "result.tips_heading"),
+        text_at(v, &helps, "result.tips_heading", T(v, "result.tips_heading"),
                 v->heading_px * scale / 100, true, TONE_PRIMARY, LAYOUT_ALIGN_START);
         for (size_t i = 0; i < r->n_tips; i++) {
             snprintf(id, sizeof id, "result.tip.%s", r->tip_ids[i]);
             const char *text =
                 widgets_printf(v->list, "\xE2\x80\xA2 %s", Tf(v, "selfcheck.tip.%s", r->tip_ids[i]));
-            text_at(v, &c, id, text, body, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
+            text_at(v, &helps, id, text, body, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
         }
     }
+    c.y = why.y > helps.y ? why.y : helps.y;
     return c.y;
 }
 
@@ -992,15 +1008,22 @@ static void segmented_row(View *v, Cursor *c, const char *label_key, const char 
     c->y += choice_h + v->gap / 2;
 }
 
-static void build_form_overview(View *v, int top) {
+/* Lays the form out; returns the lowest y it reached. */
+static int form_overview_body(View *v, int top) {
     const FlowForm *form = &v->flow->form;
     Cursor c = {v->margin, top, v->w - 2 * v->margin};
     const char *title = form->kind == REQUEST_KIND_FOLLOW_UP ? "form.follow_up.title"
                                                              : "form.consultation.title";
     text_at(v, &c, "form.title", T(v, title), v->title_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
-    text_at(v, &c, "form.intro",
-            T(v, form->urgency == REQUEST_URGENCY_CONCERNING ? "form.concerning_note" : "form.intro"),
-            v->body_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
+    /* On a short landscape screen (1024x600) the routine intro gives way to
+     * the fields; the note that the nurse will see the answers always stays. */
+    bool compact = !v->portrait && v->h < 700;
+    if (!compact || form->urgency == REQUEST_URGENCY_CONCERNING) {
+        text_at(v, &c, "form.intro",
+                T(v, form->urgency == REQUEST_URGENCY_CONCERNING ? "form.concerning_note"
+                                                                 : "form.intro"),
+                v->body_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
+    }
     c.y += v->gap / 2;
     /* Landscape: name, phone and time on the left; area, consent and Send on the right. */
     bool two_columns = !v->portrait;
@@ -1074,10 +1097,35 @@ static void build_form_overview(View *v, int top) {
                 TONE_ERROR, LAYOUT_ALIGN_START);
     }
     int lowest = left.y > right.y ? left.y : right.y;
-    if (lowest > v->h) {
-        v->list->overflow = true;
-        snprintf(v->list->overflow_what, sizeof v->list->overflow_what, "form columns");
+    return lowest;
+}
+
+static void build_form_overview(View *v, int top) {
+    /* Problems can add lines (more in some languages): when the form would
+     * run off the screen, lay it out again with smaller type and gaps. Touch
+     * targets keep their size. */
+    size_t mark_n = v->list->n, mark_lines = v->list->n_lines, mark_arena = v->list->arena_used;
+    View base = *v;
+    for (int scale = 100;; scale -= 8) {
+        v->body_px = base.body_px * scale / 100;
+        v->small_px = base.small_px * scale / 100;
+        v->heading_px = base.heading_px * scale / 100;
+        v->title_px = base.title_px * scale / 100;
+        v->button_px = base.button_px * scale / 100;
+        v->gap = base.gap * scale / 100;
+        int lowest = form_overview_body(v, top);
+        if (lowest <= v->h - v->gap || scale <= 68) {
+            if (lowest > v->h) {
+                v->list->overflow = true;
+                snprintf(v->list->overflow_what, sizeof v->list->overflow_what, "form columns");
+            }
+            break;
+        }
+        v->list->n = mark_n;
+        v->list->n_lines = mark_lines;
+        v->list->arena_used = mark_arena;
     }
+    *v = base;
 }
 
 static void build_form(View *v) {
@@ -1157,7 +1205,10 @@ void view_build(WidgetList *out, const ViewInput *in) {
 
     const Flow *flow = in->flow;
     char buf[32];
-    switch (flow->screen) {
+    /* Behind the idle prompt nothing is built at all: whoever walks up now
+     * may not be the patient who typed, and the screen must not show it. */
+    FlowScreen base = flow->overlay == FLOW_OVERLAY_IDLE ? (FlowScreen)-1 : flow->screen;
+    switch (base) {
     case FLOW_SCREEN_WELCOME: build_welcome(&v); break;
     case FLOW_SCREEN_SESSION: build_session(&v); break;
     case FLOW_SCREEN_GUIDE: build_guide(&v); break;
@@ -1179,6 +1230,8 @@ void view_build(WidgetList *out, const ViewInput *in) {
     case FLOW_SCREEN_DONE:
         build_message(&v, "done.title", T(&v, "done.body"), NULL, "done.home", "done.home",
                       FLOW_EV_FINISH, NULL, NULL, FLOW_EV_NONE);
+        break;
+    default:
         break;
     }
     if (flow->overlay == FLOW_OVERLAY_IDLE) {
