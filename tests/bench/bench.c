@@ -1,3 +1,554 @@
-int main(void) {
+/* kiosk-bench: the kiosk's performance figures, one line each, then a
+ * PASS/MISS summary per target. It measures
+ *   1. start-up: spawning the real `kiosk` (next to this binary) until its
+ *      first frame is presented, wall clock, 20 times per size;
+ *   2. every screen's full redraw, view rebuild and first frame, in-process;
+ *   3. peak memory of this process and of a spawned kiosk (at its first
+ *      frame and after walking every screen);
+ *   4. CPU time and wake-ups of an idle kiosk over 10 s, and a clean SIGTERM;
+ *   5. the request queue (bench_storage_run).
+ * Under whatever SDL_VIDEODRIVER the environment sets (offscreen, or x11
+ * under Xvfb); the software renderer always. `--quick` cuts the repeats for
+ * a smoke run. Not a test: CI does not run it. */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <SDL.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench_screens.h"
+#include "bench_storage.h"
+#include "bench_util.h"
+
+#define N_SIZES 3
+#define SCRIPT_CAP 16384
+#define STARTUP_TARGET_MS 60.0
+#define RSS_TARGET_MIB 30.0
+#define SIGTERM_TARGET_MS 500.0
+#define CHILD_TIMEOUT_MS 20000
+
+typedef struct {
+    int width, height;
+    double render_target_ms;
+} BenchSize;
+
+/* 800x1280 has 1280x800's pixel count: the same redraw target. */
+static const BenchSize sizes[N_SIZES] = {{1280, 800, 2.0}, {1920, 1080, 4.0}, {800, 1280, 2.0}};
+
+typedef struct {
+    bool quick;
+    int starts;       /* spawns per size */
+    int renders;      /* redraws per screen */
+    int idle_s;       /* idle measurement */
+    char kiosk[PATH_MAX];
+    char work_dir[PATH_MAX];
+    char err_log[PATH_MAX + 32];
+    const char *driver;
+    char *scripts[N_SIZES]; /* each size's walk, replayed by the spawned kiosk */
+} Bench;
+
+typedef struct {
+    pid_t pid;
+    int in_fd;  /* its stdin, or -1 */
+    int out_fd; /* its stdout, or -1 */
+    char buf[4096];
+    size_t buf_len;
+} Child;
+
+/* ---- child processes ------------------------------------------------------- */
+
+static bool make_pipe(int fds[2]) {
+    if (pipe(fds) != 0) {
+        return false;
+    }
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return true;
+}
+
+/* Starts `argv` with stdin and stdout as pipes (when asked) or /dev/null, and
+ * stderr appended to the bench's log. */
+static bool child_spawn(Child *c, const Bench *b, char *const argv[], bool pipe_in, bool pipe_out) {
+    memset(c, 0, sizeof *c);
+    c->in_fd = c->out_fd = -1;
+    int in[2] = {-1, -1}, out[2] = {-1, -1};
+    if ((pipe_in && !make_pipe(in)) || (pipe_out && !make_pipe(out))) {
+        return false;
+    }
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    int err_fd = open(b->err_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* Only async-signal-safe calls between fork and exec. */
+        dup2(pipe_in ? in[0] : null_fd, 0);
+        dup2(pipe_out ? out[1] : null_fd, 1);
+        dup2(err_fd >= 0 ? err_fd : null_fd, 2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(null_fd);
+    if (err_fd >= 0) {
+        close(err_fd);
+    }
+    if (pipe_in) {
+        close(in[0]);
+        c->in_fd = in[1];
+    }
+    if (pipe_out) {
+        close(out[1]);
+        c->out_fd = out[0];
+    }
+    if (pid < 0) {
+        if (c->in_fd >= 0) {
+            close(c->in_fd);
+        }
+        if (c->out_fd >= 0) {
+            close(c->out_fd);
+        }
+        return false;
+    }
+    c->pid = pid;
+    return true;
+}
+
+/* Reads the child's stdout until a line starting with `prefix`; copies the
+ * line (without newline) to `line`. False on EOF or after `timeout_ms`. */
+static bool child_wait_line(Child *c, const char *prefix, char *line, size_t line_cap,
+                            int timeout_ms) {
+    double deadline = bench_now_ms() + timeout_ms;
+    for (;;) {
+        char *nl;
+        while ((nl = memchr(c->buf, '\n', c->buf_len))) {
+            size_t len = (size_t)(nl - c->buf);
+            bool match = strncmp(c->buf, prefix, strlen(prefix)) == 0;
+            if (match) {
+                snprintf(line, line_cap, "%.*s", (int)len, c->buf);
+            }
+            memmove(c->buf, nl + 1, c->buf_len - len - 1);
+            c->buf_len -= len + 1;
+            if (match) {
+                return true;
+            }
+        }
+        if (c->buf_len == sizeof c->buf) {
+            c->buf_len = 0; /* a line longer than the buffer: not ours */
+        }
+        int left = (int)(deadline - bench_now_ms());
+        if (left <= 0) {
+            return false;
+        }
+        struct pollfd pfd = {c->out_fd, POLLIN, 0};
+        int r = poll(&pfd, 1, left);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return false;
+        }
+        ssize_t n = read(c->out_fd, c->buf + c->buf_len, sizeof c->buf - c->buf_len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        c->buf_len += (size_t)n;
+    }
+}
+
+static bool child_send(Child *c, const char *text) {
+    size_t len = strlen(text);
+    while (len) {
+        ssize_t n = write(c->in_fd, text, len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        text += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Waits up to `timeout_ms` for the child to exit; kills it after that.
+ * Returns its exit code, 128+signal, or -1 when it had to be killed. */
+static int child_reap(Child *c, int timeout_ms, double *out_ms) {
+    if (c->in_fd >= 0) {
+        close(c->in_fd);
+        c->in_fd = -1;
+    }
+    double t0 = bench_now_ms();
+    int status = 0;
+    int rc = -1;
+    for (;;) {
+        pid_t r = waitpid(c->pid, &status, WNOHANG);
+        if (r == c->pid) {
+            rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            break;
+        }
+        if (r < 0 && errno != EINTR) {
+            break;
+        }
+        if (bench_now_ms() - t0 > timeout_ms) {
+            kill(c->pid, SIGKILL);
+            waitpid(c->pid, &status, 0);
+            rc = -1;
+            break;
+        }
+        struct timespec ts = {0, 1000000}; /* 1 ms: the exit time's resolution */
+        nanosleep(&ts, NULL);
+    }
+    if (out_ms) {
+        *out_ms = bench_now_ms() - t0;
+    }
+    if (c->out_fd >= 0) {
+        close(c->out_fd);
+        c->out_fd = -1;
+    }
+    return rc;
+}
+
+static void sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* ---- 1. start-up ------------------------------------------------------------- */
+
+static void bench_startup(const Bench *b, const BenchSize *s) {
+    char size[32], db[PATH_MAX + 32];
+    snprintf(size, sizeof size, "%dx%d", s->width, s->height);
+    snprintf(db, sizeof db, "%s/startup.db", b->work_dir);
+    char *argv[] = {(char *)b->kiosk, "--exit-after-first-frame", "--size", size, "--db", db,
+                    NULL};
+    double *wall = calloc((size_t)b->starts, sizeof *wall);
+    double *inproc = calloc((size_t)b->starts, sizeof *inproc);
+    int n = 0;
+    /* One unmeasured start first: it creates the database and warms the page
+     * cache, as every start of an installed kiosk after the first finds them. */
+    for (int i = -1; wall && inproc && i < b->starts; i++) {
+        Child c;
+        char line[128];
+        double t0 = bench_now_ms();
+        if (!child_spawn(&c, b, argv, false, true)) {
+            fprintf(stdout, "startup FAILED size=%s: cannot spawn %s\n", size, b->kiosk);
+            break;
+        }
+        bool got = child_wait_line(&c, "first-frame-ms ", line, sizeof line, CHILD_TIMEOUT_MS);
+        double t1 = bench_now_ms();
+        int rc = child_reap(&c, CHILD_TIMEOUT_MS, NULL);
+        if (!got || rc != 0) {
+            fprintf(stdout, "startup FAILED size=%s: kiosk exit %d, first frame %s (see %s)\n",
+                    size, rc, got ? "seen" : "not seen", b->err_log);
+            break;
+        }
+        if (i >= 0) {
+            wall[n] = t1 - t0;
+            inproc[n] = strtod(line + strlen("first-frame-ms "), NULL);
+            n++;
+        }
+    }
+    char what[96];
+    snprintf(what, sizeof what, "startup.first_frame_ms p95 size=%s", size);
+    if (n == b->starts && n > 0) {
+        bench_sort(wall, (size_t)n);
+        bench_sort(inproc, (size_t)n);
+        double p95 = bench_pct(wall, (size_t)n, 95);
+        printf("startup.first_frame_ms size=%s driver=%s median=%.1f p95=%.1f min=%.1f max=%.1f "
+               "n=%d warmup=1 (wall, fork to first-frame line; target p95 < %g)\n",
+               size, b->driver, bench_median(wall, (size_t)n), p95, wall[0], wall[n - 1], n,
+               STARTUP_TARGET_MS);
+        printf("startup.kiosk_reported_ms size=%s driver=%s median=%.1f p95=%.1f n=%d "
+               "(SDL_GetTicks64 at first present: from SDL_Init, excludes exec and loading)\n",
+               size, b->driver, bench_median(inproc, (size_t)n), bench_pct(inproc, (size_t)n, 95),
+               n);
+        bench_target(what, p95, STARTUP_TARGET_MS, false);
+    } else {
+        bench_target_failed(what, "kiosk did not start");
+    }
+    free(wall);
+    free(inproc);
+}
+
+/* ---- 3. memory of a spawned kiosk ------------------------------------------------ */
+
+static void bench_child_rss(const Bench *b, const BenchSize *s, const char *script) {
+    char size[32], db[PATH_MAX + 32];
+    snprintf(size, sizeof size, "%dx%d", s->width, s->height);
+    snprintf(db, sizeof db, "%s/rss.db", b->work_dir);
+    char *argv[] = {(char *)b->kiosk, "--script", "-", "--size", size, "--db", db, NULL};
+    char what[96];
+    snprintf(what, sizeof what, "rss.kiosk_hwm_mib size=%s after every screen", size);
+    Child c;
+    if (!child_spawn(&c, b, argv, true, true)) {
+        bench_target_failed(what, "cannot spawn the kiosk");
+        return;
+    }
+    char line[128];
+    bool ok = child_send(&c, "echo first-frame\n") &&
+              child_wait_line(&c, "first-frame", line, sizeof line, CHILD_TIMEOUT_MS);
+    double hwm0 = bench_status_mib(c.pid, "VmHWM");
+    double rss0 = bench_status_mib(c.pid, "VmRSS");
+    ok = ok && child_send(&c, script) && child_send(&c, "echo walk-done\n") &&
+         child_wait_line(&c, "walk-done", line, sizeof line, CHILD_TIMEOUT_MS);
+    double hwm1 = bench_status_mib(c.pid, "VmHWM");
+    double rss1 = bench_status_mib(c.pid, "VmRSS");
+    ok = ok && child_send(&c, "quit\n");
+    int rc = child_reap(&c, CHILD_TIMEOUT_MS, NULL);
+    if (!ok || rc != 0) {
+        printf("rss.kiosk FAILED size=%s: script walk did not finish, exit %d (see %s)\n", size,
+               rc, b->err_log);
+        bench_target_failed(what, "the scripted walk failed");
+        return;
+    }
+    printf("rss.kiosk_first_frame_mib size=%s driver=%s VmHWM=%.1f VmRSS=%.1f (target < %g)\n",
+           size, b->driver, hwm0, rss0, RSS_TARGET_MIB);
+    printf("rss.kiosk_all_screens_mib size=%s driver=%s VmHWM=%.1f VmRSS=%.1f (target < %g)\n",
+           size, b->driver, hwm1, rss1, RSS_TARGET_MIB);
+    bench_target(what, hwm1, RSS_TARGET_MIB, false);
+}
+
+/* ---- 4. idle ------------------------------------------------------------------ */
+
+static void bench_idle(const Bench *b) {
+    char db[PATH_MAX + 32];
+    snprintf(db, sizeof db, "%s/idle.db", b->work_dir);
+    char *argv[] = {(char *)b->kiosk, "--size", "1280x800", "--db", db, NULL};
+    Child c;
+    if (!child_spawn(&c, b, argv, false, false)) {
+        bench_target_failed("idle.cpu_ticks", "cannot spawn the kiosk");
+        return;
+    }
+    sleep_ms(1000); /* start-up */
+    long long cpu0 = bench_cpu_ticks(c.pid);
+    long long sw0 = bench_context_switches(c.pid);
+    sleep_ms(b->idle_s * 1000);
+    long long cpu1 = bench_cpu_ticks(c.pid);
+    long long sw1 = bench_context_switches(c.pid);
+    double hwm = bench_status_mib(c.pid, "VmHWM");
+    kill(c.pid, SIGTERM);
+    double exit_ms = 0;
+    int rc = child_reap(&c, 5000, &exit_ms);
+    if (cpu0 < 0 || cpu1 < 0 || sw0 < 0 || sw1 < 0) {
+        printf("idle FAILED: the kiosk was not running after start-up (exit %d, see %s)\n", rc,
+               b->err_log);
+        bench_target_failed("idle.cpu_ticks", "kiosk not running");
+        return;
+    }
+    long hz = sysconf(_SC_CLK_TCK);
+    printf("idle.cpu_ms driver=%s screen=welcome seconds=%d cpu_ms=%.0f ticks=%lld "
+           "(target 0)\n",
+           b->driver, b->idle_s, (double)(cpu1 - cpu0) * 1000.0 / (double)hz, cpu1 - cpu0);
+    printf("idle.wakeups driver=%s seconds=%d context_switches=%lld per_s=%.1f (all threads; "
+           "target 0)\n",
+           b->driver, b->idle_s, sw1 - sw0, (double)(sw1 - sw0) / b->idle_s);
+    printf("idle.kiosk_hwm_mib size=1280x800 driver=%s VmHWM=%.1f\n", b->driver, hwm);
+    printf("idle.sigterm exit=%d ms=%.1f (target exit 0 within %g ms)\n", rc, exit_ms,
+           SIGTERM_TARGET_MS);
+    bench_target("idle.cpu_ticks over the idle period", (double)(cpu1 - cpu0), 0, true);
+    bench_target("idle.context_switches over the idle period", (double)(sw1 - sw0), 0, true);
+    if (rc == 0) {
+        bench_target("idle.sigterm_exit_ms", exit_ms, SIGTERM_TARGET_MS, false);
+    } else {
+        bench_target_failed("idle.sigterm_exit_ms", "the kiosk did not exit 0 on SIGTERM");
+    }
+}
+
+/* ---- 5. storage ------------------------------------------------------------------ */
+
+/* Runs bench_storage_run, echoes its lines and turns each "(target p99 < N)"
+ * or "(target < N)" into a summary target (a bare "< N" is read as p99). */
+static void bench_storage(const Bench *b) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        bench_storage_run(b->work_dir, stdout);
+        return;
+    }
+    bench_storage_run(b->work_dir, mem);
+    fclose(mem);
+    fputs(text, stdout);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char name[96];
+        if (sscanf(line, "%95s", name) != 1) {
+            continue;
+        }
+        if (strstr(line, "FAILED")) {
+            bench_target_failed(name, "see its line");
+            continue;
+        }
+        char *target = strstr(line, "(target ");
+        char *p99 = strstr(line, " p99=");
+        char *median = strstr(line, " median=");
+        if (!target) {
+            continue;
+        }
+        target += strlen("(target ");
+        const char *stat = "p99";
+        char *value_at = p99;
+        if (strncmp(target, "median ", 7) == 0) {
+            stat = "median";
+            value_at = median;
+            target += 7;
+        } else if (strncmp(target, "p99 ", 4) == 0) {
+            target += 4;
+        }
+        double limit;
+        if (!value_at || sscanf(target, "< %lf", &limit) != 1) {
+            continue;
+        }
+        double value = strtod(strchr(value_at, '=') + 1, NULL);
+        char what[160];
+        snprintf(what, sizeof what, "%s %s", name, stat);
+        bench_target(what, value, limit, false);
+    }
+    free(text);
+}
+
+/* ---- main -------------------------------------------------------------------- */
+
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
+    (void)sb;
+    (void)type;
+    (void)ftw;
+    remove(path);
     return 0;
+}
+
+static void set_hints(void) {
+    /* The kiosk's own hints (kiosk_main.c set_hints), so the in-process
+     * figures use the same renderer and window surface. */
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+}
+
+static bool find_kiosk(Bench *b) {
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        return false;
+    }
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (!slash) {
+        return false;
+    }
+    *slash = '\0';
+    snprintf(b->kiosk, sizeof b->kiosk, "%s/kiosk", self);
+    return access(b->kiosk, X_OK) == 0;
+}
+
+int main(int argc, char **argv) {
+    Bench b;
+    memset(&b, 0, sizeof b);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) {
+            b.quick = true;
+        } else {
+            fprintf(stderr,
+                    "usage: kiosk-bench [--quick]\n"
+                    "  prints start-up, render, memory, idle and storage figures for the kiosk\n"
+                    "  next to this binary; --quick cuts the repeats (smoke run)\n");
+            return strcmp(argv[i], "--help") == 0 ? 0 : 2;
+        }
+    }
+    b.starts = b.quick ? 3 : 20;
+    b.renders = b.quick ? 50 : 500;
+    b.idle_s = b.quick ? 2 : 10;
+    if (!find_kiosk(&b)) {
+        fprintf(stderr, "kiosk-bench: no kiosk binary next to this one (%s)\n", b.kiosk);
+        return 2;
+    }
+    const char *tmp = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+    snprintf(b.work_dir, sizeof b.work_dir, "%s/kiosk-bench-XXXXXX", tmp);
+    if (!mkdtemp(b.work_dir)) {
+        fprintf(stderr, "kiosk-bench: cannot make a folder in %s\n", tmp);
+        return 2;
+    }
+    snprintf(b.err_log, sizeof b.err_log, "%s/kiosk-stderr.log", b.work_dir);
+
+    set_hints();
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "kiosk-bench: SDL_Init: %s\n", SDL_GetError());
+        return 2;
+    }
+    b.driver = SDL_GetCurrentVideoDriver();
+    printf("kiosk-bench driver=%s renderer=software kiosk=%s loadavg=%.2f cpus=%ld%s\n",
+           b.driver, b.kiosk, bench_loadavg(), sysconf(_SC_NPROCESSORS_ONLN),
+           b.quick ? " (quick: fewer repeats)" : "");
+    fflush(stdout);
+
+    for (int i = 0; i < N_SIZES; i++) {
+        bench_startup(&b, &sizes[i]);
+        fflush(stdout);
+    }
+    for (int i = 0; i < N_SIZES; i++) {
+        b.scripts[i] = calloc(1, SCRIPT_CAP);
+        BenchScreensOptions so = {
+            .width = sizes[i].width,
+            .height = sizes[i].height,
+            .renders = b.renders,
+            .target_p99_ms = sizes[i].render_target_ms,
+            .work_dir = b.work_dir,
+            .script = b.scripts[i],
+            .script_cap = b.scripts[i] ? SCRIPT_CAP : 0,
+        };
+        bench_screens_run(&so, stdout);
+        fflush(stdout);
+    }
+    printf("rss.bench_hwm_mib VmHWM=%.1f VmRSS=%.1f (this process after every screen at every "
+           "size; information)\n",
+           bench_status_mib(0, "VmHWM"), bench_status_mib(0, "VmRSS"));
+    for (int i = 0; i < N_SIZES; i++) {
+        if (b.scripts[i] && b.scripts[i][0]) {
+            bench_child_rss(&b, &sizes[i], b.scripts[i]);
+        } else {
+            bench_target_failed("rss.kiosk_hwm_mib", "no walk to replay");
+        }
+        free(b.scripts[i]);
+        fflush(stdout);
+    }
+    bench_idle(&b);
+    fflush(stdout);
+    bench_storage(&b);
+
+    printf("loadavg at the end: %.2f (figures taken while other work ran are noisier)\n",
+           bench_loadavg());
+    int misses = bench_summary(stdout);
+    SDL_Quit();
+    /* Keep the children's log when it holds more than start-up notices. */
+    FILE *log = fopen(b.err_log, "r");
+    bool keep = false;
+    if (log) {
+        char line[512];
+        while (fgets(line, sizeof line, log)) {
+            keep = keep || strncmp(line, "INFO: ", 6) != 0;
+        }
+        fclose(log);
+    }
+    if (keep) {
+        printf("kiosk stderr kept in %s\n", b.err_log);
+    } else {
+        nftw(b.work_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    return misses ? 1 : 0;
 }

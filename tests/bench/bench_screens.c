@@ -45,7 +45,8 @@ typedef struct {
     double first_ms;     /* the frame drawn after the last action */
     double worst_p99;
     char worst_screen[96];
-    double *samples;
+    double *samples; /* wall clock */
+    double *cpu;     /* this thread's CPU time: wall minus time other processes took */
 } Walk;
 
 static char *slurp(const char *path, size_t *out_len) {
@@ -204,16 +205,6 @@ static void walk_type(Walk *w, const char *text) {
     walk_log(w, "type %s\n", text);
 }
 
-static void walk_key_return(Walk *w) {
-    if (!w->ok) {
-        return;
-    }
-    InputEvent ev = {.kind = INPUT_KEY, .key = INPUT_KEY_RETURN};
-    app_handle_input(w->app, &ev);
-    walk_settle(w);
-    walk_log(w, "key Return\n");
-}
-
 /* Moves the app's clock as the script's `advance` does: through every
  * deadline on the way, so timers fire in order. */
 static void walk_advance(Walk *w, uint64_t ms) {
@@ -269,18 +260,22 @@ static void walk_measure(Walk *w, const char *label) {
     size_t rasterised = text_cache_renders(app->texts);
     for (int i = 0; i < n; i++) {
         double t0 = bench_now_ms();
+        double c0 = bench_thread_cpu_ms();
         render_widgets(app->renderer, app->texts, app->view, app->width, app->height, urgent, true);
         SDL_RenderPresent(app->renderer);
         w->samples[i] = bench_now_ms() - t0;
+        w->cpu[i] = bench_thread_cpu_ms() - c0;
     }
     rasterised = text_cache_renders(app->texts) - rasterised;
+    bench_sort(w->cpu, (size_t)n);
     bench_sort(w->samples, (size_t)n);
     double p99 = bench_pct(w->samples, (size_t)n, 99);
     fprintf(w->out,
             "render.full_ms size=%s screen=%s median=%.3f p99=%.3f max=%.3f n=%d "
-            "widgets=%zu (target p99 < %g)%s\n",
+            "widgets=%zu cpu_median=%.3f cpu_p99=%.3f (target p99 < %g)%s\n",
             size, name, bench_median(w->samples, (size_t)n), p99, w->samples[n - 1], n,
-            app->view->n, w->opt->target_p99_ms, p99 < w->opt->target_p99_ms ? "" : " MISS");
+            app->view->n, bench_median(w->cpu, (size_t)n), bench_pct(w->cpu, (size_t)n, 99),
+            w->opt->target_p99_ms, p99 < w->opt->target_p99_ms ? "" : " MISS");
     if (rasterised) {
         /* The steady state should hit the cache every time. */
         fprintf(w->out, "render.cache_misses size=%s screen=%s rasterised=%zu in %d redraws\n",
@@ -381,12 +376,12 @@ static void walk_form(Walk *w, bool measure) {
     if (measure) {
         walk_measure(w, "form.typing_name");
     }
-    walk_tap(w, "form.phone");
+    walk_tap(w, "form.field.next"); /* on to the phone number */
     walk_type(w, "501234567");
     if (measure) {
         walk_measure(w, "form.typing_phone");
     }
-    walk_key_return(w);
+    walk_tap(w, "form.field.next"); /* closes the keyboard */
     if (walk_has(w, "form.area.face")) {
         walk_tap(w, "form.area.face");
     }
@@ -490,13 +485,16 @@ int bench_screens_run(const BenchScreensOptions *opt, FILE *out) {
     bool app_ready = false;
     Walk w;
     memset(&w, 0, sizeof w);
+    SDL_LogPriority log_priority = SDL_LogGetPriority(SDL_LOG_CATEGORY_APPLICATION);
     if (opt->script && opt->script_cap) {
         opt->script[0] = '\0';
     }
     w.samples = calloc((size_t)opt->renders, sizeof w.samples[0]);
-    if (!w.samples || !data_load(&data)) {
+    w.cpu = calloc((size_t)opt->renders, sizeof w.cpu[0]);
+    if (!w.samples || !w.cpu || !data_load(&data)) {
         fprintf(out, "render FAILED: cannot load %s/data\n", KIOSK_SOURCE_DIR);
         free(w.samples);
+        free(w.cpu);
         return 1;
     }
 
@@ -524,6 +522,9 @@ int bench_screens_run(const BenchScreensOptions *opt, FILE *out) {
         goto done;
     }
     char db_path[1024];
+    /* The app logs each request and the broken database's errors: expected
+     * here, and noise between the figures. */
+    SDL_LogSetPriority(SDL_LOG_CATEGORY_APPLICATION, SDL_LOG_PRIORITY_CRITICAL);
     snprintf(db_path, sizeof db_path, "%s/screens-%dx%d.db", opt->work_dir, opt->width,
              opt->height);
     requests = requests_service_create(db_path, NULL);
@@ -573,6 +574,7 @@ int bench_screens_run(const BenchScreensOptions *opt, FILE *out) {
     }
 
 done:
+    SDL_LogSetPriority(SDL_LOG_CATEGORY_APPLICATION, log_priority);
     if (app_ready) {
         app_deinit(&app);
     }
@@ -587,5 +589,6 @@ done:
     }
     data_unload(&data);
     free(w.samples);
+    free(w.cpu);
     return rc;
 }

@@ -13,6 +13,12 @@
 /* Milliseconds on CLOCK_MONOTONIC (arbitrary origin). */
 double bench_now_ms(void);
 
+/* This thread's CPU time in milliseconds (CLOCK_THREAD_CPUTIME_ID). */
+double bench_thread_cpu_ms(void);
+
+/* The 1-minute load average (other processes compete for the 2 cores). */
+double bench_loadavg(void);
+
 /* Sorts `v` (n >= 1) in place. */
 void bench_sort(double *v, size_t n);
 
