@@ -104,7 +104,8 @@ static void test_one_touch_counts_once(void **state) {
     /* What SDL delivers for one touch: the finger event, then a left-button
      * mouse event marked as coming from touch. */
     SDL_Event touch = finger(SDL_FINGERDOWN, 0.25f, 0.5f);
-    SDL_Event synth = mouse_button(SDL_MOUSEBUTTONDOWN, SDL_TOUCH_MOUSEID, SDL_BUTTON_LEFT, 320, 400);
+    SDL_Event synth =
+        mouse_button(SDL_MOUSEBUTTONDOWN, SDL_TOUCH_MOUSEID, SDL_BUTTON_LEFT, 320, 400);
     InputEvent out;
     int taps = 0;
     if (translate(&touch, &out) && out.kind == INPUT_TAP) {
