@@ -476,12 +476,11 @@ static void test_selfcheck_next_ignored_until_answered(void **state) {
     free(flow);
 }
 
-#ifdef KNOWN_BUG_NEXT_UNANSWERED_REPORTS_CHANGE
-/* KNOWN BUG: flow.h says flow_handle "Returns true if anything visible
+/* Regression (issue 4, found in review): flow.h says flow_handle "Returns true if anything visible
  * changed", but NEXT on an unanswered question changes nothing and still
  * returns true (flow.c always returns true after selfcheck_next). Harmless
  * beyond a needless redraw. */
-static void test_known_bug_next_unanswered_returns_false(void **state) {
+static void test_regression_next_unanswered_returns_false(void **state) {
     (void)state;
     Flow *flow = new_flow();
     ev(flow, FLOW_EV_OPEN_SELFCHECK, 0, T0);
@@ -489,7 +488,6 @@ static void test_known_bug_next_unanswered_returns_false(void **state) {
     assert_false(ev(flow, FLOW_EV_NEXT, 0, T0));
     free(flow);
 }
-#endif
 
 static void test_selfcheck_none_is_exclusive(void **state) {
     (void)state;
@@ -548,7 +546,7 @@ static void test_emergency_on_first_question_goes_urgent(void **state) {
     /* Exactly one alert. */
     assert_false(flow_take_commit(flow, &req));
 
-    assert_true(flow_commit_result(flow, flow->session_serial, true, "K7Q-42"));
+    assert_true(flow_commit_result(flow, flow->session_serial, true, "K7Q-42", T0));
     assert_screen(flow, "urgent"); /* the urgent screen stays, status changes */
     assert_true(flow->urgent_sent);
     assert_string_equal(flow->ack_ref, "K7Q-42");
@@ -564,7 +562,7 @@ static void test_urgent_alert_failure_keeps_urgent_screen(void **state) {
     ev(flow, FLOW_EV_NEXT, 0, T0);
     Request req;
     assert_true(flow_take_commit(flow, &req));
-    assert_true(flow_commit_result(flow, flow->session_serial, false, NULL));
+    assert_true(flow_commit_result(flow, flow->session_serial, false, NULL, T0));
     assert_screen(flow, "urgent");
     assert_false(flow->urgent_sent);
     free(flow);
@@ -883,14 +881,14 @@ static void test_commit_ok_shows_thanks_with_ref(void **state) {
     Request req;
     assert_true(flow_take_commit(flow, &req));
     uint32_t serial = flow->session_serial;
-    assert_true(flow_commit_result(flow, serial, true, "AB3-17"));
+    assert_true(flow_commit_result(flow, serial, true, "AB3-17", T0));
     assert_screen(flow, "thanks");
     assert_string_equal(flow->ack_ref, "AB3-17");
     /* The form is wiped as soon as it is saved. */
     assert_all_zero(flow->form.name.text, sizeof flow->form.name.text);
     assert_all_zero(flow->form.phone.text, sizeof flow->form.phone.text);
     /* A second outcome for the same request changes nothing. */
-    assert_false(flow_commit_result(flow, serial, false, NULL));
+    assert_false(flow_commit_result(flow, serial, false, NULL, T0));
     assert_screen(flow, "thanks");
     free(flow);
 }
@@ -907,7 +905,7 @@ static void test_commit_fail_then_retry_sends_the_same_request(void **state) {
     memset(&again, 0, sizeof again);
     assert_true(flow_take_commit(flow, &first));
     uint32_t serial = flow->session_serial;
-    assert_true(flow_commit_result(flow, serial, false, NULL));
+    assert_true(flow_commit_result(flow, serial, false, NULL, T0));
     assert_screen(flow, "save-failed");
     assert_false(flow_take_commit(flow, &again)); /* no retry unasked */
 
@@ -918,12 +916,12 @@ static void test_commit_fail_then_retry_sends_the_same_request(void **state) {
     assert_memory_equal(&first, &again, sizeof first);
 
     /* Failing again keeps the calm message; then it goes through. */
-    assert_true(flow_commit_result(flow, serial, false, NULL));
+    assert_true(flow_commit_result(flow, serial, false, NULL, T0));
     assert_screen(flow, "save-failed");
     ev(flow, FLOW_EV_RETRY, 0, T0 + 20);
     assert_true(flow_take_commit(flow, &again));
     assert_memory_equal(&first, &again, sizeof first);
-    assert_true(flow_commit_result(flow, serial, true, "ZZ9-01"));
+    assert_true(flow_commit_result(flow, serial, true, "ZZ9-01", T0));
     assert_screen(flow, "thanks");
     assert_string_equal(flow->ack_ref, "ZZ9-01");
     free(flow);
@@ -938,7 +936,7 @@ static void test_stale_session_serial_is_ignored(void **state) {
     Request req;
     assert_true(flow_take_commit(flow, &req));
     uint32_t old = flow->session_serial;
-    assert_false(flow_commit_result(flow, old - 1, true, "OLD-01"));
+    assert_false(flow_commit_result(flow, old - 1, true, "OLD-01", T0));
     assert_screen(flow, "form.consultation");
     assert_string_equal(flow->ack_ref, "");
 
@@ -946,10 +944,10 @@ static void test_stale_session_serial_is_ignored(void **state) {
     assert_true(flow_tick(flow, T0 + IDLE_MS));
     assert_true(flow_tick(flow, T0 + IDLE_MS + COUNTDOWN_MS));
     assert_screen(flow, "welcome");
-    assert_false(flow_commit_result(flow, old, true, "OLD-02"));
+    assert_false(flow_commit_result(flow, old, true, "OLD-02", T0));
     assert_screen(flow, "welcome");
     assert_string_equal(flow->ack_ref, "");
-    assert_false(flow_commit_result(flow, old, false, NULL));
+    assert_false(flow_commit_result(flow, old, false, NULL, T0));
     assert_screen(flow, "welcome");
     free(flow);
 }
@@ -1129,7 +1127,7 @@ static void test_idle_wipe_also_clears_a_submitted_request(void **state) {
     ev(flow, FLOW_EV_SUBMIT, 0, T0);
     Request req;
     assert_true(flow_take_commit(flow, &req));
-    assert_true(flow_commit_result(flow, flow->session_serial, false, NULL));
+    assert_true(flow_commit_result(flow, flow->session_serial, false, NULL, T0));
     assert_screen(flow, "save-failed");
     flow_tick(flow, T0 + IDLE_MS);
     flow_tick(flow, T0 + IDLE_MS + COUNTDOWN_MS);
@@ -1165,7 +1163,7 @@ static void test_thanks_returns_home_by_itself(void **state) {
     ev(flow, FLOW_EV_SUBMIT, 0, t);
     Request req;
     assert_true(flow_take_commit(flow, &req));
-    assert_true(flow_commit_result(flow, flow->session_serial, true, "AB3-17"));
+    assert_true(flow_commit_result(flow, flow->session_serial, true, "AB3-17", t));
     assert_screen(flow, "thanks");
     assert_int_equal(flow_next_deadline(flow), t + DONE_MS);
     assert_false(flow_tick(flow, t + DONE_MS - 1));
@@ -1176,14 +1174,13 @@ static void test_thanks_returns_home_by_itself(void **state) {
     free(flow);
 }
 
-#ifdef KNOWN_BUG_THANKS_AFTER_LATE_COMMIT
-/* KNOWN BUG: the thank-you screen's auto-return is timed from the patient's
- * last touch (flow_commit_result uses last_activity_ms as the time the
+/* Regression (issue 3, found in review): the thank-you screen's auto-return is timed from the patient's
+ * last touch (flow_commit_result used last_activity_ms as the time the
  * screen appeared, having no now_ms). When the outcome arrives late, as
  * when a background retry succeeds while the patient reads the save-failed
  * screen, the thank-you screen is already past its deadline and the next
  * tick resets to the welcome: the patient never gets to read the reference. */
-static void test_known_bug_thanks_after_late_commit_stays_up(void **state) {
+static void test_regression_thanks_after_late_commit_stays_up(void **state) {
     (void)state;
     Flow *flow = new_flow();
     ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
@@ -1191,11 +1188,11 @@ static void test_known_bug_thanks_after_late_commit_stays_up(void **state) {
     ev(flow, FLOW_EV_SUBMIT, 0, T0);
     Request req;
     assert_true(flow_take_commit(flow, &req));
-    assert_true(flow_commit_result(flow, flow->session_serial, false, NULL));
+    assert_true(flow_commit_result(flow, flow->session_serial, false, NULL, T0));
     assert_screen(flow, "save-failed");
     /* 30 s later, untouched, the background retry succeeds. */
     uint64_t late = T0 + 30000;
-    assert_true(flow_commit_result(flow, flow->session_serial, true, "LT3-01"));
+    assert_true(flow_commit_result(flow, flow->session_serial, true, "LT3-01", late));
     assert_screen(flow, "thanks");
     flow_tick(flow, late);
     assert_screen(flow, "thanks");
@@ -1203,15 +1200,13 @@ static void test_known_bug_thanks_after_late_commit_stays_up(void **state) {
     assert_screen(flow, "thanks");
     free(flow);
 }
-#endif
 
-#ifdef KNOWN_BUG_SELFCHECK_FROM_NEXT_DROPS_WHEN
-/* KNOWN BUG: a self-check started from the "next" screen is evaluated at
+/* Regression (issue 4, found in review): a self-check started from the "next" screen is evaluated at
  * the "when" the patient picked on the session screen, but when no area was
  * picked the request records when = -1 and days_since_session = -1
  * (fill_common only keeps `when` if an area was picked or the walk began as
  * a self-check), so the request contradicts its own summary ("day 4-7"). */
-static void test_known_bug_selfcheck_from_next_keeps_when(void **state) {
+static void test_regression_selfcheck_from_next_keeps_when(void **state) {
     (void)state;
     Flow *flow = new_flow();
     ev(flow, FLOW_EV_START, 0, T0);
@@ -1237,7 +1232,6 @@ static void test_known_bug_selfcheck_from_next_keeps_when(void **state) {
     assert_int_equal(req.days_since_session, 4);
     free(flow);
 }
-#endif
 
 static void test_done_returns_home_by_itself(void **state) {
     (void)state;
@@ -1272,9 +1266,7 @@ int main(void) {
         cmocka_unit_test(test_selfcheck_from_next_is_direct),
         cmocka_unit_test(test_selfcheck_pick_any_toggles_and_waits),
         cmocka_unit_test(test_selfcheck_next_ignored_until_answered),
-#ifdef KNOWN_BUG_NEXT_UNANSWERED_REPORTS_CHANGE
-        cmocka_unit_test(test_known_bug_next_unanswered_returns_false),
-#endif
+        cmocka_unit_test(test_regression_next_unanswered_returns_false),
         cmocka_unit_test(test_selfcheck_none_is_exclusive),
         cmocka_unit_test(test_selfcheck_ignores_answers_of_other_questions),
         cmocka_unit_test(test_emergency_on_first_question_goes_urgent),
@@ -1306,12 +1298,8 @@ int main(void) {
         cmocka_unit_test(test_leave_question_times_out_too),
         cmocka_unit_test(test_thanks_returns_home_by_itself),
         cmocka_unit_test(test_done_returns_home_by_itself),
-#ifdef KNOWN_BUG_THANKS_AFTER_LATE_COMMIT
-        cmocka_unit_test(test_known_bug_thanks_after_late_commit_stays_up),
-#endif
-#ifdef KNOWN_BUG_SELFCHECK_FROM_NEXT_DROPS_WHEN
-        cmocka_unit_test(test_known_bug_selfcheck_from_next_keeps_when),
-#endif
+        cmocka_unit_test(test_regression_thanks_after_late_commit_stays_up),
+        cmocka_unit_test(test_regression_selfcheck_from_next_keeps_when),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

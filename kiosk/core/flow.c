@@ -38,6 +38,7 @@ void flow_reset(Flow *flow, uint64_t now_ms) {
     flow->session_serial++;
     flow->area = -1;
     flow->when = KS_WHEN_TODAY;
+    flow->session_known = false;
     flow->guide_page = 0;
     flow->question = 0;
     flow->intent = FLOW_INTENT_GUIDE;
@@ -87,7 +88,7 @@ bool flow_form_has_data(const Flow *flow) {
 static void fill_common(const Flow *flow, Request *req) {
     request_init(req);
     req->area = flow->area;
-    req->when = flow->area >= 0 || flow->intent == FLOW_INTENT_SELFCHECK ? flow->when : -1;
+    req->when = flow->session_known ? flow->when : -1;
     req->days_since_session = req->when >= 0 ? ks_when_min_days((KsWhen)req->when) : -1;
     snprintf(req->language, sizeof req->language, "%s",
              flow->settings.language ? flow->settings.language : "");
@@ -138,24 +139,26 @@ static void evaluate(Flow *flow) {
     flow->have_result = true;
 }
 
-/* After each answered question: an emergency ends the self-check at once. */
-static void selfcheck_next(Flow *flow, uint64_t now_ms) {
+/* After each answered question: an emergency ends the self-check at once.
+ * Returns false (nothing changed) while the question has no answer. */
+static bool selfcheck_next(Flow *flow, uint64_t now_ms) {
     if (!triage_question_answered(flow->triage, &flow->answers, flow->question)) {
-        return;
+        return false;
     }
     evaluate(flow);
     if (flow->result.level == TRIAGE_LEVEL_URGENT) {
         queue_urgent_alert(flow);
         go(flow, FLOW_SCREEN_URGENT, now_ms);
-        return;
+        return true;
     }
     if (flow->question + 1 < n_questions(flow)) {
         flow->question++;
         flow->have_result = false;
         go(flow, FLOW_SCREEN_SELFCHECK, now_ms);
-        return;
+        return true;
     }
     go(flow, FLOW_SCREEN_RESULT, now_ms);
+    return true;
 }
 
 static void start_selfcheck(Flow *flow, uint64_t now_ms) {
@@ -477,6 +480,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
             return true;
         }
         if (ev->kind == FLOW_EV_NEXT) {
+            flow->session_known = true;
             if (flow->intent == FLOW_INTENT_SELFCHECK) {
                 flow->selfcheck_return = FLOW_SCREEN_SESSION;
                 start_selfcheck(flow, now_ms);
@@ -513,8 +517,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
             return true;
         }
         if (ev->kind == FLOW_EV_NEXT) {
-            selfcheck_next(flow, now_ms);
-            return true;
+            return selfcheck_next(flow, now_ms);
         }
         return false;
     case FLOW_SCREEN_FORM:
@@ -542,7 +545,8 @@ bool flow_take_commit(Flow *flow, Request *out) {
     return true;
 }
 
-bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char *ref) {
+bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char *ref,
+                        uint64_t now_ms) {
     if (session_serial != flow->session_serial || !flow->awaiting_commit) {
         return false;
     }
@@ -558,9 +562,14 @@ bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char
     }
     if (ok) {
         form_wipe(&flow->form);
-        go(flow, FLOW_SCREEN_THANKS, flow->last_activity_ms);
+        /* Timed from now, not from the last touch: a late background commit
+         * still leaves the patient time to read the reference. */
+        go(flow, FLOW_SCREEN_THANKS, now_ms);
+        if (flow->last_activity_ms < now_ms) {
+            flow->last_activity_ms = now_ms;
+        }
     } else if (flow->screen != FLOW_SCREEN_SAVE_FAILED) {
-        go(flow, FLOW_SCREEN_SAVE_FAILED, flow->last_activity_ms);
+        go(flow, FLOW_SCREEN_SAVE_FAILED, now_ms);
     }
     return true;
 }

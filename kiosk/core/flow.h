@@ -111,6 +111,7 @@ typedef struct {
 
     int area;      /* KsArea, -1 until picked */
     int when;      /* KsWhen, defaults to today */
+    bool session_known; /* the patient went through the session screen */
     size_t guide_page;
     FlowScreen selfcheck_return;
     size_t question;
@@ -151,11 +152,13 @@ uint64_t flow_next_deadline(const Flow *flow);
  * awaited and returns true. */
 bool flow_take_commit(Flow *flow, Request *out);
 
-/* Reports the outcome of the awaited commit. With `ok` the thank-you (or
- * "staff alerted") shows with `ref`; otherwise the calm save-failed message.
- * `session_serial` is flow->session_serial as it was when the request was
- * taken: an outcome for an earlier patient changes nothing on screen. */
-bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char *ref);
+/* Reports the outcome of the awaited commit at `now_ms`. With `ok` the
+ * thank-you (or "staff alerted") shows with `ref`, its auto-return timed from
+ * now; otherwise the calm save-failed message. `session_serial` is
+ * flow->session_serial as it was when the request was taken: an outcome for
+ * an earlier patient changes nothing on screen. */
+bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char *ref,
+                        uint64_t now_ms);
 
 /* Wipes everything the patient chose and typed and shows the welcome. */
 void flow_reset(Flow *flow, uint64_t now_ms);
@@ -178,7 +181,7 @@ bool flow_form_has_data(const Flow *flow);
  * them (ks_when_min_days of the chosen "when"). */
 int flow_days_since_session(const Flow *flow);
 
-/* Milliseconds left on the idle countdown (0 when no prompt is up). */
+/* Whole seconds left on the idle countdown, rounded up (0 when no prompt is up). */
 uint32_t flow_idle_seconds_left(const Flow *flow, uint64_t now_ms);
 
 #endif

@@ -80,8 +80,9 @@ static void wrap_hard_line(const char *text, size_t start, size_t end, int max_w
             fit_end = word_end;
             pos = word_end;
         }
-        if (n_words > 1 && measure(ctx, text + line_start, fit_end - line_start) > max_width) {
-            /* Drop the last word the estimate let in. */
+        /* Give back words the estimate let in until the whole line, measured
+         * as one run, fits (or one word is left). */
+        while (n_words > 1 && measure(ctx, text + line_start, fit_end - line_start) > max_width) {
             size_t back = fit_end;
             while (back > line_start && text[back - 1] != ' ') {
                 back--;
@@ -90,6 +91,7 @@ static void wrap_hard_line(const char *text, size_t start, size_t end, int max_w
                 back--;
             }
             fit_end = back;
+            n_words--;
         }
         if (fit_end == line_start) {
             /* A single word wider than the line: break it between code points. */

@@ -75,7 +75,7 @@ static void pump_commits(App *app) {
         app->awaited_token = requests_service_submit(app->requests, &req, app->now_ms, &committed, ref);
         app->awaited_serial = serial;
     }
-    flow_commit_result(&app->flow, serial, committed, ref);
+    flow_commit_result(&app->flow, serial, committed, ref, app->now_ms);
     if (committed) {
         SDL_Log("acknowledged ref=%s kind=%s", ref, request_kind_id(req.kind));
         app->awaited_token = 0;
@@ -88,7 +88,7 @@ static void on_background_commit(void *ctx, uint64_t token, const char *ref) {
     if (token != app->awaited_token) {
         return; /* an earlier patient's request: saved, nothing to show */
     }
-    if (flow_commit_result(&app->flow, app->awaited_serial, true, ref)) {
+    if (flow_commit_result(&app->flow, app->awaited_serial, true, ref, app->now_ms)) {
         SDL_Log("acknowledged ref=%s after retry", ref);
         mark_changed(app);
     }
