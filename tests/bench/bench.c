@@ -50,6 +50,7 @@ typedef struct {
     bool quick;
     int starts;       /* spawns per size */
     int renders;      /* redraws per screen */
+    int rebuilds;     /* view rebuilds per screen */
     int idle_s;       /* idle measurement */
     char kiosk[PATH_MAX];
     char work_dir[PATH_MAX];
@@ -77,14 +78,36 @@ static bool make_pipe(int fds[2]) {
     return true;
 }
 
-/* Starts `argv` with stdin and stdout as pipes (when asked) or /dev/null, and
- * stderr appended to the bench's log. */
-static bool child_spawn(Child *c, const Bench *b, char *const argv[], bool pipe_in, bool pipe_out) {
+typedef enum { CHILD_OUT_NULL, CHILD_OUT_PIPE, CHILD_OUT_PTY } ChildOut;
+
+/* Starts `argv` with stdin a pipe (when asked) or /dev/null, stdout a pipe, a
+ * pseudo-terminal or /dev/null, and stderr appended to the bench's log. A
+ * terminal makes the child's stdio line-buffered, so a line arrives when it
+ * is printed, not when the child exits and flushes. */
+static bool child_spawn(Child *c, const Bench *b, char *const argv[], bool pipe_in, ChildOut mode) {
+    bool pipe_out = mode == CHILD_OUT_PIPE;
     memset(c, 0, sizeof *c);
     c->in_fd = c->out_fd = -1;
     int in[2] = {-1, -1}, out[2] = {-1, -1};
     if ((pipe_in && !make_pipe(in)) || (pipe_out && !make_pipe(out))) {
         return false;
+    }
+    char pty_path[128] = "";
+    if (mode == CHILD_OUT_PTY) {
+        int master = posix_openpt(O_RDWR | O_NOCTTY);
+        const char *name = master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0
+                               ? ptsname(master)
+                               : NULL;
+        if (!name) {
+            if (master >= 0) {
+                close(master);
+            }
+            return false;
+        }
+        snprintf(pty_path, sizeof pty_path, "%s", name);
+        fcntl(master, F_SETFD, FD_CLOEXEC);
+        out[0] = master;
+        pipe_out = true;
     }
     int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     int err_fd = open(b->err_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -92,7 +115,10 @@ static bool child_spawn(Child *c, const Bench *b, char *const argv[], bool pipe_
     if (pid == 0) {
         /* Only async-signal-safe calls between fork and exec. */
         dup2(pipe_in ? in[0] : null_fd, 0);
-        dup2(pipe_out ? out[1] : null_fd, 1);
+        if (pty_path[0]) {
+            out[1] = open(pty_path, O_RDWR | O_NOCTTY);
+        }
+        dup2(pipe_out && out[1] >= 0 ? out[1] : null_fd, 1);
         dup2(err_fd >= 0 ? err_fd : null_fd, 2);
         execv(argv[0], argv);
         _exit(127);
@@ -106,7 +132,9 @@ static bool child_spawn(Child *c, const Bench *b, char *const argv[], bool pipe_
         c->in_fd = in[1];
     }
     if (pipe_out) {
-        close(out[1]);
+        if (out[1] >= 0) {
+            close(out[1]);
+        }
         c->out_fd = out[0];
     }
     if (pid < 0) {
@@ -161,7 +189,7 @@ static bool child_wait_line(Child *c, const char *prefix, char *line, size_t lin
             continue;
         }
         if (n <= 0) {
-            return false;
+            return false; /* EOF (a terminal reports EIO once the child has gone) */
         }
         c->buf_len += (size_t)n;
     }
@@ -244,7 +272,7 @@ static void bench_startup(const Bench *b, const BenchSize *s) {
         Child c;
         char line[128];
         double t0 = bench_now_ms();
-        if (!child_spawn(&c, b, argv, false, true)) {
+        if (!child_spawn(&c, b, argv, false, CHILD_OUT_PTY)) {
             fprintf(stdout, "startup FAILED size=%s: cannot spawn %s\n", size, b->kiosk);
             break;
         }
@@ -269,7 +297,7 @@ static void bench_startup(const Bench *b, const BenchSize *s) {
         bench_sort(inproc, (size_t)n);
         double p95 = bench_pct(wall, (size_t)n, 95);
         printf("startup.first_frame_ms size=%s driver=%s median=%.1f p95=%.1f min=%.1f max=%.1f "
-               "n=%d warmup=1 (wall, fork to first-frame line; target p95 < %g)\n",
+               "n=%d warmup=1 (wall, fork to first-frame line on a pty; target p95 < %g)\n",
                size, b->driver, bench_median(wall, (size_t)n), p95, wall[0], wall[n - 1], n,
                STARTUP_TARGET_MS);
         printf("startup.kiosk_reported_ms size=%s driver=%s median=%.1f p95=%.1f n=%d "
@@ -294,7 +322,7 @@ static void bench_child_rss(const Bench *b, const BenchSize *s, const char *scri
     char what[96];
     snprintf(what, sizeof what, "rss.kiosk_hwm_mib size=%s after every screen", size);
     Child c;
-    if (!child_spawn(&c, b, argv, true, true)) {
+    if (!child_spawn(&c, b, argv, true, CHILD_OUT_PIPE)) {
         bench_target_failed(what, "cannot spawn the kiosk");
         return;
     }
@@ -329,7 +357,7 @@ static void bench_idle(const Bench *b) {
     snprintf(db, sizeof db, "%s/idle.db", b->work_dir);
     char *argv[] = {(char *)b->kiosk, "--size", "1280x800", "--db", db, NULL};
     Child c;
-    if (!child_spawn(&c, b, argv, false, false)) {
+    if (!child_spawn(&c, b, argv, false, CHILD_OUT_NULL)) {
         bench_target_failed("idle.cpu_ticks", "cannot spawn the kiosk");
         return;
     }
@@ -473,6 +501,7 @@ int main(int argc, char **argv) {
     }
     b.starts = b.quick ? 3 : 20;
     b.renders = b.quick ? 50 : 500;
+    b.rebuilds = b.quick ? 10 : 500;
     b.idle_s = b.quick ? 2 : 10;
     if (!find_kiosk(&b)) {
         fprintf(stderr, "kiosk-bench: no kiosk binary next to this one (%s)\n", b.kiosk);
@@ -507,6 +536,7 @@ int main(int argc, char **argv) {
             .width = sizes[i].width,
             .height = sizes[i].height,
             .renders = b.renders,
+            .rebuilds = b.rebuilds,
             .target_p99_ms = sizes[i].render_target_ms,
             .work_dir = b.work_dir,
             .script = b.scripts[i],

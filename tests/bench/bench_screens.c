@@ -298,14 +298,16 @@ static void walk_measure(Walk *w, const char *label) {
         .height = app->height,
         .now_ms = app->now_ms,
     };
-    for (int i = 0; i < n; i++) {
+    int nb = w->opt->rebuilds < n ? w->opt->rebuilds : n;
+    nb = nb < 1 ? 1 : nb;
+    for (int i = 0; i < nb; i++) {
         double t0 = bench_now_ms();
         view_build(app->view, &in);
         w->samples[i] = bench_now_ms() - t0;
     }
-    bench_sort(w->samples, (size_t)n);
+    bench_sort(w->samples, (size_t)nb);
     fprintf(w->out, "render.view_build_ms size=%s screen=%s median=%.3f p99=%.3f n=%d\n", size,
-            name, bench_median(w->samples, (size_t)n), bench_pct(w->samples, (size_t)n, 99), n);
+            name, bench_median(w->samples, (size_t)nb), bench_pct(w->samples, (size_t)nb, 99), nb);
     fprintf(w->out,
             "render.first_frame_ms size=%s screen=%s ms=%.3f (tap to presented: view build, "
             "new text rasterised, draw; one sample)\n",

@@ -13,7 +13,8 @@
 
 typedef struct {
     int width, height;
-    int renders;          /* timed redraws (and rebuilds) per screen */
+    int renders;          /* timed redraws per screen */
+    int rebuilds;         /* timed view rebuilds per screen (<= renders) */
     double target_p99_ms; /* full redraw p99 target at this size */
     const char *work_dir; /* folder for the temporary databases */
     char *script;         /* out: the walk as kiosk script lines, or NULL */
