@@ -10,8 +10,7 @@
  * until it is stored, and a corrupt or unusable database does not stop the
  * kiosk from starting. Each check reads the database through a separate
  * connection on the default VFS, so "stored" means on disk, not in a cache.
- *
- * Known bugs found here are guarded with KNOWN_BUG_* (see the report). */
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -503,18 +502,9 @@ static void test_late_retry_thanks_stays_up(void **state) {
     /* The real loop wakes at the next deadline: the thank-you must survive it
      * until done_return_ms after it appeared. */
     uint64_t next = app_next_deadline(&k.app);
-#ifdef KNOWN_BUG_THANKS_AFTER_LATE_RETRY
     assert_true(next >= shown + world.config.done_return_ms);
     advance_to(&k, next > shown ? next - 1 : shown);
     expect_screen(&k, "thanks");
-#else
-    /* flow_commit_result() dates the thank-you from the submit tap
-     * (last_activity_ms), so today it is already overdue here and goes home
-     * on the very next tick. Build with -DKNOWN_BUG_THANKS_AFTER_LATE_RETRY
-     * to run the check; see the report. */
-    (void)next;
-    (void)shown;
-#endif
     assert_int_equal(db_rows(k.db_path), 1);
     kiosk_stop(&k);
 }
