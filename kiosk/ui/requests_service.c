@@ -45,9 +45,16 @@ RequestsService *requests_service_create(const char *db_path, const StorageOptio
     return svc;
 }
 
+static bool attempt(RequestsService *svc, uint64_t token, uint64_t now_ms, char *out_ref);
+
 void requests_service_destroy(RequestsService *svc) {
     if (!svc) {
         return;
+    }
+    /* One last try for each waiting request before the process goes. */
+    for (size_t tries = svc->outbox.n_entries; tries > 0 && svc->outbox.n_entries; tries--) {
+        char ref[REQUEST_REF_CAP];
+        attempt(svc, svc->outbox.entries[0].token, UINT64_MAX / 2, ref);
     }
     if (svc->outbox.n_entries) {
         /* Only a shutdown with a broken database gets here; say so loudly. */
