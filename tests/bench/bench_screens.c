@@ -576,7 +576,6 @@ int bench_screens_run(const BenchScreensOptions *opt, FILE *out) {
     }
 
 done:
-    SDL_LogSetPriority(SDL_LOG_CATEGORY_APPLICATION, log_priority);
     if (app_ready) {
         app_deinit(&app);
     }
@@ -592,5 +591,6 @@ done:
     data_unload(&data);
     free(w.samples);
     free(w.cpu);
+    SDL_LogSetPriority(SDL_LOG_CATEGORY_APPLICATION, log_priority);
     return rc;
 }
