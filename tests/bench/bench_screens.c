@@ -213,16 +213,19 @@ static void walk_advance(Walk *w, uint64_t ms) {
     }
     App *app = w->app;
     uint64_t target = app->now_ms + ms;
+    double drawn = 0; /* the last frame a timer drew on the way */
     for (int steps = 0; steps < 100000; steps++) {
         uint64_t next = app_next_deadline(app);
         if (next > target || next <= app->now_ms) {
             break;
         }
         app_advance(app, next);
-        app_render_if_dirty(app);
+        walk_settle(w);
+        drawn = w->first_ms > 0 ? w->first_ms : drawn;
     }
     app_advance(app, target);
     walk_settle(w);
+    w->first_ms = w->first_ms > 0 ? w->first_ms : drawn;
     walk_log(w, "advance %llu\n", (unsigned long long)ms);
 }
 
