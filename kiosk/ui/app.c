@@ -295,6 +295,7 @@ void app_update_view(App *app) {
         return;
     }
     ViewInput in = {
+        .memo = &app->view_memo,
         .flow = &app->flow,
         .content = app->data.content,
         .config = app->data.config,

@@ -17,6 +17,7 @@
 #include "requests_service.h"
 #include "text_cache.h"
 #include "triage.h"
+#include "view.h"
 #include "widgets.h"
 
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
     SDL_Renderer *renderer;
     TextCache *texts;
     WidgetList *view;
+    ViewMemo view_memo; /* type sizes already fitted, per page and window size */
     int width, height;
     uint64_t now_ms;
     bool kiosk_mode; /* fullscreen: closing the window does nothing */

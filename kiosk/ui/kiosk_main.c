@@ -1,7 +1,6 @@
 #include "kiosk_main.h"
 
 #include <SDL.h>
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <dirent.h>
 #include <errno.h>
@@ -584,6 +583,7 @@ int kiosk_main(int argc, char **argv) {
     app_render_if_dirty(&app);
     if (opt.exit_after_first_frame) {
         printf("first-frame-ms %llu\n", (unsigned long long)elapsed_ms());
+        fflush(stdout);
         rc = 0;
         goto fail;
     }

@@ -83,12 +83,12 @@ static void draw_lines(SDL_Renderer *r, TextCache *texts, const WidgetList *list
     for (uint16_t i = 0; i < w->n_lines; i++) {
         const LayoutLine *line = &list->lines[w->first_line + i];
         int tw = 0, th = 0;
-        SDL_Texture *tex = text_cache_get(texts, w->bold, w->font_px, w->label + line->start,
-                                          line->len, &tw, &th);
+        SDL_Color color = {ink.r, ink.g, ink.b, 255};
+        SDL_Texture *tex = text_cache_get(texts, w->bold, w->font_px, color,
+                                          w->label + line->start, line->len, &tw, &th);
         if (tex) {
             int x = box_x + layout_line_x(box_w, tw, w->align, w->dir);
             SDL_Rect dst = {x, y + (w->line_height - th) / 2, tw, th};
-            SDL_SetTextureColorMod(tex, ink.r, ink.g, ink.b);
             SDL_RenderCopy(r, tex, NULL, &dst);
         }
         y += w->line_height;

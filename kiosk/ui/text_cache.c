@@ -3,8 +3,12 @@
 #include <SDL_ttf.h>
 #include <string.h>
 
-#define MAX_FONTS 24
+#define MAX_FONTS 32
 #define MAX_TEXTURES 512
+/* Rendered text is kept up to this many bytes of pixels (least recently
+ * used goes first): a screen's text is a few MiB even at 1920x1080, and
+ * memory must stay flat over months. */
+#define TEXTURE_BUDGET_BYTES (8u * 1024u * 1024u)
 #define MEASURE_SLOTS 8192
 #define RUN_CAP 1024
 
@@ -22,6 +26,13 @@ typedef struct {
     uint64_t last_use;
 } TextureSlot;
 
+/* A font file read into memory once: SDL_ttf then opens every size from
+ * RAM instead of seeking through the file for each glyph. */
+typedef struct {
+    void *data;
+    size_t size;
+} FontFile;
+
 typedef struct {
     uint64_t key;
     int width;
@@ -29,8 +40,9 @@ typedef struct {
 
 struct TextCache {
     SDL_Renderer *renderer;
-    char regular_path[512];
-    char bold_path[512];
+    FontFile regular;
+    FontFile bold;
+    size_t texture_bytes;
     bool rtl;
     char script[8];
     FontSlot fonts[MAX_FONTS];
@@ -42,30 +54,38 @@ struct TextCache {
     bool warned;
 };
 
-static uint64_t hash_run(bool bold, int px, const char *text, size_t len) {
+static uint64_t hash_run(bool bold, int px, uint32_t rgb, const char *text, size_t len) {
     uint64_t h = 1469598103934665603ULL;
     h = (h ^ (uint64_t)(bold ? 1 : 2)) * 1099511628211ULL;
     h = (h ^ (uint64_t)px) * 1099511628211ULL;
+    h = (h ^ (uint64_t)rgb) * 1099511628211ULL;
     for (size_t i = 0; i < len; i++) {
         h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
     }
     return h ? h : 1;
 }
 
+static KsStatus load_font_file(const char *path, FontFile *out) {
+    out->data = SDL_LoadFile(path, &out->size);
+    if (!out->data) {
+        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "cannot read font %s: %s", path, SDL_GetError());
+        return KS_ERR_IO;
+    }
+    TTF_Font *probe = TTF_OpenFontRW(SDL_RWFromConstMem(out->data, (int)out->size), 1, 16);
+    if (!probe) {
+        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "not a usable font %s: %s", path, TTF_GetError());
+        SDL_free(out->data);
+        out->data = NULL;
+        return KS_ERR_IO;
+    }
+    TTF_CloseFont(probe);
+    return KS_OK;
+}
+
 KsStatus text_cache_create(SDL_Renderer *renderer, const TextCacheFonts *fonts, TextCache **out) {
     if (!TTF_WasInit() && TTF_Init() != 0) {
         SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "TTF_Init failed: %s", TTF_GetError());
         return KS_ERR_IO;
-    }
-    const char *paths[2] = {fonts->regular_path, fonts->bold_path};
-    for (int i = 0; i < 2; i++) {
-        TTF_Font *probe = TTF_OpenFont(paths[i], 16);
-        if (!probe) {
-            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "cannot open font %s: %s", paths[i],
-                         TTF_GetError());
-            return KS_ERR_IO;
-        }
-        TTF_CloseFont(probe);
     }
     TextCache *cache = SDL_calloc(1, sizeof *cache);
     if (!cache) {
@@ -76,9 +96,15 @@ KsStatus text_cache_create(SDL_Renderer *renderer, const TextCacheFonts *fonts, 
         SDL_free(cache);
         return KS_ERR_NOMEM;
     }
+    KsStatus st = load_font_file(fonts->regular_path, &cache->regular);
+    if (st == KS_OK) {
+        st = load_font_file(fonts->bold_path, &cache->bold);
+    }
+    if (st != KS_OK) {
+        text_cache_destroy(cache);
+        return st;
+    }
     cache->renderer = renderer;
-    SDL_snprintf(cache->regular_path, sizeof cache->regular_path, "%s", fonts->regular_path);
-    SDL_snprintf(cache->bold_path, sizeof cache->bold_path, "%s", fonts->bold_path);
     cache->rtl = fonts->rtl;
     SDL_snprintf(cache->script, sizeof cache->script, "%s", fonts->script ? fonts->script : "");
     *out = cache;
@@ -100,6 +126,8 @@ void text_cache_destroy(TextCache *cache) {
         }
     }
     SDL_free(cache->measures);
+    SDL_free(cache->regular.data);
+    SDL_free(cache->bold.data);
     SDL_free(cache);
 }
 
@@ -125,7 +153,8 @@ static TTF_Font *font_for(TextCache *cache, bool bold, int px) {
         TTF_CloseFont(slot->font);
         slot->font = NULL;
     }
-    TTF_Font *font = TTF_OpenFont(bold ? cache->bold_path : cache->regular_path, px);
+    const FontFile *file = bold ? &cache->bold : &cache->regular;
+    TTF_Font *font = TTF_OpenFontRW(SDL_RWFromConstMem(file->data, (int)file->size), 1, px);
     if (!font) {
         if (!cache->warned) {
             SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "cannot open font at %dpx: %s", px,
@@ -163,7 +192,7 @@ int text_cache_measure(TextCache *cache, bool bold, int px, const char *text, si
     if (len == 0) {
         return 0;
     }
-    uint64_t key = hash_run(bold, px, text, len);
+    uint64_t key = hash_run(bold, px, 0, text, len);
     MeasureSlot *slot = &cache->measures[key % MEASURE_SLOTS];
     if (slot->key == key) {
         return slot->width;
@@ -187,12 +216,20 @@ int text_cache_line_height(TextCache *cache, bool bold, int px) {
     return font ? TTF_FontLineSkip(font) : px;
 }
 
-SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, const char *text, size_t len,
-                            int *out_w, int *out_h) {
+static void evict(TextCache *cache, TextureSlot *slot) {
+    SDL_DestroyTexture(slot->texture);
+    cache->texture_bytes -= (size_t)slot->w * (size_t)slot->h * 4u;
+    slot->texture = NULL;
+    slot->key = 0;
+}
+
+SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, SDL_Color color, const char *text,
+                            size_t len, int *out_w, int *out_h) {
     if (len == 0) {
         return NULL;
     }
-    uint64_t key = hash_run(bold, px, text, len);
+    uint32_t rgb = (uint32_t)color.r << 16 | (uint32_t)color.g << 8 | color.b;
+    uint64_t key = hash_run(bold, px, rgb + 1, text, len);
     cache->clock++;
     TextureSlot *oldest = &cache->textures[0];
     TextureSlot *free_slot = NULL;
@@ -217,8 +254,10 @@ SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, const char *tex
         return NULL;
     }
     char buf[RUN_CAP];
-    SDL_Color white = {255, 255, 255, 255};
-    SDL_Surface *surface = TTF_RenderUTF8_Blended(font, terminated(buf, text, len), white);
+    /* Rasterised in its final colour: tinting at draw time costs the
+     * software renderer 8x per blit. */
+    color.a = 255;
+    SDL_Surface *surface = TTF_RenderUTF8_Blended(font, terminated(buf, text, len), color);
     if (!surface) {
         if (!cache->warned) {
             SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "text render failed: %s", TTF_GetError());
@@ -239,8 +278,23 @@ SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, const char *tex
     SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_BLEND);
     TextureSlot *slot = free_slot ? free_slot : oldest;
     if (slot->texture) {
-        SDL_DestroyTexture(slot->texture);
+        evict(cache, slot);
     }
+    size_t bytes = (size_t)w * (size_t)h * 4u;
+    while (cache->texture_bytes + bytes > TEXTURE_BUDGET_BYTES) {
+        TextureSlot *lru = NULL;
+        for (int i = 0; i < MAX_TEXTURES; i++) {
+            TextureSlot *t = &cache->textures[i];
+            if (t->texture && (!lru || t->last_use < lru->last_use)) {
+                lru = t;
+            }
+        }
+        if (!lru) {
+            break;
+        }
+        evict(cache, lru);
+    }
+    cache->texture_bytes += bytes;
     slot->texture = texture;
     slot->key = key;
     slot->w = w;
@@ -258,4 +312,8 @@ size_t text_cache_renders(const TextCache *cache) {
 
 size_t text_cache_hits(const TextCache *cache) {
     return cache->hits;
+}
+
+size_t text_cache_texture_bytes(const TextCache *cache) {
+    return cache->texture_bytes;
 }

@@ -1,7 +1,8 @@
-/* Fonts and rendered text. Opens each (weight, pixel size) of the shipped
- * fonts once, shapes text with SDL_ttf + HarfBuzz in the content's
- * direction, and keeps each rendered run as a white texture (tinted at draw
- * time) so a screen's text is rasterised once, not every frame. Widths are
+/* Fonts and rendered text. Reads each font file into memory once, opens each
+ * (weight, pixel size) from there, shapes text with SDL_ttf + HarfBuzz in the
+ * content's direction, and keeps each rendered run as a texture in its final
+ * colour, so a screen's text is rasterised once, not every frame; the pixels
+ * kept stay under a fixed budget (least recently used go first). Widths are
  * cached too: wrapping measures the same words at several sizes. The cache
  * owns every texture it returns; callers never destroy them. */
 #ifndef KIOSK_TEXT_CACHE_H
@@ -22,8 +23,8 @@ typedef struct {
     const char *script;  /* ISO 15924 script for HarfBuzz, e.g. "Latn", "Arab" */
 } TextCacheFonts;
 
-/* Loads nothing yet but checks both font files open. Fails with KS_ERR_IO
- * (logged with the path) when one cannot be read. */
+/* Reads both font files and checks they open. Fails with KS_ERR_IO (logged
+ * with the path) when one cannot be read or is not a font. */
 KsStatus text_cache_create(SDL_Renderer *renderer, const TextCacheFonts *fonts, TextCache **out);
 void text_cache_destroy(TextCache *cache);
 
@@ -33,12 +34,14 @@ int text_cache_measure(TextCache *cache, bool bold, int px, const char *text, si
 /* The recommended line height for the size. */
 int text_cache_line_height(TextCache *cache, bool bold, int px);
 
-/* A white texture of the run, or NULL (empty text or failure). Borrowed. */
-SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, const char *text, size_t len,
-                            int *out_w, int *out_h);
+/* A texture of the run in `color`, or NULL (empty text or failure).
+ * Borrowed until the next text_cache_get. */
+SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, SDL_Color color, const char *text,
+                            size_t len, int *out_w, int *out_h);
 
 /* Counters for the benchmark. */
 size_t text_cache_renders(const TextCache *cache);
 size_t text_cache_hits(const TextCache *cache);
+size_t text_cache_texture_bytes(const TextCache *cache);
 
 #endif

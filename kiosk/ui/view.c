@@ -223,6 +223,61 @@ static int grid_height(const View *v, int n, int per_row, int cell_h) {
     return rows * cell_h + (rows - 1) * v->gap;
 }
 
+/* ---- fitting type to the page ------------------------------------------- */
+
+static uint64_t memo_key(const View *v, uint64_t a, uint64_t b, uint64_t c) {
+    uint64_t h = 1469598103934665603ULL;
+    uint64_t parts[6] = {(uint64_t)v->w, (uint64_t)v->h, a, b, c, (uint64_t)v->flow->screen};
+    for (int i = 0; i < 6; i++) {
+        h = (h ^ parts[i]) * 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+static bool memo_find(const View *v, uint64_t key, int *out_scale) {
+    const ViewMemo *memo = v->in->memo;
+    for (size_t i = 0; memo && i < VIEW_MEMO_SLOTS; i++) {
+        if (memo->keys[i] == key) {
+            *out_scale = memo->scales[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+static void memo_store(const View *v, uint64_t key, int scale) {
+    ViewMemo *memo = v->in->memo;
+    if (memo) {
+        size_t slot = memo->next++ % VIEW_MEMO_SLOTS;
+        memo->keys[slot] = key;
+        memo->scales[slot] = scale;
+    }
+}
+
+typedef int (*LayoutAtScale)(View *v, int top, int scale);
+
+/* The largest scale (percent, MIN_SCALE..max_scale in steps of 5) at which
+ * `body` ends at or above `limit`, found by bisection: each probe is a dry
+ * run that measures but adds nothing. */
+#define MIN_SCALE 60
+static int fit_scale(View *v, LayoutAtScale body, int top, int limit, int max_scale) {
+    int lo = -1, hi = (max_scale - MIN_SCALE) / 5 + 1;
+    size_t arena_mark = v->list->arena_used;
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        v->measuring = true;
+        int bottom = body(v, top, MIN_SCALE + mid * 5);
+        v->measuring = false;
+        v->list->arena_used = arena_mark;
+        if (bottom <= limit) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return MIN_SCALE + (lo < 0 ? 0 : lo) * 5;
+}
+
 /* ---- chrome: Home at the top, Back / progress / Next at the bottom ------ */
 
 static int top_bar_back(View *v, bool with_home, bool with_back) {
@@ -534,6 +589,10 @@ static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) 
     return c.y;
 }
 
+static int guide_at_scale(View *v, int top, int scale) {
+    return guide_body(v, content_page(v->in->content, v->flow->guide_page), top, scale);
+}
+
 static void build_guide(View *v) {
     const ContentPage *page = content_page(v->in->content, v->flow->guide_page);
     int top = top_bar(v, true);
@@ -550,14 +609,12 @@ static void build_guide(View *v) {
     /* The largest type at which the page fits without scrolling. */
     /* Bigger type where the page has room (a portrait tablet), smaller
      * where it must, never scrolling. */
-    int scale = 140;
-    for (; scale > 60; scale -= 5) {
-        v->measuring = true;
-        int bottom = guide_body(v, page, top, scale);
-        v->measuring = false;
-        if (bottom <= bottom_limit) {
-            break;
-        }
+    uint64_t key = memo_key(v, 1000 + v->flow->guide_page, (uint64_t)(v->flow->area + 1),
+                            (uint64_t)flow_days_since_session(v->flow));
+    int scale;
+    if (!memo_find(v, key, &scale)) {
+        scale = fit_scale(v, guide_at_scale, top, bottom_limit, 140);
+        memo_store(v, key, scale);
     }
     guide_body(v, page, top, scale);
     Cursor d = {v->margin, bottom_limit + v->gap / 2, v->w - 2 * v->margin};
@@ -771,16 +828,14 @@ static void build_result(View *v) {
     int buttons_h = v->portrait ? 2 * bh + v->gap : bh;
     int disclaimer_h = v->small_px * 3;
     int limit = v->h - footer_height(v) - buttons_h - disclaimer_h - v->gap * 2;
-    int scale = 130;
-    size_t arena_mark = v->list->arena_used;
-    for (; scale > 60; scale -= 5) {
-        v->measuring = true;
-        int bottom = result_body(v, top, scale);
-        v->measuring = false;
-        v->list->arena_used = arena_mark;
-        if (bottom <= limit) {
-            break;
-        }
+    const TriageResult *r = &v->flow->result;
+    uint64_t key = memo_key(v, (uint64_t)(uintptr_t)r->outcome_id,
+                            (uint64_t)r->n_reasons * 64 + r->n_tips,
+                            (uint64_t)(uintptr_t)(r->n_reasons ? r->reason_ids[0] : NULL));
+    int scale;
+    if (!memo_find(v, key, &scale)) {
+        scale = fit_scale(v, result_body, top, limit, 130);
+        memo_store(v, key, scale);
     }
     int y = result_body(v, top, scale) + v->gap;
     Cursor c = {v->margin, y, v->w - 2 * v->margin};
@@ -1145,10 +1200,11 @@ static void overlay_card(View *v, const char *title, const char *body, const cha
     v->list->modal_from = v->list->n;
     Widget *backdrop =
         widgets_add(v->list, WIDGET_BACKDROP, "overlay.backdrop", (Rect){0, 0, v->w, v->h}, "");
-    if (backdrop && v->flow->overlay == FLOW_OVERLAY_IDLE) {
-        backdrop->action.kind = FLOW_EV_STAY; /* any touch means "still here" */
-        /* Whoever walks up now may not be the patient who typed: hide it all. */
-        backdrop->selected = true;
+    if (backdrop) {
+        backdrop->selected = true; /* opaque: see view_build */
+        if (v->flow->overlay == FLOW_OVERLAY_IDLE) {
+            backdrop->action.kind = FLOW_EV_STAY; /* any touch means "still here" */
+        }
     }
     int cw = v->w - 2 * v->margin;
     if (cw > v->target * 12) {
@@ -1205,9 +1261,11 @@ void view_build(WidgetList *out, const ViewInput *in) {
 
     const Flow *flow = in->flow;
     char buf[32];
-    /* Behind the idle prompt nothing is built at all: whoever walks up now
-     * may not be the patient who typed, and the screen must not show it. */
-    FlowScreen base = flow->overlay == FLOW_OVERLAY_IDLE ? (FlowScreen)-1 : flow->screen;
+    /* Behind an overlay nothing is built at all. For the idle prompt that is
+     * privacy: whoever walks up may not be the patient who typed. For the
+     * leave question it keeps the patient's eyes on the one decision, and
+     * spares the renderer a full-screen blend (4x the cost of the card). */
+    FlowScreen base = flow->overlay != FLOW_OVERLAY_NONE ? (FlowScreen)-1 : flow->screen;
     switch (base) {
     case FLOW_SCREEN_WELCOME: build_welcome(&v); break;
     case FLOW_SCREEN_SESSION: build_session(&v); break;

@@ -16,7 +16,17 @@
 #include "triage.h"
 #include "widgets.h"
 
+/* Remembers the type size chosen for a page at a window size, so paging back
+ * and forth does not search for it again. Owned by the caller, zeroed. */
+#define VIEW_MEMO_SLOTS 32
 typedef struct {
+    uint64_t keys[VIEW_MEMO_SLOTS];
+    int scales[VIEW_MEMO_SLOTS];
+    size_t next;
+} ViewMemo;
+
+typedef struct {
+    ViewMemo *memo; /* may be NULL */
     const Flow *flow;
     const Content *content;
     const Config *config;
