@@ -34,6 +34,7 @@ KsStatus app_init(App *app, const AppData *data, SDL_Window *window, SDL_Rendere
     if (SDL_GetRendererOutputSize(renderer, &app->width, &app->height) != 0) {
         SDL_GetWindowSize(window, &app->width, &app->height);
     }
+    text_cache_fit_screen(texts, app->width, app->height);
     const Config *cfg = data->config;
     FlowSettings settings = {
         .idle_timeout_ms = cfg->idle_timeout_ms,
@@ -171,6 +172,7 @@ void app_handle_input(App *app, const InputEvent *ev) {
     case INPUT_KEY: handle_key(app, ev->key); break;
     case INPUT_RESIZE:
         SDL_GetRendererOutputSize(app->renderer, &app->width, &app->height);
+        text_cache_fit_screen(app->texts, app->width, app->height);
         mark_changed(app);
         break;
     case INPUT_REDRAW: app->dirty = true; break;

@@ -3,12 +3,13 @@
 #include <SDL_ttf.h>
 #include <string.h>
 
-#define MAX_FONTS 32
+#define MAX_FONTS 12
 #define MAX_TEXTURES 512
-/* Rendered text is kept up to this many bytes of pixels (least recently
- * used goes first): a screen's text is a few MiB even at 1920x1080, and
- * memory must stay flat over months. */
-#define TEXTURE_BUDGET_BYTES (8u * 1024u * 1024u)
+/* Rendered text is kept up to a budget of pixel bytes (least recently used
+ * goes first), so memory stays flat over months. Text never covers more than
+ * the screen, so one screen's worth of pixels holds everything one frame
+ * draws: the cache cannot thrash within a frame. */
+#define TEXTURE_BUDGET_MIN (4u * 1024u * 1024u)
 #define MEASURE_SLOTS 8192
 #define RUN_CAP 1024
 
@@ -43,6 +44,7 @@ struct TextCache {
     FontFile regular;
     FontFile bold;
     size_t texture_bytes;
+    size_t texture_budget;
     bool rtl;
     char script[8];
     FontSlot fonts[MAX_FONTS];
@@ -105,6 +107,7 @@ KsStatus text_cache_create(SDL_Renderer *renderer, const TextCacheFonts *fonts, 
         return st;
     }
     cache->renderer = renderer;
+    cache->texture_budget = TEXTURE_BUDGET_MIN;
     cache->rtl = fonts->rtl;
     SDL_snprintf(cache->script, sizeof cache->script, "%s", fonts->script ? fonts->script : "");
     *out = cache;
@@ -281,7 +284,7 @@ SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, SDL_Color color
         evict(cache, slot);
     }
     size_t bytes = (size_t)w * (size_t)h * 4u;
-    while (cache->texture_bytes + bytes > TEXTURE_BUDGET_BYTES) {
+    while (cache->texture_bytes + bytes > cache->texture_budget) {
         TextureSlot *lru = NULL;
         for (int i = 0; i < MAX_TEXTURES; i++) {
             TextureSlot *t = &cache->textures[i];
@@ -312,6 +315,11 @@ size_t text_cache_renders(const TextCache *cache) {
 
 size_t text_cache_hits(const TextCache *cache) {
     return cache->hits;
+}
+
+void text_cache_fit_screen(TextCache *cache, int width, int height) {
+    size_t screen = (size_t)width * (size_t)height * 4u;
+    cache->texture_budget = screen > TEXTURE_BUDGET_MIN ? screen : TEXTURE_BUDGET_MIN;
 }
 
 size_t text_cache_texture_bytes(const TextCache *cache) {
