@@ -13,8 +13,13 @@ mkdir -p "$out"
 export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen} SDL_AUDIODRIVER=${SDL_AUDIODRIVER:-dummy}
 
 sed "s#@OUT@#$out#g" "$scenario" > "$out/script.txt"
+# A scenario may add arguments (one a line, e.g. a --db that cannot work).
+extra=()
+if [ -f "${scenario%.script}.args" ]; then
+    mapfile -t extra < <(grep -v '^#' "${scenario%.script}.args")
+fi
 status=0
-"$kiosk" --script "$out/script.txt" --size "$size" --db "$out/requests.db" \
+"$kiosk" --script "$out/script.txt" --size "$size" --db "$out/requests.db" "${extra[@]}" \
     > "$out/stdout.txt" 2> "$out/stderr.txt" || status=$?
 if [ "$status" -ne 0 ]; then
     echo "FAIL $name at $size: kiosk exited $status"

@@ -880,6 +880,9 @@ static void build_urgent(View *v) {
     }
     tappable(v, WIDGET_BUTTON, "urgent.finish", (Rect){(v->w - bw) / 2, c.y, bw, v->target * 5 / 4},
              T(v, "urgent.finish"), FLOW_EV_FINISH, 0, TONE_URGENT);
+    c.y += v->target * 5 / 4 + v->gap * 2;
+    text_at(v, &c, "selfcheck.disclaimer", T(v, "selfcheck.disclaimer"), v->small_px, false,
+            TONE_ON_DARK, LAYOUT_ALIGN_CENTER);
 }
 
 /* ---- the request form -------------------------------------------------------- */
