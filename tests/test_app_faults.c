@@ -32,6 +32,7 @@
 #include "app.h"
 #include "config.h"
 #include "content.h"
+#include "data_loader.h"
 #include "fault_vfs.h"
 #include "keyboard.h"
 #include "requests_service.h"
@@ -46,11 +47,7 @@
 
 /* What every test shares: SDL, the window and the parsed data files. */
 typedef struct {
-    Config config;
-    Content *content;
-    Triage *triage;
-    KeyboardLayout *letters;
-    KeyboardLayout *phone;
+    KioskData data;
     SDL_Window *window;
     SDL_Renderer *renderer;
     TextCache *texts;
@@ -67,52 +64,12 @@ typedef struct {
 
 /* ---- set-up --------------------------------------------------------------- */
 
-static char *slurp(const char *path, size_t *out_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fail_msg("cannot open %s: %s", path, strerror(errno));
-    }
-    char *buf = malloc(4 * 1024 * 1024 + 1);
-    assert_non_null(buf);
-    size_t n = fread(buf, 1, 4 * 1024 * 1024, f);
-    fclose(f);
-    buf[n] = '\0';
-    *out_len = n;
-    return buf;
-}
-
-static void parse_failed(const char *what, const KsError *err) {
-    char msg[900];
-    ks_error_format(err, msg, sizeof msg);
-    fail_msg("%s: %s", what, msg);
-}
-
+/* The shipped data, loaded exactly as the kiosk loads it. */
 static void load_data(void) {
-    KsError err;
-    size_t len;
-    char *buf;
-    config_defaults(&world.config);
-
-    buf = slurp(KIOSK_SOURCE_DIR "/data/en/content.yaml", &len);
-    if (content_parse(buf, len, "content.yaml", &world.content, &err) != KS_OK) {
-        parse_failed("content", &err);
+    kiosk_data_load(KIOSK_SOURCE_DIR "/data", NULL, NULL, 0, &world.data);
+    if (!world.data.content || !world.data.triage) {
+        fail_msg("shipped data did not load: %s", world.data.problem);
     }
-    free(buf);
-    buf = slurp(KIOSK_SOURCE_DIR "/data/selfcheck.yaml", &len);
-    if (triage_parse(buf, len, "selfcheck.yaml", &world.triage, &err) != KS_OK) {
-        parse_failed("selfcheck", &err);
-    }
-    free(buf);
-    buf = slurp(KIOSK_SOURCE_DIR "/data/keyboards/latin.yaml", &len);
-    if (keyboard_parse(buf, len, "latin.yaml", &world.letters, &err) != KS_OK) {
-        parse_failed("latin keyboard", &err);
-    }
-    free(buf);
-    buf = slurp(KIOSK_SOURCE_DIR "/data/keyboards/phone.yaml", &len);
-    if (keyboard_parse(buf, len, "phone.yaml", &world.phone, &err) != KS_OK) {
-        parse_failed("phone keyboard", &err);
-    }
-    free(buf);
 }
 
 static int group_setup(void **state) {
@@ -159,10 +116,7 @@ static int group_teardown(void **state) {
     text_cache_destroy(world.texts);
     SDL_DestroyRenderer(world.renderer);
     SDL_DestroyWindow(world.window);
-    content_destroy(world.content);
-    triage_destroy(world.triage);
-    keyboard_destroy(world.letters);
-    keyboard_destroy(world.phone);
+    kiosk_data_unload(&world.data);
     TTF_Quit();
     SDL_Quit();
     return 0;
@@ -191,14 +145,7 @@ static void kiosk_start_at(Kiosk *k, const char *db_path, bool faulty) {
     StorageOptions opts = {.busy_timeout_ms = 0, .vfs_name = FAULT_VFS_NAME};
     k->svc = requests_service_create(k->db_path, faulty ? &opts : NULL);
     assert_non_null(k->svc);
-    AppData data = {
-        .config = &world.config,
-        .content = world.content,
-        .triage = world.triage,
-        .keyboard_letters = world.letters,
-        .keyboard_phone = world.phone,
-        .problem = "",
-    };
+    AppData data = kiosk_data_for_app(&world.data);
     assert_int_equal(
         app_init(&k->app, &data, world.window, world.renderer, world.texts, k->svc, 1000), KS_OK);
     assert_int_equal(k->app.width, 1280);
@@ -353,7 +300,7 @@ static void expect_thanks_and_one_row(Kiosk *k) {
 static void expect_kept_not_acknowledged(Kiosk *k) {
     expect_screen(k, "save-failed");
     assert_null(find(k, "message.reference"));
-    assert_false(widgets_contain_text(k->app.view, content_text(world.content, "thanks.title")));
+    assert_false(widgets_contain_text(k->app.view, content_text(world.data.content, "thanks.title")));
     assert_non_null(find(k, "savefail.retry"));
     assert_int_equal(requests_service_pending(k->svc), 1);
     int64_t rows = db_rows(k->db_path);
@@ -489,11 +436,11 @@ static void test_late_retry_thanks_stays_up(void **state) {
     tap(&k, "form.submit");
     uint64_t submitted = k.app.now_ms;
     /* Fail until more than done_return_ms has gone by (2 + 4 + 8 s). */
-    while (k.app.now_ms < submitted + world.config.done_return_ms) {
+    while (k.app.now_ms < submitted + world.data.config.done_return_ms) {
         advance_to_next_deadline(&k, OUTBOX_MAX_RETRY_MS);
         expect_screen(&k, "save-failed");
     }
-    assert_true(k.app.now_ms < submitted + world.config.idle_timeout_ms);
+    assert_true(k.app.now_ms < submitted + world.data.config.idle_timeout_ms);
     fault_vfs_set(0);
     advance_to_next_deadline(&k, OUTBOX_MAX_RETRY_MS);
     expect_thanks_and_one_row(&k);
@@ -502,7 +449,7 @@ static void test_late_retry_thanks_stays_up(void **state) {
     /* The real loop wakes at the next deadline: the thank-you must survive it
      * until done_return_ms after it appeared. */
     uint64_t next = app_next_deadline(&k.app);
-    assert_true(next >= shown + world.config.done_return_ms);
+    assert_true(next >= shown + world.data.config.done_return_ms);
     advance_to(&k, next > shown ? next - 1 : shown);
     expect_screen(&k, "thanks");
     assert_int_equal(db_rows(k.db_path), 1);
@@ -522,16 +469,16 @@ static void urgent_alert_while_failing(int sqlite_err, const char *name) {
     tap(&k, "nav.next");
     expect_screen(&k, "urgent");
     /* The emergency advice shows whatever the disk does. */
-    assert_non_null(strstr(label_of(&k, "urgent.call"), world.config.emergency_number));
+    assert_non_null(strstr(label_of(&k, "urgent.call"), world.data.config.emergency_number));
     assert_string_equal(label_of(&k, "urgent.status"),
-                        content_text(world.content, "urgent.alert_pending"));
+                        content_text(world.data.content, "urgent.alert_pending"));
     assert_int_equal(requests_service_pending(k.svc), 1);
     assert_int_equal(db_rows(k.db_path), 0);
 
     advance_to_next_deadline(&k, OUTBOX_FIRST_RETRY_MS);
     expect_screen(&k, "urgent");
     assert_string_equal(label_of(&k, "urgent.status"),
-                        content_text(world.content, "urgent.alert_pending"));
+                        content_text(world.data.content, "urgent.alert_pending"));
     assert_int_equal(requests_service_pending(k.svc), 1);
     assert_int_equal(db_rows(k.db_path), 0);
 
@@ -544,7 +491,7 @@ static void urgent_alert_while_failing(int sqlite_err, const char *name) {
     assert_int_equal(row.request.kind, REQUEST_KIND_URGENT_ALERT);
     assert_int_equal(row.request.urgency, REQUEST_URGENCY_URGENT);
     /* "The clinic team has been told. Your reference: {ref}" with the stored ref. */
-    const char *tmpl = content_text(world.content, "urgent.alert_sent");
+    const char *tmpl = content_text(world.data.content, "urgent.alert_sent");
     const char *slot = strstr(tmpl, "{ref}");
     assert_non_null(slot);
     char want[512];
@@ -601,7 +548,9 @@ static void test_corrupt_file_starts_and_keeps_request(void **state) {
 
     /* The kiosk never wrote over the damaged file: staff may want it. */
     size_t len = 0;
-    char *now = slurp(path, &len);
+    char why[600];
+    char *now = kiosk_read_file(path, &len, why, sizeof why);
+    assert_non_null(now);
     assert_int_equal(len, sizeof garbage);
     assert_memory_equal(now, garbage, sizeof garbage);
     free(now);

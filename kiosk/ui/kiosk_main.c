@@ -12,6 +12,7 @@
 #include "app.h"
 #include "config.h"
 #include "content.h"
+#include "data_loader.h"
 #include "datafile.h"
 #include "keyboard.h"
 #include "requests_service.h"
@@ -27,7 +28,6 @@
 #endif
 #define KIOSK_VERSION "0.1.0"
 #define MAX_SETS 32
-#define MAX_FILE_BYTES (4 * 1024 * 1024)
 
 typedef struct {
     bool fullscreen;
@@ -135,38 +135,12 @@ static int parse_options(int argc, char **argv, Options *opt) {
     return 0;
 }
 
-/* Reads a whole file; caller frees. NULL with `why` filled on failure. */
-static char *read_file(const char *path, size_t *out_len, char *why, size_t why_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, why_len, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(MAX_FILE_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        snprintf(why, why_len, "%s: out of memory", path);
-        return NULL;
-    }
-    size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad || n > MAX_FILE_BYTES) {
-        free(buf);
-        snprintf(why, why_len, "%s: %s", path, bad ? "read error" : "larger than 4 MiB");
-        return NULL;
-    }
-    buf[n] = '\0';
-    *out_len = n;
-    return buf;
-}
-
 /* ---- --check-content ------------------------------------------------------- */
 
 static int check_one(const char *path, DataFileKind *out_kind) {
     char why[600];
     size_t len = 0;
-    char *buf = read_file(path, &len, why, sizeof why);
+    char *buf = kiosk_read_file(path, &len, why, sizeof why);
     if (!buf) {
         fprintf(stderr, "%s\n", why);
         return 1;
@@ -230,8 +204,8 @@ static int check_folder(const char *dir) {
         size_t clen = 0, tlen = 0;
         char tpath[1024];
         snprintf(tpath, sizeof tpath, "%s/selfcheck.yaml", dir);
-        char *cbuf = read_file(path, &clen, why, sizeof why);
-        char *tbuf = read_file(tpath, &tlen, why, sizeof why);
+        char *cbuf = kiosk_read_file(path, &clen, why, sizeof why);
+        char *tbuf = kiosk_read_file(tpath, &tlen, why, sizeof why);
         Content *content = NULL;
         Triage *triage = NULL;
         KsError err;
@@ -264,125 +238,6 @@ static int run_check(const char *path) {
     }
     DataFileKind kind;
     return check_one(path, &kind);
-}
-
-/* ---- loading --------------------------------------------------------------- */
-
-typedef struct {
-    Config config;
-    Content *content;
-    Triage *triage;
-    KeyboardLayout *letters;
-    KeyboardLayout *phone;
-    char problem[900]; /* first fatal problem, shown on the out-of-service screen */
-} Loaded;
-
-static void note_problem(Loaded *l, const char *what) {
-    SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "%s", what);
-    if (!l->problem[0]) {
-        snprintf(l->problem, sizeof l->problem, "%s", what);
-    }
-}
-
-static KsStatus parse_error(Loaded *l, const KsError *err, bool fatal) {
-    char msg[900];
-    ks_error_format(err, msg, sizeof msg);
-    if (fatal) {
-        note_problem(l, msg);
-    } else {
-        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "%s", msg);
-    }
-    return KS_ERR_PARSE;
-}
-
-static void load_data(const Options *opt, Loaded *l) {
-    char path[1024], why[600];
-    size_t len;
-    KsError err;
-    config_defaults(&l->config);
-    if (opt->config_path) {
-        snprintf(path, sizeof path, "%s", opt->config_path);
-    } else {
-        snprintf(path, sizeof path, "%s/config.yaml", opt->content_dir);
-    }
-    char *buf = read_file(path, &len, why, sizeof why);
-    if (!buf) {
-        note_problem(l, why);
-    } else {
-        if (config_parse(buf, len, path, &l->config, &err) != KS_OK) {
-            parse_error(l, &err, true);
-        }
-        free(buf);
-    }
-    for (int i = 0; i < opt->n_sets; i++) {
-        char key[64];
-        const char *eq = strchr(opt->sets[i], '=');
-        snprintf(key, sizeof key, "%.*s", (int)(eq - opt->sets[i]), opt->sets[i]);
-        if (config_set(&l->config, key, eq + 1, &err) != KS_OK) {
-            parse_error(l, &err, true);
-        }
-    }
-
-    snprintf(path, sizeof path, "%s/%s/content.yaml", opt->content_dir, l->config.language);
-    buf = read_file(path, &len, why, sizeof why);
-    if (!buf) {
-        note_problem(l, why);
-    } else {
-        if (content_parse(buf, len, path, &l->content, &err) != KS_OK) {
-            parse_error(l, &err, true);
-            l->content = NULL;
-        }
-        free(buf);
-    }
-
-    /* A broken self-check file costs the self-check, not the whole kiosk. */
-    snprintf(path, sizeof path, "%s/selfcheck.yaml", opt->content_dir);
-    buf = read_file(path, &len, why, sizeof why);
-    if (!buf) {
-        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "%s (self-check turned off)", why);
-    } else {
-        if (triage_parse(buf, len, path, &l->triage, &err) != KS_OK) {
-            parse_error(l, &err, false);
-            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "self-check turned off");
-            l->triage = NULL;
-        } else if (l->content &&
-                   datafile_check_selfcheck_wording(l->content, l->triage, &err) != KS_OK) {
-            parse_error(l, &err, false);
-            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "self-check turned off");
-            triage_destroy(l->triage);
-            l->triage = NULL;
-        }
-        free(buf);
-    }
-
-    const char *names[2] = {"latin", "phone"};
-    KeyboardLayout **slots[2] = {&l->letters, &l->phone};
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof path, "%s/keyboards/%s.yaml", opt->content_dir, names[i]);
-        buf = read_file(path, &len, why, sizeof why);
-        if (!buf) {
-            note_problem(l, why);
-            continue;
-        }
-        if (keyboard_parse(buf, len, path, slots[i], &err) != KS_OK) {
-            parse_error(l, &err, true);
-            *slots[i] = NULL;
-        }
-        free(buf);
-    }
-    if (l->problem[0] && l->content) {
-        /* Any fatal problem (config, keyboards) puts the kiosk out of service:
-         * a wrong emergency number or a form nobody can type in is worse. */
-        content_destroy(l->content);
-        l->content = NULL;
-    }
-}
-
-static void unload_data(Loaded *l) {
-    content_destroy(l->content);
-    triage_destroy(l->triage);
-    keyboard_destroy(l->letters);
-    keyboard_destroy(l->phone);
 }
 
 /* mkdir -p for the database's folder; ours are private (0700). */
@@ -530,9 +385,8 @@ int kiosk_main(int argc, char **argv) {
         return 3;
     }
 
-    Loaded loaded;
-    memset(&loaded, 0, sizeof loaded);
-    load_data(&opt, &loaded);
+    KioskData loaded;
+    kiosk_data_load(opt.content_dir, opt.config_path, opt.sets, opt.n_sets, &loaded);
 
     rc = 3;
     SDL_Window *window = NULL;
@@ -572,14 +426,7 @@ int kiosk_main(int argc, char **argv) {
         goto fail;
     }
 
-    AppData data = {
-        .config = &loaded.config,
-        .content = loaded.content,
-        .triage = loaded.triage,
-        .keyboard_letters = loaded.letters,
-        .keyboard_phone = loaded.phone,
-        .problem = loaded.problem,
-    };
+    AppData data = kiosk_data_for_app(&loaded);
     bool scripted = opt.script_path != NULL;
     if (app_init(&app, &data, window, renderer, texts, requests, scripted ? 0 : elapsed_ms()) !=
         KS_OK) {
@@ -624,7 +471,7 @@ fail:
     if (window) {
         SDL_DestroyWindow(window);
     }
-    unload_data(&loaded);
+    kiosk_data_unload(&loaded);
     TTF_Quit();
     SDL_Quit();
     return rc;

@@ -218,6 +218,19 @@ static Rect grid_cell(const View *v, const Cursor *c, int i, int per_row, int ce
     return (Rect){c->x + col * (cell_w + v->gap), c->y + row * (cell_h + v->gap), cell_w, cell_h};
 }
 
+/* Two equal columns side by side from `c`; `first` is on the reading side
+ * (the left for LTR, the right for RTL). */
+static void split_columns(const View *v, Cursor c, Cursor *first, Cursor *second) {
+    int w = (c.w - v->gap * 2) / 2;
+    *first = (Cursor){c.x, c.y, w};
+    *second = (Cursor){c.x + w + v->gap * 2, c.y, w};
+    if (v->dir == LAYOUT_DIR_RTL) {
+        int t = first->x;
+        first->x = second->x;
+        second->x = t;
+    }
+}
+
 static int grid_height(const View *v, int n, int per_row, int cell_h) {
     int rows = (n + per_row - 1) / per_row;
     return rows * cell_h + (rows - 1) * v->gap;
@@ -786,14 +799,7 @@ static int result_body(View *v, int top, int scale) {
     bool side_by_side = !v->portrait && r->n_reasons && r->n_tips;
     Cursor why = c, helps = c;
     if (side_by_side) {
-        why.w = (c.w - v->gap * 2) / 2;
-        helps.w = why.w;
-        helps.x = c.x + why.w + v->gap * 2;
-        if (v->dir == LAYOUT_DIR_RTL) {
-            int t = why.x;
-            why.x = helps.x;
-            helps.x = t;
-        }
+        split_columns(v, c, &why, &helps);
     }
     if (r->n_reasons) {
         text_at(v, &why, "result.reasons_heading", T(v, "result.reasons_heading"),
@@ -1087,14 +1093,7 @@ static int form_overview_body(View *v, int top) {
     bool two_columns = !v->portrait;
     Cursor left = c, right = c;
     if (two_columns) {
-        left.w = (c.w - v->gap * 2) / 2;
-        right.w = left.w;
-        right.x = c.x + left.w + v->gap * 2;
-        if (v->dir == LAYOUT_DIR_RTL) {
-            int t = left.x;
-            left.x = right.x;
-            right.x = t;
-        }
+        split_columns(v, c, &left, &right);
     }
     int field_h = v->target * 11 / 10;
     int choice_h = v->target;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "app.h"
+#include "data_loader.h"
 #include "bench_util.h"
 #include "config.h"
 #include "content.h"
@@ -22,18 +23,10 @@
 #error "KIOSK_SOURCE_DIR must name the source tree (set by CMake)"
 #endif
 
-#define MAX_FILE_BYTES (4 * 1024 * 1024)
 #define MAX_STEPS 64 /* guard against a walk that loops */
 
-/* The shipped data, loaded as kiosk_main's load_data does (minus its
- * fallbacks: the bench wants the real screens or a clear failure). */
-typedef struct {
-    Config config;
-    Content *content;
-    Triage *triage;
-    KeyboardLayout *letters;
-    KeyboardLayout *phone;
-} BenchData;
+/* The shipped data, loaded as the kiosk loads it. */
+typedef KioskData BenchData;
 
 typedef struct {
     App *app;
@@ -49,74 +42,18 @@ typedef struct {
     double *cpu;     /* this thread's CPU time: wall minus time other processes took */
 } Walk;
 
-static char *slurp(const char *path, size_t *out_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "bench: cannot open %s\n", path);
-        return NULL;
-    }
-    char *buf = malloc(MAX_FILE_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, MAX_FILE_BYTES, f) : 0;
-    fclose(f);
-    if (!buf) {
-        return NULL;
-    }
-    buf[n] = '\0';
-    *out_len = n;
-    return buf;
-}
-
-static bool parse_ok(KsStatus st, const KsError *err) {
-    if (st == KS_OK) {
-        return true;
-    }
-    char msg[900];
-    ks_error_format(err, msg, sizeof msg);
-    fprintf(stderr, "bench: %s\n", msg);
-    return false;
-}
-
+/* The bench wants the real screens or a clear failure. */
 static bool data_load(BenchData *d) {
-    memset(d, 0, sizeof *d);
-    config_defaults(&d->config);
-    const char *dir = KIOSK_SOURCE_DIR "/data";
-    char path[1024];
-    size_t len = 0;
-    KsError err;
-    bool ok = true;
-
-    snprintf(path, sizeof path, "%s/config.yaml", dir);
-    char *buf = slurp(path, &len);
-    ok = buf && parse_ok(config_parse(buf, len, path, &d->config, &err), &err);
-    free(buf);
-
-    snprintf(path, sizeof path, "%s/%s/content.yaml", dir, d->config.language);
-    buf = ok ? slurp(path, &len) : NULL;
-    ok = buf && parse_ok(content_parse(buf, len, path, &d->content, &err), &err);
-    free(buf);
-
-    snprintf(path, sizeof path, "%s/selfcheck.yaml", dir);
-    buf = ok ? slurp(path, &len) : NULL;
-    ok = buf && parse_ok(triage_parse(buf, len, path, &d->triage, &err), &err);
-    free(buf);
-
-    snprintf(path, sizeof path, "%s/keyboards/latin.yaml", dir);
-    buf = ok ? slurp(path, &len) : NULL;
-    ok = buf && parse_ok(keyboard_parse(buf, len, path, &d->letters, &err), &err);
-    free(buf);
-
-    snprintf(path, sizeof path, "%s/keyboards/phone.yaml", dir);
-    buf = ok ? slurp(path, &len) : NULL;
-    ok = buf && parse_ok(keyboard_parse(buf, len, path, &d->phone, &err), &err);
-    free(buf);
-    return ok;
+    kiosk_data_load(KIOSK_SOURCE_DIR "/data", NULL, NULL, 0, d);
+    if (!d->content || !d->triage) {
+        fprintf(stderr, "bench: shipped data did not load: %s\n", d->problem);
+        return false;
+    }
+    return true;
 }
 
 static void data_unload(BenchData *d) {
-    content_destroy(d->content);
-    triage_destroy(d->triage);
-    keyboard_destroy(d->letters);
-    keyboard_destroy(d->phone);
+    kiosk_data_unload(d);
 }
 
 /* ---- the walk ----------------------------------------------------------------- */
@@ -547,14 +484,7 @@ int bench_screens_run(const BenchScreensOptions *opt, FILE *out) {
         goto done;
     }
 
-    AppData app_data = {
-        .config = &data.config,
-        .content = data.content,
-        .triage = data.triage,
-        .keyboard_letters = data.letters,
-        .keyboard_phone = data.phone,
-        .problem = "",
-    };
+    AppData app_data = kiosk_data_for_app(&data);
     if (app_init(&app, &app_data, window, renderer, texts, requests, 0) != KS_OK) {
         fprintf(out, "render FAILED: app_init\n");
         goto done;

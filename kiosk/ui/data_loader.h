@@ -1,0 +1,42 @@
+/* Reads the kiosk's data folder from disk and parses it: settings (plus
+ * --set overrides), the language's content, the self-check rules (checked
+ * against the content's wording) and the keyboard layouts. A broken file
+ * is logged with file, line and reason; a broken self-check only turns the
+ * self-check off, anything else leaves `content` NULL with the first problem
+ * kept for the out-of-service screen. The one place the program reads data
+ * files, for the kiosk, the benchmark and the tests alike. */
+#ifndef KIOSK_DATA_LOADER_H
+#define KIOSK_DATA_LOADER_H
+
+#include <stddef.h>
+
+#include "app.h"
+#include "config.h"
+#include "content.h"
+#include "keyboard.h"
+#include "triage.h"
+
+typedef struct {
+    Config config;
+    Content *content;  /* NULL when the kiosk must stay out of service */
+    Triage *triage;    /* NULL when the self-check is off */
+    KeyboardLayout *letters;
+    KeyboardLayout *phone;
+    char problem[900]; /* the first fatal problem, "" when none */
+} KioskData;
+
+/* Loads `data_dir` (its config.yaml unless `config_path` is given, then the
+ * `n_sets` "key=value" overrides). Never fails outright: see the header
+ * comment. Release with kiosk_data_unload. */
+void kiosk_data_load(const char *data_dir, const char *config_path, const char *const *sets,
+                     int n_sets, KioskData *out);
+void kiosk_data_unload(KioskData *data);
+
+/* The app's view of the loaded data (borrowed from `data`). */
+AppData kiosk_data_for_app(const KioskData *data);
+
+/* Reads a whole file (at most 4 MiB) into a NUL-terminated buffer the
+ * caller frees with free(). NULL with `why` filled on failure. */
+char *kiosk_read_file(const char *path, size_t *out_len, char *why, size_t why_len);
+
+#endif
