@@ -610,6 +610,38 @@ static void test_unusable_folder_starts_and_keeps_request(void **state) {
     kiosk_stop(&k);
 }
 
+
+/* The real kiosk (--fullscreen) cannot be closed by a patient: the window's
+ * close button or Alt-F4 (SDL_WINDOWEVENT_CLOSE) means nothing, while
+ * SIGTERM from systemd (SDL_QUIT) stops it. Windowed on a desktop, closing
+ * the window quits. */
+static void test_kiosk_mode_ignores_window_close(void **state) {
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/close.db", TEST_DIR);
+    Kiosk k;
+    kiosk_start_at(&k, path, false);
+    SDL_Event close_ev;
+    SDL_zero(close_ev);
+    close_ev.type = SDL_WINDOWEVENT;
+    close_ev.window.event = SDL_WINDOWEVENT_CLOSE;
+    SDL_Event quit_ev;
+    SDL_zero(quit_ev);
+    quit_ev.type = SDL_QUIT;
+
+    k.app.kiosk_mode = true;
+    app_handle_sdl_event(&k.app, &close_ev);
+    assert_false(k.app.quit);
+    app_handle_sdl_event(&k.app, &quit_ev);
+    assert_true(k.app.quit);
+
+    k.app.quit = false;
+    k.app.kiosk_mode = false;
+    app_handle_sdl_event(&k.app, &close_ev);
+    assert_true(k.app.quit);
+    kiosk_stop(&k);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_disk_full_then_background_retry),
@@ -622,6 +654,7 @@ int main(void) {
         cmocka_unit_test(test_urgent_alert_io_error),
         cmocka_unit_test(test_corrupt_file_starts_and_keeps_request),
         cmocka_unit_test(test_unusable_folder_starts_and_keeps_request),
+        cmocka_unit_test(test_kiosk_mode_ignores_window_close),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
