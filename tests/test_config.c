@@ -11,24 +11,9 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "test_support.h"
 
-static char *read_file(const char *path, size_t *out_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fail_msg("cannot open %s", path);
-    }
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    fclose(f);
-    *out_len = (size_t)len;
-    return buf;
-}
+#include "config.h"
 
 /* Parses `body` after a "format:" line (so body line 1 is file line 2),
  * expecting `message` at `line`, and checks *cfg was not touched. */
@@ -78,7 +63,7 @@ static void test_defaults(void **state) {
 static void test_shipped_file_is_the_defaults(void **state) {
     (void)state;
     size_t len;
-    char *buf = read_file(KIOSK_SOURCE_DIR "/data/config.yaml", &len);
+    char *buf = test_read_file(KIOSK_SOURCE_DIR "/data/config.yaml", &len);
     Config cfg;
     config_defaults(&cfg);
     Config defaults = cfg;
@@ -226,7 +211,7 @@ static void test_fixture_files(void **state) {
         snprintf(path, sizeof path, "%s/tests/fixtures/config/%s", KIOSK_SOURCE_DIR,
                  CASES[i].file);
         size_t len;
-        char *buf = read_file(path, &len);
+        char *buf = test_read_file(path, &len);
         Config cfg;
         config_defaults(&cfg);
         KsError err;

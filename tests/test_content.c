@@ -11,30 +11,15 @@
 
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include "content.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static char *read_file(const char *path, size_t *out_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fail_msg("cannot open %s", path);
-    }
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    fclose(f);
-    *out_len = (size_t)len;
-    return buf;
-}
-
 static Content *load_real(void) {
     size_t len;
-    char *buf = read_file(KIOSK_SOURCE_DIR "/data/en/content.yaml", &len);
+    char *buf = test_read_file(KIOSK_SOURCE_DIR "/data/en/content.yaml", &len);
     Content *content = NULL;
     KsError err;
     KsStatus st = content_parse(buf, len, "data/en/content.yaml", &content, &err);
@@ -387,7 +372,7 @@ static void test_error_yaml_syntax(void **state) {
 static void test_error_tab_indentation(void **state) {
     (void)state;
     size_t len;
-    char *buf = read_file(KIOSK_SOURCE_DIR "/tests/fixtures/content/tab_indent.yaml", &len);
+    char *buf = test_read_file(KIOSK_SOURCE_DIR "/tests/fixtures/content/tab_indent.yaml", &len);
     expect_error_len(buf, len, "YAML syntax", 6);
     free(buf);
 }
@@ -395,7 +380,7 @@ static void test_error_tab_indentation(void **state) {
 static void test_error_invalid_utf8(void **state) {
     (void)state;
     size_t len;
-    char *buf = read_file(KIOSK_SOURCE_DIR "/tests/fixtures/content/bad_utf8.yaml", &len);
+    char *buf = test_read_file(KIOSK_SOURCE_DIR "/tests/fixtures/content/bad_utf8.yaml", &len);
     expect_error_len(buf, len, "invalid UTF-8 byte 0xE9", 5);
     free(buf);
     /* A truncated multi-byte sequence at the very end. */

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <sqlite3.h>
@@ -26,38 +28,13 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static void remove_tree(const char *path) {
-    struct stat st;
-    if (lstat(path, &st) != 0) {
-        return;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d != NULL) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
-                    continue;
-                }
-                char child[1024];
-                snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-                remove_tree(child);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 /* A fresh, empty folder for one test: KIOSK_BINARY_DIR/test_storage_tmp/<name>. */
 static void fresh_dir(const char *name, char *out, size_t out_len) {
     char root[512];
     snprintf(root, sizeof root, "%s/test_storage_tmp", KIOSK_BINARY_DIR);
     (void)mkdir(root, 0700);
     snprintf(out, out_len, "%s/%s", root, name);
-    remove_tree(out);
+    test_remove_tree(out);
     assert_int_equal(mkdir(out, 0700), 0);
 }
 
@@ -372,7 +349,7 @@ static long file_size(const char *path) {
     return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
-static void read_file(const char *path, unsigned char *buf, size_t cap, size_t *out_n) {
+static void read_bytes(const char *path, unsigned char *buf, size_t cap, size_t *out_n) {
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     *out_n = fread(buf, 1, cap, f);
@@ -393,7 +370,7 @@ static void test_too_new_version_is_refused_untouched(void **state) {
     static unsigned char after[65536];
     size_t n_before = 0;
     size_t n_after = 0;
-    read_file(path, before, sizeof before, &n_before);
+    read_bytes(path, before, sizeof before, &n_before);
 
     Storage *s = NULL;
     char err[512] = "";
@@ -402,7 +379,7 @@ static void test_too_new_version_is_refused_untouched(void **state) {
     assert_non_null(strstr(err, "newer"));
     assert_non_null(strstr(err, "9"));
 
-    read_file(path, after, sizeof after, &n_after);
+    read_bytes(path, after, sizeof after, &n_after);
     assert_int_equal(n_before, n_after);
     assert_memory_equal(before, after, n_before);
     char wal[720];

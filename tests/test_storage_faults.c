@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -23,31 +25,6 @@
 
 #define T0_MS INT64_C(1795505628123)
 
-static void remove_tree(const char *path) {
-    struct stat st;
-    if (lstat(path, &st) != 0) {
-        return;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d != NULL) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
-                    continue;
-                }
-                char child[1024];
-                snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-                remove_tree(child);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 /* Opens a fresh database file through the faulty VFS, disarmed. */
 static Storage *open_faulty(const char *name) {
     char root[512];
@@ -56,7 +33,7 @@ static Storage *open_faulty(const char *name) {
     snprintf(root, sizeof root, "%s/test_storage_faults_tmp", KIOSK_BINARY_DIR);
     (void)mkdir(root, 0700);
     snprintf(dir, sizeof dir, "%s/%s", root, name);
-    remove_tree(dir);
+    test_remove_tree(dir);
     assert_int_equal(mkdir(dir, 0700), 0);
     snprintf(path, sizeof path, "%s/kiosk.db", dir);
 
