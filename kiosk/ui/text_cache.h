@@ -39,8 +39,8 @@ int text_cache_line_height(TextCache *cache, bool bold, int px);
 SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, SDL_Color color, const char *text,
                             size_t len, int *out_w, int *out_h);
 
-/* Sizes the budget of kept text pixels for a screen of width x height (one
- * screen's worth, at least 4 MiB). Call at start and on every resize. */
+/* Sizes the budget of kept text pixels for a screen of width x height (half
+ * a screen's worth, at least 4 MiB). Call at start and on every resize. */
 void text_cache_fit_screen(TextCache *cache, int width, int height);
 
 /* Counters for the benchmark. */
