@@ -236,6 +236,24 @@ static int grid_height(const View *v, int n, int per_row, int cell_h) {
     return rows * cell_h + (rows - 1) * v->gap;
 }
 
+/* Moves the widgets from index `first` on so that the block they form (from
+ * `top` to its lowest edge) sits in the middle of `top`..`bottom`: short
+ * messages do not hang at the top of an empty screen. */
+static void centre_vertically(View *v, size_t first, int top, int bottom) {
+    int lowest = top;
+    for (size_t i = first; i < v->list->n; i++) {
+        const Rect *r = &v->list->items[i].rect;
+        lowest = r->y + r->h > lowest ? r->y + r->h : lowest;
+    }
+    int dy = (bottom - lowest) / 2;
+    if (dy <= 0) {
+        return;
+    }
+    for (size_t i = first; i < v->list->n; i++) {
+        v->list->items[i].rect.y += dy;
+    }
+}
+
 /* ---- fitting type to the page ------------------------------------------- */
 
 static uint64_t memo_key(const View *v, uint64_t a, uint64_t b, uint64_t c) {
@@ -689,6 +707,7 @@ static void build_message(View *v, const char *title_key, const char *body, cons
                           const char *button2_id, const char *button2_key,
                           FlowEventKind action2) {
     int top = top_bar(v, false);
+    size_t first = v->list->n;
     int content_w = v->w - 2 * v->margin;
     Cursor c = {v->margin, top + v->gap * 2, content_w};
     text_at(v, &c, title_key, T(v, title_key), v->title_px * 5 / 4, true, TONE_DEFAULT,
@@ -697,22 +716,27 @@ static void build_message(View *v, const char *title_key, const char *body, cons
     text_at(v, &c, "message.body", body, v->body_px, false, TONE_DEFAULT, LAYOUT_ALIGN_CENTER);
     if (big) {
         c.y += v->gap;
-        int bw = text_cache_measure(v->in->texts, true, v->title_px * 3 / 2, big, strlen(big)) +
-                 v->gap * 3;
-        int bh = text_cache_line_height(v->in->texts, true, v->title_px * 3 / 2) + v->gap;
-        if (bw > content_w) {
-            bw = content_w;
+        /* The reference is what the patient must read and keep: smaller
+         * type before it wraps, and a pill as tall as its lines if it must. */
+        int px = v->title_px * 3 / 2;
+        int text_w = text_cache_measure(v->in->texts, true, px, big, strlen(big));
+        while (text_w + v->gap * 3 > content_w && px > v->title_px * 3 / 4) {
+            px = px * 90 / 100;
+            text_w = text_cache_measure(v->in->texts, true, px, big, strlen(big));
         }
+        int bw = text_w + v->gap * 3 > content_w ? content_w : text_w + v->gap * 3;
+        int bh = v->gap;
         Widget *w = widgets_add(v->list, WIDGET_TEXT, "message.reference",
-                                (Rect){(v->w - bw) / 2, c.y, bw, bh}, big);
+                                (Rect){(v->w - bw) / 2, c.y, bw, 0}, big);
         if (w) {
-            w->font_px = (uint16_t)(v->title_px * 3 / 2);
+            w->font_px = (uint16_t)px;
             w->bold = true;
             w->tone = TONE_HIGHLIGHT;
             w->align = LAYOUT_ALIGN_CENTER;
             w->padding = v->gap / 2;
             w->dir = v->dir;
-            wrap_into(v, w, big, bw - v->gap, w->font_px, true, NULL);
+            bh += wrap_into(v, w, big, bw - v->gap, px, true, NULL);
+            w->rect.h = bh;
         }
         c.y += bh + v->gap;
     }
@@ -736,6 +760,7 @@ static void build_message(View *v, const char *title_key, const char *body, cons
         button(v, button_id, (Rect){(v->w - bw) / 2, c.y, bw, bh}, T(v, button_key), action, 0,
                true);
     }
+    centre_vertically(v, first, top + v->gap * 2, v->h - top);
 }
 
 /* ---- self-check ------------------------------------------------------------ */
@@ -864,7 +889,9 @@ static void build_urgent(View *v) {
              (Rect){v->dir == LAYOUT_DIR_RTL ? v->margin : v->w - v->margin - hw, v->margin / 2, hw,
                     v->target},
              T(v, "nav.home"), FLOW_EV_HOME, 0, TONE_URGENT);
-    Cursor c = {v->margin, v->margin / 2 + v->target + v->gap, content_w};
+    size_t first = v->list->n;
+    int top = v->margin / 2 + v->target + v->gap;
+    Cursor c = {v->margin, top, content_w};
     text_at(v, &c, "urgent.title", T(v, "urgent.title"), v->title_px * 3 / 2, true, TONE_ON_DARK,
             LAYOUT_ALIGN_CENTER);
     c.y += v->gap;
@@ -889,6 +916,7 @@ static void build_urgent(View *v) {
     c.y += v->target * 5 / 4 + v->gap * 2;
     text_at(v, &c, "selfcheck.disclaimer", T(v, "selfcheck.disclaimer"), v->small_px, false,
             TONE_ON_DARK, LAYOUT_ALIGN_CENTER);
+    centre_vertically(v, first, top, v->h - top);
 }
 
 /* ---- the request form -------------------------------------------------------- */
@@ -1238,6 +1266,27 @@ static void overlay_card(View *v, const char *title, const char *body, const cha
     }
 }
 
+/* A text taller than its box would be cut off (or spill onto the next
+ * widget) on screen: flag it, so a scenario test fails on any layout that
+ * hides words, at any window size. */
+static void check_text_fits(View *v) {
+    for (size_t i = 0; i < v->list->n; i++) {
+        const Widget *w = &v->list->items[i];
+        if (w->n_lines == 0 || w->kind == WIDGET_PROGRESS) {
+            continue;
+        }
+        int needed = w->n_lines * w->line_height;
+        int room = w->kind == WIDGET_TEXT || w->kind == WIDGET_CARD ? w->rect.h - 2 * w->padding
+                                                                    : w->rect.h;
+        if (needed > room + 2) {
+            v->list->overflow = true;
+            snprintf(v->list->overflow_what, sizeof v->list->overflow_what,
+                     "%s needs %d px, has %d", w->id, needed, room);
+            return;
+        }
+    }
+}
+
 void view_build(WidgetList *out, const ViewInput *in) {
     widgets_clear(out);
     View v;
@@ -1293,6 +1342,9 @@ void view_build(WidgetList *out, const ViewInput *in) {
         break;
     default:
         break;
+    }
+    if (flow->overlay == FLOW_OVERLAY_NONE) {
+        check_text_fits(&v);
     }
     if (flow->overlay == FLOW_OVERLAY_IDLE) {
         snprintf(buf, sizeof buf, "%u", (unsigned)flow_idle_seconds_left(flow, in->now_ms));
