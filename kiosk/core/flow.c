@@ -72,16 +72,37 @@ int flow_days_since_session(const Flow *flow) {
     return ks_when_min_days((KsWhen)flow->when);
 }
 
+/* What the phone field means, as the validator should see it: only the
+ * pre-filled country code is nothing typed yet, and a trunk "0" typed right
+ * after it ("+971 050...", as numbers are written locally) is dropped, as
+ * UAE and UK numbering does when dialling internationally. */
+static const char *phone_as_typed(const Flow *flow, char *buf, size_t buf_len) {
+    const char *text = flow->form.phone.text;
+    const char *cc = flow->settings.country_code ? flow->settings.country_code : "";
+    size_t cc_len = strlen(cc);
+    if (cc_len == 0 || strncmp(text, cc, cc_len) != 0) {
+        return text;
+    }
+    const char *rest = text + cc_len;
+    rest += strspn(rest, " ");
+    if (*rest == '\0') {
+        return "";
+    }
+    if (rest[0] == '0') {
+        snprintf(buf, buf_len, "%s %s", cc, rest + 1);
+        return buf;
+    }
+    return text;
+}
+
 bool flow_form_has_data(const Flow *flow) {
     const FlowForm *form = &flow->form;
     if (flow->screen != FLOW_SCREEN_FORM) {
         return false;
     }
     /* The pre-filled country code is ours, not the patient's. */
-    const char *cc = flow->settings.country_code ? flow->settings.country_code : "";
-    bool phone_typed = form->phone.len > 0 && strcmp(form->phone.text, cc) != 0 &&
-                       !(strncmp(form->phone.text, cc, strlen(cc)) == 0 &&
-                         form->phone.text[strlen(cc) + strspn(form->phone.text + strlen(cc), " ")] == '\0');
+    char phone[TEXTEDIT_CAP];
+    bool phone_typed = phone_as_typed(flow, phone, sizeof phone)[0] != '\0';
     return form->name.len > 0 || phone_typed || form->consent || form->time != REQUEST_TIME_NONE;
 }
 
@@ -166,29 +187,6 @@ static void start_selfcheck(Flow *flow, uint64_t now_ms) {
     flow->have_result = false;
     flow->question = 0;
     go(flow, FLOW_SCREEN_SELFCHECK, now_ms);
-}
-
-/* What the phone field means, as the validator should see it: only the
- * pre-filled country code is nothing typed yet, and a trunk "0" typed right
- * after it ("+971 050...", as numbers are written locally) is dropped, as
- * UAE and UK numbering does when dialling internationally. */
-static const char *phone_as_typed(const Flow *flow, char *buf, size_t buf_len) {
-    const char *text = flow->form.phone.text;
-    const char *cc = flow->settings.country_code ? flow->settings.country_code : "";
-    size_t cc_len = strlen(cc);
-    if (cc_len == 0 || strncmp(text, cc, cc_len) != 0) {
-        return text;
-    }
-    const char *rest = text + cc_len;
-    rest += strspn(rest, " ");
-    if (*rest == '\0') {
-        return "";
-    }
-    if (rest[0] == '0') {
-        snprintf(buf, buf_len, "%s %s", cc, rest + 1);
-        return buf;
-    }
-    return text;
 }
 
 static int form_validate(Flow *flow, char *e164, size_t e164_len) {
