@@ -992,7 +992,7 @@ static void keyboard_widgets(View *v, Rect area) {
         }
         max_units = units > max_units ? units : max_units;
     }
-    int kgap = v->gap / 2 > 4 ? v->gap / 2 : 4;
+    int kgap = v->portrait ? 4 : (v->gap / 2 > 4 ? v->gap / 2 : 4);
     int key_h = (area.h - (int)(layer->n_rows - 1) * kgap) / (int)layer->n_rows;
     if (key_h > v->target * 7 / 5) {
         key_h = v->target * 7 / 5;
@@ -1075,7 +1075,10 @@ static void build_form_typing(View *v, int top) {
     c.y += field_h + v->gap / 2;
     problem_text(v, &c, name ? REQUEST_FIELD_NAME : REQUEST_FIELD_PHONE);
     c.y += v->gap / 2;
-    Rect kb = {v->margin, c.y, v->w - 2 * v->margin, v->h - v->margin - c.y};
+    /* Every pixel of width goes to the keys: ten across must still be a
+     * finger wide on a portrait tablet. */
+    int kb_margin = v->portrait ? v->gap / 2 : v->margin;
+    Rect kb = {kb_margin, c.y, v->w - 2 * kb_margin, v->h - v->margin - c.y};
     keyboard_widgets(v, kb);
 }
 
