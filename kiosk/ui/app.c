@@ -287,15 +287,7 @@ static void build_error_view(App *app) {
     }
 }
 
-void app_update_view(App *app) {
-    if (!app->view_stale) {
-        return;
-    }
-    app->view_stale = false;
-    if (!app->data.content) {
-        build_error_view(app);
-        return;
-    }
+ViewInput app_view_input(App *app) {
     ViewInput in = {
         .memo = &app->view_memo,
         .flow = &app->flow,
@@ -309,6 +301,19 @@ void app_update_view(App *app) {
         .height = app->height,
         .now_ms = app->now_ms,
     };
+    return in;
+}
+
+void app_update_view(App *app) {
+    if (!app->view_stale) {
+        return;
+    }
+    app->view_stale = false;
+    if (!app->data.content) {
+        build_error_view(app);
+        return;
+    }
+    ViewInput in = app_view_input(app);
     view_build(app->view, &in);
     if (app->view->overflow) {
         char id[96];

@@ -65,6 +65,9 @@ void app_handle_sdl_event(App *app, const SDL_Event *ev);
  * return, background retries). */
 void app_advance(App *app, uint64_t now_ms);
 
+/* What the view needs to build the current screen (borrowed from `app`). */
+ViewInput app_view_input(App *app);
+
 /* Rebuilds the widget list if the state changed (for hit-tests and dumps). */
 void app_update_view(App *app);
 

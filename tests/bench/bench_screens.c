@@ -226,18 +226,8 @@ static void walk_measure(Walk *w, const char *label) {
         snprintf(w->worst_screen, sizeof w->worst_screen, "%s", name);
     }
 
-    ViewInput in = {
-        .flow = &app->flow,
-        .content = app->data.content,
-        .config = app->data.config,
-        .triage = app->data.triage,
-        .keyboard_letters = app->data.keyboard_letters,
-        .keyboard_phone = app->data.keyboard_phone,
-        .texts = app->texts,
-        .width = app->width,
-        .height = app->height,
-        .now_ms = app->now_ms,
-    };
+    ViewInput in = app_view_input(app);
+    in.memo = NULL; /* time the full build, type fitting included */
     int nb = w->opt->rebuilds < n ? w->opt->rebuilds : n;
     nb = nb < 1 ? 1 : nb;
     for (int i = 0; i < nb; i++) {
