@@ -32,8 +32,10 @@
 #include "app.h"
 #include "config.h"
 #include "content.h"
-#include "data_loader.h"
+#include "kiosk_app.h"
+#include "kiosk_data.h"
 #include "fault_vfs.h"
+#include "files.h"
 #include "keyboard.h"
 #include "requests_service.h"
 #include "storage.h"
@@ -59,7 +61,7 @@ static World world;
 typedef struct {
     char db_path[512];
     RequestsService *svc;
-    App app;
+    KioskApp kiosk;
 } Kiosk;
 
 /* ---- set-up --------------------------------------------------------------- */
@@ -145,12 +147,12 @@ static void kiosk_start_at(Kiosk *k, const char *db_path, bool faulty) {
     StorageOptions opts = {.busy_timeout_ms = 0, .vfs_name = FAULT_VFS_NAME};
     k->svc = requests_service_create(k->db_path, faulty ? &opts : NULL);
     assert_non_null(k->svc);
-    AppData data = kiosk_data_for_app(&world.data);
-    assert_int_equal(
-        app_init(&k->app, &data, world.window, world.renderer, world.texts, k->svc, 1000), KS_OK);
-    assert_int_equal(k->app.width, 1280);
-    assert_int_equal(k->app.height, 800);
-    app_render_if_dirty(&k->app);
+    assert_int_equal(kiosk_app_init(&k->kiosk, &world.data, world.window, world.renderer,
+                                    world.texts, k->svc, 1000),
+                     KS_OK);
+    assert_int_equal(k->kiosk.app.width, 1280);
+    assert_int_equal(k->kiosk.app.height, 800);
+    app_render_if_dirty(&k->kiosk.app);
 }
 
 /* Starts the kiosk on a fresh database named after the test. */
@@ -163,7 +165,7 @@ static void kiosk_start(Kiosk *k, const char *name) {
 
 static void kiosk_stop(Kiosk *k) {
     fault_vfs_set(0);
-    app_deinit(&k->app);
+    kiosk_app_deinit(&k->kiosk);
     requests_service_destroy(k->svc);
     k->svc = NULL;
 }
@@ -171,48 +173,48 @@ static void kiosk_stop(Kiosk *k) {
 /* ---- driving the app -------------------------------------------------------- */
 
 static const Widget *find(Kiosk *k, const char *id) {
-    app_update_view(&k->app);
-    return widgets_find(k->app.view, id);
+    app_update_view(&k->kiosk.app);
+    return widgets_find(k->kiosk.app.view, id);
 }
 
 static void tap(Kiosk *k, const char *id) {
     const Widget *w = find(k, id);
     if (!w) {
         char screen[96];
-        app_screen_id(&k->app, screen, sizeof screen);
+        app_screen_id(&k->kiosk.app, screen, sizeof screen);
         fail_msg("no widget %s on screen %s", id, screen);
     }
     InputEvent ev = {.kind = INPUT_TAP, .x = w->rect.x + w->rect.w / 2,
                      .y = w->rect.y + w->rect.h / 2};
-    app_handle_input(&k->app, &ev);
-    app_render_if_dirty(&k->app); /* draw every state, as the real loop does */
+    app_handle_input(&k->kiosk.app, &ev);
+    app_render_if_dirty(&k->kiosk.app); /* draw every state, as the real loop does */
 }
 
 static void type(Kiosk *k, const char *text) {
     InputEvent ev = {.kind = INPUT_TEXT};
     assert_true(strlen(text) < sizeof ev.text);
     snprintf(ev.text, sizeof ev.text, "%s", text);
-    app_handle_input(&k->app, &ev);
-    app_render_if_dirty(&k->app);
+    app_handle_input(&k->kiosk.app, &ev);
+    app_render_if_dirty(&k->kiosk.app);
 }
 
 static void advance_to(Kiosk *k, uint64_t now_ms) {
-    app_advance(&k->app, now_ms);
-    app_render_if_dirty(&k->app);
+    app_advance(&k->kiosk.app, now_ms);
+    app_render_if_dirty(&k->kiosk.app);
 }
 
 /* Runs the clock to the app's next deadline, which must exist and be no
  * further away than `at_most_ms`. */
 static void advance_to_next_deadline(Kiosk *k, uint64_t at_most_ms) {
-    uint64_t deadline = app_next_deadline(&k->app);
+    uint64_t deadline = app_next_deadline(&k->kiosk.app);
     assert_true(deadline != UINT64_MAX);
-    assert_true(deadline <= k->app.now_ms + at_most_ms);
-    advance_to(k, deadline > k->app.now_ms ? deadline : k->app.now_ms);
+    assert_true(deadline <= k->kiosk.app.now_ms + at_most_ms);
+    advance_to(k, deadline > k->kiosk.app.now_ms ? deadline : k->kiosk.app.now_ms);
 }
 
 static void expect_screen(Kiosk *k, const char *want) {
     char screen[96];
-    app_screen_id(&k->app, screen, sizeof screen);
+    app_screen_id(&k->kiosk.app, screen, sizeof screen);
     if (strcmp(screen, want) != 0) {
         fail_msg("screen is %s, expected %s", screen, want);
     }
@@ -283,7 +285,7 @@ static void db_only_request(const char *path, StoredRequest *out) {
 /* The thank-you shows `ref`, and the one stored row is the patient's. */
 static void expect_thanks_and_one_row(Kiosk *k) {
     expect_screen(k, "thanks");
-    const char *ref = k->app.flow.ack_ref;
+    const char *ref = flow_ack_ref(k->kiosk.patient.flow);
     assert_true(strlen(ref) > 0);
     assert_non_null(strstr(label_of(k, "message.reference"), ref));
     StoredRequest row;
@@ -300,7 +302,7 @@ static void expect_thanks_and_one_row(Kiosk *k) {
 static void expect_kept_not_acknowledged(Kiosk *k) {
     expect_screen(k, "save-failed");
     assert_null(find(k, "message.reference"));
-    assert_false(widgets_contain_text(k->app.view, content_text(world.data.content, "thanks.title")));
+    assert_false(widgets_contain_text(k->kiosk.app.view, content_text(world.data.content, "thanks.title")));
     assert_non_null(find(k, "savefail.retry"));
     assert_int_equal(requests_service_pending(k->svc), 1);
     int64_t rows = db_rows(k->db_path);
@@ -367,13 +369,13 @@ static void test_try_again_commits_once(void **state) {
     expect_kept_not_acknowledged(&k);
 
     fault_vfs_set(0);
-    uint64_t before = k.app.now_ms;
+    uint64_t before = k.kiosk.app.now_ms;
     tap(&k, "savefail.retry");
-    assert_int_equal(k.app.now_ms, before); /* no clock needed: it is immediate */
+    assert_int_equal(k.kiosk.app.now_ms, before); /* no clock needed: it is immediate */
     expect_thanks_and_one_row(&k);
 
     /* Later retries find nothing to do: still one row. */
-    advance_to(&k, k.app.now_ms + OUTBOX_MAX_RETRY_MS);
+    advance_to(&k, k.kiosk.app.now_ms + OUTBOX_MAX_RETRY_MS);
     assert_int_equal(db_rows(k.db_path), 1);
     kiosk_stop(&k);
 }
@@ -389,7 +391,7 @@ static void test_failed_sync_then_try_again(void **state) {
     fault_vfs_arm(SQLITE_IOERR_FSYNC, FAULT_VFS_OP_SYNC, 0);
     tap(&k, "form.submit");
     char screen[96];
-    app_screen_id(&k.app, screen, sizeof screen);
+    app_screen_id(&k.kiosk.app, screen, sizeof screen);
     if (strcmp(screen, "thanks") != 0) {
         expect_screen(&k, "save-failed");
         assert_int_equal(requests_service_pending(k.svc), 1);
@@ -434,21 +436,21 @@ static void test_late_retry_thanks_stays_up(void **state) {
     fill_form(&k);
     fault_vfs_set(SQLITE_FULL);
     tap(&k, "form.submit");
-    uint64_t submitted = k.app.now_ms;
+    uint64_t submitted = k.kiosk.app.now_ms;
     /* Fail until more than done_return_ms has gone by (2 + 4 + 8 s). */
-    while (k.app.now_ms < submitted + world.data.config.done_return_ms) {
+    while (k.kiosk.app.now_ms < submitted + world.data.config.done_return_ms) {
         advance_to_next_deadline(&k, OUTBOX_MAX_RETRY_MS);
         expect_screen(&k, "save-failed");
     }
-    assert_true(k.app.now_ms < submitted + world.data.config.idle_timeout_ms);
+    assert_true(k.kiosk.app.now_ms < submitted + world.data.config.idle_timeout_ms);
     fault_vfs_set(0);
     advance_to_next_deadline(&k, OUTBOX_MAX_RETRY_MS);
     expect_thanks_and_one_row(&k);
-    uint64_t shown = k.app.now_ms;
+    uint64_t shown = k.kiosk.app.now_ms;
 
     /* The real loop wakes at the next deadline: the thank-you must survive it
      * until done_return_ms after it appeared. */
-    uint64_t next = app_next_deadline(&k.app);
+    uint64_t next = app_next_deadline(&k.kiosk.app);
     assert_true(next >= shown + world.data.config.done_return_ms);
     advance_to(&k, next > shown ? next - 1 : shown);
     expect_screen(&k, "thanks");
@@ -549,7 +551,7 @@ static void test_corrupt_file_starts_and_keeps_request(void **state) {
     /* The kiosk never wrote over the damaged file: staff may want it. */
     size_t len = 0;
     char why[600];
-    char *now = kiosk_read_file(path, &len, why, sizeof why);
+    char *now = files_read(path, &len, why, sizeof why);
     assert_non_null(now);
     assert_int_equal(len, sizeof garbage);
     assert_memory_equal(now, garbage, sizeof garbage);
@@ -629,16 +631,16 @@ static void test_kiosk_mode_ignores_window_close(void **state) {
     SDL_zero(quit_ev);
     quit_ev.type = SDL_QUIT;
 
-    k.app.kiosk_mode = true;
-    app_handle_sdl_event(&k.app, &close_ev);
-    assert_false(k.app.quit);
-    app_handle_sdl_event(&k.app, &quit_ev);
-    assert_true(k.app.quit);
+    k.kiosk.app.kiosk_mode = true;
+    app_handle_sdl_event(&k.kiosk.app, &close_ev);
+    assert_false(k.kiosk.app.quit);
+    app_handle_sdl_event(&k.kiosk.app, &quit_ev);
+    assert_true(k.kiosk.app.quit);
 
-    k.app.quit = false;
-    k.app.kiosk_mode = false;
-    app_handle_sdl_event(&k.app, &close_ev);
-    assert_true(k.app.quit);
+    k.kiosk.app.quit = false;
+    k.kiosk.app.kiosk_mode = false;
+    app_handle_sdl_event(&k.kiosk.app, &close_ev);
+    assert_true(k.kiosk.app.quit);
     kiosk_stop(&k);
 }
 

@@ -44,6 +44,36 @@ static const char DEFAULT_HEAD[] = "format: kiosk-content/1\n"
                                    "language: en\n"
                                    "direction: ltr\n";
 
+typedef struct {
+    char *buf;
+    size_t cap;
+    int n;
+    const char *skip_key;
+} BuildKeys;
+
+/* One "  key: text" line for every required key but the skipped one. */
+static void add_key_line(void *ctx, const char *key) {
+    BuildKeys *b = ctx;
+    if (b->skip_key && strcmp(key, b->skip_key) == 0) {
+        return;
+    }
+    /* Texts with placeholders need them; the others get a word. */
+    const char *text = "Some text";
+    if (strcmp(key, "nav.progress") == 0) {
+        text = "\"{current} / {total}\"";
+    } else if (strcmp(key, "urgent.call") == 0) {
+        text = "Call {number}";
+    } else if (strcmp(key, "urgent.alert_sent") == 0 || strcmp(key, "thanks.ref") == 0) {
+        text = "Ref {ref}";
+    } else if (strcmp(key, "form.consent.note") == 0) {
+        text = "Kept {days} days";
+    } else if (strcmp(key, "idle.body") == 0) {
+        text = "Wait {seconds} s";
+    }
+    b->n += snprintf(b->buf + b->n, b->cap - (size_t)b->n, "  %s: %s\n", key, text);
+    assert_true((size_t)b->n < b->cap);
+}
+
 /* Builds a content file: `head` (3 lines), then `guide`, then "strings:"
  * with `strings_extra` first and every required key after it (as dotted
  * keys, which flatten the same as nested ones) except `skip_key`. Putting
@@ -55,26 +85,8 @@ static char *build(const char *head, const char *guide, const char *strings_extr
     assert_non_null(buf);
     int n = snprintf(buf, cap, "%s%sstrings:\n%s", head ? head : DEFAULT_HEAD,
                      guide ? guide : MIN_GUIDE, strings_extra ? strings_extra : "");
-    for (const char *const *k = content_required_keys(); *k; k++) {
-        if (skip_key && strcmp(*k, skip_key) == 0) {
-            continue;
-        }
-        /* Texts with placeholders need them; the others get a word. */
-        const char *text = "Some text";
-        if (strcmp(*k, "nav.progress") == 0) {
-            text = "\"{current} / {total}\"";
-        } else if (strcmp(*k, "urgent.call") == 0) {
-            text = "Call {number}";
-        } else if (strcmp(*k, "urgent.alert_sent") == 0 || strcmp(*k, "thanks.ref") == 0) {
-            text = "Ref {ref}";
-        } else if (strcmp(*k, "form.consent.note") == 0) {
-            text = "Kept {days} days";
-        } else if (strcmp(*k, "idle.body") == 0) {
-            text = "Wait {seconds} s";
-        }
-        n += snprintf(buf + n, cap - (size_t)n, "  %s: %s\n", *k, text);
-        assert_true((size_t)n < cap);
-    }
+    BuildKeys keys = {buf, cap, n, skip_key};
+    content_for_each_required_key(add_key_line, &keys);
     return buf;
 }
 
@@ -125,17 +137,30 @@ static Content *parse_ok(const char *buf) {
 
 /* ---- the real English file ----------------------------------------------- */
 
+static void expect_key_present(void *ctx, const char *key) {
+    const Content *c = ctx;
+    if (!content_has(c, key)) {
+        fail_msg("missing %s", key);
+    }
+    assert_string_not_equal(content_text(c, key), key);
+}
+
+/* Issue 7: a simple screen's words are named once, in the screen table, and
+ * the content check takes them from there. */
+static void test_simple_screen_keys_come_from_the_table(void **state) {
+    (void)state;
+    expect_built_error(build(NULL, NULL, NULL, "savefail.retry"),
+                       "required text \"savefail.retry\" is missing", 11);
+    expect_built_error(build(NULL, NULL, NULL, "idle.body"), "required text \"idle.body\" is missing",
+                       11);
+}
+
 static void test_real_file_loads_with_required_keys(void **state) {
     (void)state;
     Content *c = load_real();
     assert_string_equal(content_language(c), "en");
     assert_int_equal(content_direction(c), CONTENT_DIR_LTR);
-    for (const char *const *k = content_required_keys(); *k; k++) {
-        if (!content_has(c, *k)) {
-            fail_msg("missing %s", *k);
-        }
-        assert_string_not_equal(content_text(c, *k), *k);
-    }
+    content_for_each_required_key(expect_key_present, c);
     assert_string_equal(content_text(c, "nav.progress"), "Step {current} of {total}");
     assert_non_null(strstr(content_text(c, "urgent.call"), "{number}"));
     assert_non_null(strstr(content_text(c, "guide.disclaimer"), "general"));
@@ -651,6 +676,7 @@ static void test_error_duplicate_text_line(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_simple_screen_keys_come_from_the_table),
         cmocka_unit_test(test_real_file_loads_with_required_keys),
         cmocka_unit_test(test_real_file_has_selfcheck_wording),
         cmocka_unit_test(test_real_file_pages),

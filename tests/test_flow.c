@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "flow.h"
+#include "flow_internal.h"
 
 #define IDLE_MS 90000u
 #define COUNTDOWN_MS 20000u

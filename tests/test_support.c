@@ -7,6 +7,8 @@
 
 #include "test_support.h"
 
+#include "files.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,19 +17,12 @@
 #include <unistd.h>
 
 char *test_read_file(const char *path, size_t *out_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fail_msg("cannot open %s", path);
+    /* The kiosk's own reader: a fixture is read exactly as the kiosk reads it. */
+    char why[600];
+    char *buf = files_read(path, out_len, why, sizeof why);
+    if (!buf) {
+        fail_msg("%s", why);
     }
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    fclose(f);
-    *out_len = (size_t)len;
     return buf;
 }
 

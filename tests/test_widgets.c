@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "flow.h"
 #include "widgets.h"
 
 static WidgetList *new_list(void) {
@@ -27,7 +28,7 @@ static WidgetList *new_list(void) {
 static Widget *add_button(WidgetList *list, const char *id, Rect r, FlowEventKind kind) {
     Widget *w = widgets_add(list, WIDGET_BUTTON, id, r, id);
     assert_non_null(w);
-    w->action.kind = kind;
+    w->action.code = (int)kind;
     return w;
 }
 
@@ -66,7 +67,7 @@ static void test_add_sets_defaults(void **state) {
     assert_int_equal(w->rect.w, 3);
     assert_int_equal(w->rect.h, 4);
     assert_string_equal(w->label, "Hello");
-    assert_int_equal(w->action.kind, FLOW_EV_NONE); /* not tappable */
+    assert_int_equal(w->action.code, WIDGET_NO_ACTION); /* not tappable */
     assert_int_equal(w->align, LAYOUT_ALIGN_START);
     assert_false(w->disabled);
     assert_false(w->selected);

@@ -179,6 +179,19 @@ static KsStatus flatten(Content *content, YamlRef map, const char *prefix, KsErr
     return KS_OK;
 }
 
+
+typedef struct {
+    const Content *content;
+    const char *key; /* the first key missing, NULL when none */
+} MissingKey;
+
+static void note_missing_key(void *ctx, const char *key) {
+    MissingKey *m = ctx;
+    if (!m->key && !find_entry(m->content, key)) {
+        m->key = key;
+    }
+}
+
 static KsStatus parse_strings(Content *content, YamlRef root, KsError *err) {
     YamlRef strings = yaml_get(root, "strings");
     if (!yaml_present(strings)) {
@@ -209,10 +222,10 @@ static KsStatus parse_strings(Content *content, YamlRef root, KsError *err) {
                                 earlier->line);
         }
     }
-    for (const char *const *k = content_required_keys(); *k; k++) {
-        if (!find_entry(content, *k)) {
-            return yaml_fail(strings, err, "required text \"%s\" is missing", *k);
-        }
+    MissingKey missing = {content, NULL};
+    content_for_each_required_key(note_missing_key, &missing);
+    if (missing.key) {
+        return yaml_fail(strings, err, "required text \"%s\" is missing", missing.key);
     }
     for (size_t i = 0; i < KS_ARRAY_LEN(PLACEHOLDERS); i++) {
         const ContentEntry *e = find_entry(content, PLACEHOLDERS[i].key);

@@ -53,7 +53,7 @@ typedef struct {
 
 typedef struct Content Content;
 
-/* Parses a content file. Every key in content_required_keys() must be
+/* Parses a content file. Every key of content_for_each_required_key() must be
  * present; the guide must have at least one page. Rejects, naming line and
  * key path: YAML syntax errors, unknown keys, a missing or empty required
  * text, unknown tones or areas, a stage with until < from, too many
@@ -83,7 +83,8 @@ const ContentPage *content_page(const Content *content, size_t i);
 /* True when `item` is shown for `area` (a KsArea, or -1 for any area). */
 bool content_item_shown(const ContentItem *item, int area);
 
-/* The NULL-terminated list of keys every content file must have. */
-const char *const *content_required_keys(void);
+/* Calls `fn` once with every text key a content file must have: those the
+ * screen builders use and those of the simple-screen table (screens.h). */
+void content_for_each_required_key(void (*fn)(void *ctx, const char *key), void *ctx);
 
 #endif

@@ -1,16 +1,17 @@
-/* The texts the program itself needs from every content file. Texts that
- * depend on other data (self-check questions, answers, outcomes, tips and
- * reasons) are checked against the self-check file at load instead. */
+/* The texts the screen builders with their own code need from every content
+ * file (session, guide, self-check, results, form, keyboard). The simple
+ * screens' texts are named in their table (screens.c) and checked from
+ * there. Texts that depend on other data (self-check questions, answers,
+ * outcomes, tips and reasons) are checked against the self-check file at
+ * load instead. */
 #include "content.h"
 
+#include <stdbool.h>
+#include <string.h>
+
+#include "screens.h"
+
 static const char *const REQUIRED_KEYS[] = {
-    /* welcome */
-    "welcome.title",
-    "welcome.subtitle",
-    "welcome.start",
-    "welcome.selfcheck",
-    "welcome.consultation",
-    "welcome.follow_up",
     /* navigation, on every page */
     "nav.back",
     "nav.next",
@@ -30,17 +31,6 @@ static const char *const REQUIRED_KEYS[] = {
     /* guide */
     "guide.disclaimer",
     "guide.you_are_here",
-    /* after the guide: what next */
-    "next.title",
-    "next.body",
-    "next.selfcheck",
-    "next.consultation",
-    "next.follow_up",
-    "next.finish",
-    /* done */
-    "done.title",
-    "done.body",
-    "done.home",
     /* self-check */
     "selfcheck.title",
     "selfcheck.pick_hint",
@@ -51,12 +41,6 @@ static const char *const REQUIRED_KEYS[] = {
     "result.reasons_heading",
     "result.follow_up",
     "result.finish",
-    "urgent.title",
-    "urgent.body",
-    "urgent.call", /* "{number}" */
-    "urgent.alert_sent", /* "{ref}" */
-    "urgent.alert_pending",
-    "urgent.finish",
     /* request form */
     "form.consultation.title",
     "form.follow_up.title",
@@ -91,26 +75,45 @@ static const char *const REQUIRED_KEYS[] = {
     "keyboard.backspace",
     "keyboard.accents",
     "keyboard.letters",
-    /* saving the request */
-    "thanks.title",
-    "thanks.body",
-    "thanks.ref", /* "{ref}" */
-    "thanks.home",
-    "savefail.title",
-    "savefail.body",
-    "savefail.retry",
-    "savefail.home",
-    /* overlays */
-    "idle.title",
-    "idle.body", /* "{seconds}" */
-    "idle.stay",
-    "leave.title",
-    "leave.body",
-    "leave.confirm",
-    "leave.cancel",
     NULL,
 };
 
-const char *const *content_required_keys(void) {
-    return REQUIRED_KEYS;
+static bool in_builders_list(const char *key) {
+    for (const char *const *k = REQUIRED_KEYS; *k; k++) {
+        if (strcmp(*k, key) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+typedef struct {
+    void (*fn)(void *ctx, const char *key);
+    void *ctx;
+    const char *seen[128]; /* the table's keys already passed on */
+    size_t n_seen;
+} EachKey;
+
+static void pass_table_key(void *ctx, const char *key) {
+    EachKey *each = ctx;
+    if (in_builders_list(key)) {
+        return;
+    }
+    for (size_t i = 0; i < each->n_seen; i++) {
+        if (strcmp(each->seen[i], key) == 0) {
+            return;
+        }
+    }
+    if (each->n_seen < KS_ARRAY_LEN(each->seen)) {
+        each->seen[each->n_seen++] = key;
+    }
+    each->fn(each->ctx, key);
+}
+
+void content_for_each_required_key(void (*fn)(void *ctx, const char *key), void *ctx) {
+    for (const char *const *k = REQUIRED_KEYS; *k; k++) {
+        fn(ctx, *k);
+    }
+    EachKey each = {.fn = fn, .ctx = ctx};
+    screens_for_each_key(pass_table_key, &each);
 }

@@ -2,7 +2,10 @@
 
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "flow_internal.h"
 
 /* Volatile stores so wiping a patient's data is not optimised away. */
 static void wipe(void *p, size_t n) {
@@ -66,6 +69,35 @@ void flow_init(Flow *flow, const FlowSettings *settings, const Content *content,
     flow->triage = triage;
     flow_reset(flow, now_ms);
     flow->session_serial = 1;
+}
+
+Flow *flow_create(const FlowSettings *settings, const Content *content, const Triage *triage,
+                  uint64_t now_ms) {
+    Flow *flow = malloc(sizeof *flow);
+    if (flow) {
+        flow_init(flow, settings, content, triage, now_ms);
+    }
+    return flow;
+}
+
+void flow_destroy(Flow *flow) {
+    if (!flow) {
+        return;
+    }
+    /* The flow holds what the patient typed: leave nothing behind. A
+     * volatile pointer keeps the compiler from dropping the wipe of memory
+     * about to be freed. */
+    volatile unsigned char *p = (volatile unsigned char *)flow;
+    for (size_t i = 0; i < sizeof *flow; i++) {
+        p[i] = 0;
+    }
+    free(flow);
+}
+
+void flow_note_activity(Flow *flow, uint64_t now_ms) {
+    if (flow->overlay == FLOW_OVERLAY_NONE) {
+        flow->last_activity_ms = now_ms;
+    }
 }
 
 int flow_days_since_session(const Flow *flow) {
@@ -688,4 +720,52 @@ bool flow_progress(const Flow *flow, int *out_current, int *out_total) {
     default:
         return false;
     }
+}
+
+FlowScreen flow_screen(const Flow *flow) {
+    return flow->screen;
+}
+
+FlowOverlay flow_overlay(const Flow *flow) {
+    return flow->overlay;
+}
+
+int flow_area(const Flow *flow) {
+    return flow->area;
+}
+
+int flow_when(const Flow *flow) {
+    return flow->when;
+}
+
+size_t flow_guide_page(const Flow *flow) {
+    return flow->guide_page;
+}
+
+size_t flow_question(const Flow *flow) {
+    return flow->question;
+}
+
+const TriageAnswers *flow_answers(const Flow *flow) {
+    return &flow->answers;
+}
+
+const TriageResult *flow_result(const Flow *flow) {
+    return flow->have_result ? &flow->result : NULL;
+}
+
+const FlowForm *flow_form(const Flow *flow) {
+    return &flow->form;
+}
+
+const char *flow_ack_ref(const Flow *flow) {
+    return flow->ack_ref;
+}
+
+bool flow_urgent_sent(const Flow *flow) {
+    return flow->urgent_sent;
+}
+
+uint32_t flow_session_serial(const Flow *flow) {
+    return flow->session_serial;
 }

@@ -97,45 +97,19 @@ typedef struct {
     FlowScreen return_screen; /* where Back goes */
 } FlowForm;
 
-typedef struct {
-    FlowSettings settings;
-    const Content *content;
-    const Triage *triage;
+/* The state machine itself is private (flow_internal.h): nothing outside
+ * flow.c writes it. Callers read it through the accessors below. */
+typedef struct Flow Flow;
 
-    FlowScreen screen;
-    FlowOverlay overlay;
-    FlowEventKind leave_action; /* what LEAVE_CONFIRM does: HOME or BACK */
-    FlowIntent intent;
-    uint32_t session_serial; /* bumped at each wipe: a request's outcome for an old
-                                session is not shown to the next patient */
+/* A new flow at the welcome screen. `content` and `triage` are borrowed and
+ * must outlive the flow (triage may be NULL: no self-check offered). NULL
+ * only when out of memory. */
+Flow *flow_create(const FlowSettings *settings, const Content *content, const Triage *triage,
+                  uint64_t now_ms);
 
-    int area;      /* KsArea, -1 until picked */
-    int when;      /* KsWhen, defaults to today */
-    bool session_known; /* the patient went through the session screen */
-    size_t guide_page;
-    FlowScreen selfcheck_return;
-    size_t question;
-    TriageAnswers answers;
-    TriageResult result;
-    bool have_result;
-
-    FlowForm form;
-
-    bool commit_pending;     /* a request waits in `commit` for flow_take_commit */
-    bool awaiting_commit;    /* taken, outcome not reported yet */
-    bool awaiting_urgent;    /* the awaited request is the urgent alert */
-    Request commit;
-    char ack_ref[REQUEST_REF_CAP];
-    bool urgent_sent;        /* the urgent alert is committed (ack_ref) */
-
-    uint64_t last_activity_ms;
-    uint64_t screen_since_ms;
-} Flow;
-
-/* Starts at the welcome screen. `content` and `triage` are borrowed and must
- * outlive the flow (triage may be NULL: no self-check offered). */
-void flow_init(Flow *flow, const FlowSettings *settings, const Content *content,
-               const Triage *triage, uint64_t now_ms);
+/* Wipes everything the patient typed from memory and frees the flow. NULL
+ * is fine. */
+void flow_destroy(Flow *flow);
 
 /* Applies `ev`; events that mean nothing on the current screen are ignored.
  * Counts as patient activity. Returns true if anything visible changed. */
@@ -160,6 +134,11 @@ bool flow_take_commit(Flow *flow, Request *out);
 bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char *ref,
                         uint64_t now_ms);
 
+/* A touch that changed nothing (empty space, a disabled button) still says
+ * someone is there: the idle prompt waits again from `now_ms`. Ignored while
+ * an overlay is up (only its buttons answer it). */
+void flow_note_activity(Flow *flow, uint64_t now_ms);
+
 /* Wipes everything the patient chose and typed and shows the welcome. */
 void flow_reset(Flow *flow, uint64_t now_ms);
 
@@ -183,5 +162,24 @@ int flow_days_since_session(const Flow *flow);
 
 /* Whole seconds left on the idle countdown, rounded up (0 when no prompt is up). */
 uint32_t flow_idle_seconds_left(const Flow *flow, uint64_t now_ms);
+
+/* ---- read-only accessors (borrowed pointers live as long as the flow) --- */
+
+FlowScreen flow_screen(const Flow *flow);
+FlowOverlay flow_overlay(const Flow *flow);
+int flow_area(const Flow *flow); /* KsArea, -1 unknown, -2 skipped */
+int flow_when(const Flow *flow); /* KsWhen */
+size_t flow_guide_page(const Flow *flow);
+size_t flow_question(const Flow *flow);
+const TriageAnswers *flow_answers(const Flow *flow);
+/* The self-check's outcome, NULL before one exists. */
+const TriageResult *flow_result(const Flow *flow);
+const FlowForm *flow_form(const Flow *flow);
+/* The reference of the committed request ("" until one is). */
+const char *flow_ack_ref(const Flow *flow);
+/* True once the urgent alert is committed. */
+bool flow_urgent_sent(const Flow *flow);
+/* Bumped at every wipe: identifies one patient's session. */
+uint32_t flow_session_serial(const Flow *flow);
 
 #endif

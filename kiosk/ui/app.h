@@ -1,7 +1,9 @@
-/* The running kiosk: the window and renderer, the flow, the widget list of
- * the current screen and the request service, glued together. Input arrives
- * as InputEvents (from SDL or a script, the same path), time as the app's
- * injectable clock `now_ms`. Draws only when something changed. */
+/* The running kiosk's shell: the window and renderer, the widget list of the
+ * current screen and the current app mode, glued together. Input arrives as
+ * InputEvents (from SDL or a script, the same path), time as the app's
+ * injectable clock `now_ms`. The app hit-tests taps, keeps the widget list
+ * current, and draws only when something changed; what the widgets mean is
+ * the mode's business (app_mode.h). */
 #ifndef KIOSK_APP_H
 #define KIOSK_APP_H
 
@@ -9,51 +11,38 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "content.h"
-#include "flow.h"
+#include "app_mode.h"
 #include "input.h"
-#include "keyboard.h"
-#include "requests_service.h"
+#include "ks.h"
 #include "text_cache.h"
-#include "triage.h"
-#include "view.h"
 #include "widgets.h"
 
-typedef struct {
-    const Config *config;
-    const Content *content; /* NULL: the out-of-service screen */
-    const Triage *triage;   /* NULL: no self-check */
-    const KeyboardLayout *keyboard_letters;
-    const KeyboardLayout *keyboard_phone;
-    const char *problem; /* why the kiosk is out of service (content == NULL) */
-} AppData;
-
-typedef struct {
-    AppData data;
-    Flow flow;
-    RequestsService *requests;
+struct App {
+    AppMode *mode; /* the current mode, borrowed */
     SDL_Window *window;
     SDL_Renderer *renderer;
     TextCache *texts;
     WidgetList *view;
-    ViewMemo view_memo; /* type sizes already fitted, per page and window size */
     int width, height;
     uint64_t now_ms;
     bool kiosk_mode; /* fullscreen: closing the window does nothing */
     bool quit;
     bool view_stale; /* rebuild the widget list before drawing or hit-testing */
     bool dirty;      /* draw on the next chance */
-    uint64_t awaited_token;  /* the current patient's request in the service */
-    uint32_t awaited_serial; /* flow session it belongs to */
     uint64_t frames;
-} App;
+};
 
-/* Takes ownership of nothing: data, window, renderer, text cache and the
- * service are the caller's and must outlive the app. */
-KsStatus app_init(App *app, const AppData *data, SDL_Window *window, SDL_Renderer *renderer,
-                  TextCache *texts, RequestsService *requests, uint64_t now_ms);
+/* Takes ownership of nothing: window, renderer, text cache and `mode` are
+ * the caller's and must outlive the app. */
+KsStatus app_init(App *app, SDL_Window *window, SDL_Renderer *renderer, TextCache *texts,
+                  AppMode *mode, uint64_t now_ms);
 void app_deinit(App *app);
+
+/* Makes `mode` current (the old one's leave() runs first) and redraws. */
+void app_switch_mode(App *app, AppMode *mode);
+
+/* A mode changed its state: rebuild the widgets and draw again. */
+void app_mark_changed(App *app);
 
 /* Applies one input event at the app's current time. */
 void app_handle_input(App *app, const InputEvent *ev);
@@ -61,12 +50,8 @@ void app_handle_input(App *app, const InputEvent *ev);
 /* Translates and applies an SDL event. */
 void app_handle_sdl_event(App *app, const SDL_Event *ev);
 
-/* Moves the clock to `now_ms` and runs the timers (idle prompt, auto
- * return, background retries). */
+/* Moves the clock to `now_ms` and runs the mode's timers. */
 void app_advance(App *app, uint64_t now_ms);
-
-/* What the view needs to build the current screen (borrowed from `app`). */
-ViewInput app_view_input(App *app);
 
 /* Rebuilds the widget list if the state changed (for hit-tests and dumps). */
 void app_update_view(App *app);

@@ -2,23 +2,19 @@
 
 #include <SDL.h>
 #include <SDL_ttf.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "app.h"
-#include "config.h"
-#include "content.h"
-#include "data_loader.h"
-#include "datafile.h"
-#include "keyboard.h"
+#include "content_check.h"
+#include "files.h"
+#include "kiosk_app.h"
+#include "kiosk_data.h"
+#include "log.h"
 #include "requests_service.h"
 #include "script.h"
 #include "text_cache.h"
-#include "triage.h"
 
 #ifndef KIOSK_DEFAULT_DATA_DIR
 #define KIOSK_DEFAULT_DATA_DIR "data"
@@ -135,144 +131,6 @@ static int parse_options(int argc, char **argv, Options *opt) {
     return 0;
 }
 
-/* ---- --check-content ------------------------------------------------------- */
-
-static int check_one(const char *path, DataFileKind *out_kind) {
-    char why[600];
-    size_t len = 0;
-    char *buf = kiosk_read_file(path, &len, why, sizeof why);
-    if (!buf) {
-        fprintf(stderr, "%s\n", why);
-        return 1;
-    }
-    KsError err;
-    KsStatus st = datafile_check(buf, len, path, out_kind, &err);
-    free(buf);
-    if (st != KS_OK) {
-        char msg[900];
-        ks_error_format(&err, msg, sizeof msg);
-        fprintf(stderr, "%s\n", msg);
-        return 1;
-    }
-    printf("%s: ok (%s)\n", path, datafile_kind_name(*out_kind));
-    return 0;
-}
-
-static int check_folder(const char *dir) {
-    int failures = 0;
-    char path[1024];
-    DataFileKind kind;
-    snprintf(path, sizeof path, "%s/config.yaml", dir);
-    failures += check_one(path, &kind);
-    snprintf(path, sizeof path, "%s/selfcheck.yaml", dir);
-    failures += check_one(path, &kind);
-    char sub[1024];
-    snprintf(sub, sizeof sub, "%s/keyboards", dir);
-    DIR *d = opendir(sub);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            size_t n = strlen(e->d_name);
-            if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0) {
-                snprintf(path, sizeof path, "%s/%s", sub, e->d_name);
-                failures += check_one(path, &kind);
-            }
-        }
-        closedir(d);
-    }
-    /* Each language folder's content, and its wording for the self-check. */
-    d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "%s: cannot open folder: %s\n", dir, strerror(errno));
-        return 1;
-    }
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.' || strcmp(e->d_name, "keyboards") == 0) {
-            continue;
-        }
-        snprintf(path, sizeof path, "%s/%s/content.yaml", dir, e->d_name);
-        struct stat sb;
-        if (stat(path, &sb) != 0) {
-            continue;
-        }
-        if (check_one(path, &kind) != 0) {
-            failures++;
-            continue;
-        }
-        char why[600];
-        size_t clen = 0, tlen = 0;
-        char tpath[1024];
-        snprintf(tpath, sizeof tpath, "%s/selfcheck.yaml", dir);
-        char *cbuf = kiosk_read_file(path, &clen, why, sizeof why);
-        char *tbuf = kiosk_read_file(tpath, &tlen, why, sizeof why);
-        Content *content = NULL;
-        Triage *triage = NULL;
-        KsError err;
-        if (cbuf && tbuf && content_parse(cbuf, clen, path, &content, &err) == KS_OK &&
-            triage_parse(tbuf, tlen, tpath, &triage, &err) == KS_OK) {
-            if (datafile_check_selfcheck_wording(content, triage, &err) != KS_OK) {
-                char msg[900];
-                ks_error_format(&err, msg, sizeof msg);
-                fprintf(stderr, "%s (needed by %s)\n", msg, tpath);
-                failures++;
-            }
-        }
-        content_destroy(content);
-        triage_destroy(triage);
-        free(cbuf);
-        free(tbuf);
-    }
-    closedir(d);
-    return failures ? 1 : 0;
-}
-
-static int run_check(const char *path) {
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        fprintf(stderr, "%s: %s\n", path, strerror(errno));
-        return 1;
-    }
-    if (S_ISDIR(sb.st_mode)) {
-        return check_folder(path);
-    }
-    DataFileKind kind;
-    return check_one(path, &kind);
-}
-
-/* mkdir -p for the database's folder; ours are private (0700). */
-static void make_parents(const char *file_path) {
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", file_path);
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir) {
-        return;
-    }
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0700);
-            *p = '/';
-        }
-    }
-    mkdir(dir, 0700);
-}
-
-static void default_db_path(const Options *opt, const Config *cfg, char *out, size_t out_len) {
-    if (opt->db_path) {
-        snprintf(out, out_len, "%s", opt->db_path);
-    } else if (cfg->db_path[0]) {
-        snprintf(out, out_len, "%s", cfg->db_path);
-    } else if (getenv("XDG_DATA_HOME") && getenv("XDG_DATA_HOME")[0]) {
-        snprintf(out, out_len, "%s/aftercare-kiosk/requests.db", getenv("XDG_DATA_HOME"));
-    } else if (getenv("HOME") && getenv("HOME")[0]) {
-        snprintf(out, out_len, "%s/.local/share/aftercare-kiosk/requests.db", getenv("HOME"));
-    } else {
-        snprintf(out, out_len, "requests.db");
-    }
-}
-
 /* ---- SDL start-up ---------------------------------------------------------- */
 
 static void set_hints(const Options *opt) {
@@ -369,7 +227,7 @@ int kiosk_main(int argc, char **argv) {
         return rc == 1 ? 0 : rc;
     }
     if (opt.check_path) {
-        return run_check(opt.check_path);
+        return content_check_run(opt.check_path);
     }
 
     set_hints(&opt);
@@ -393,9 +251,9 @@ int kiosk_main(int argc, char **argv) {
     SDL_Renderer *renderer = NULL;
     TextCache *texts = NULL;
     RequestsService *requests = NULL;
-    App app;
-    memset(&app, 0, sizeof app);
-    bool app_ready = false;
+    KioskApp kiosk;
+    memset(&kiosk, 0, sizeof kiosk);
+    App *app = &kiosk.app;
 
     window = create_window(&opt);
     if (!window) {
@@ -419,29 +277,27 @@ int kiosk_main(int argc, char **argv) {
     }
 
     char db_path[1024];
-    default_db_path(&opt, &loaded.config, db_path, sizeof db_path);
-    make_parents(db_path);
+    files_default_db_path(opt.db_path, loaded.config.db_path, db_path, sizeof db_path);
+    files_make_private_parents(db_path);
     requests = requests_service_create(db_path, NULL);
     if (!requests) {
         goto fail;
     }
 
-    AppData data = kiosk_data_for_app(&loaded);
     bool scripted = opt.script_path != NULL;
-    if (app_init(&app, &data, window, renderer, texts, requests, scripted ? 0 : elapsed_ms()) !=
-        KS_OK) {
+    if (kiosk_app_init(&kiosk, &loaded, window, renderer, texts, requests,
+                       scripted ? 0 : elapsed_ms()) != KS_OK) {
         goto fail;
     }
-    app_ready = true;
-    app.kiosk_mode = opt.fullscreen;
-    app_render_if_dirty(&app);
+    app->kiosk_mode = opt.fullscreen;
+    app_render_if_dirty(app);
     if (opt.exit_after_first_frame) {
         printf("first-frame-ms %llu\n", (unsigned long long)elapsed_ms());
         fflush(stdout);
         rc = 0;
         goto fail;
     }
-    SDL_Log("kiosk started: %dx%d, %s renderer, database %s%s", app.width, app.height,
+    log_info("kiosk started: %dx%d, %s renderer, database %s%s", app->width, app->height,
             opt.renderer, db_path, loaded.content ? "" : " (OUT OF SERVICE: see the error above)");
 
     if (scripted) {
@@ -451,18 +307,16 @@ int kiosk_main(int argc, char **argv) {
             rc = 2;
             goto fail;
         }
-        rc = script_run(&app, f, opt.script_path);
+        rc = script_run(app, f, opt.script_path);
         if (f != stdin) {
             fclose(f);
         }
     } else {
-        rc = run_loop(&app);
+        rc = run_loop(app);
     }
 
 fail:
-    if (app_ready) {
-        app_deinit(&app);
-    }
+    kiosk_app_deinit(&kiosk);
     requests_service_destroy(requests);
     text_cache_destroy(texts);
     if (renderer) {

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "text_cache.h"
 
 #define SCRIPT_LINE_CAP 16384
 
@@ -90,6 +93,93 @@ static bool parse_long(const char *text, long *out) {
     return true;
 }
 
+static double clock_ms(clockid_t clock) {
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The value below which `pct` percent of the sorted `v` lie. */
+static double percentile(const double *v, size_t n, int pct) {
+    size_t i = (n * (size_t)pct + 99) / 100;
+    return v[i == 0 ? 0 : i - 1];
+}
+
+static long status_kib(const char *field) {
+    FILE *f = fopen("/proc/self/status", "r");
+    long kib = -1;
+    char line[256];
+    size_t len = strlen(field);
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, field, len) == 0 && line[len] == ':') {
+            kib = strtol(line + len + 1, NULL, 10);
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+    return kib;
+}
+
+/* `measure N [LABEL]`: the benchmark's probe. Times N full redraws of the
+ * current screen (text cached, as in the steady state), wall clock and this
+ * thread's CPU, then N view rebuilds, and prints one line with the figures,
+ * the time from the last tap to its presented frame and this process's
+ * memory. Output only: it changes nothing on screen. */
+static bool measure(App *app, const char *arg, double last_tap_to_frame_ms) {
+    char *end = NULL;
+    long n = strtol(arg, &end, 10);
+    if (end == arg || n < 1 || n > 100000) {
+        return false;
+    }
+    while (*end == ' ') {
+        end++;
+    }
+    char screen[128];
+    app_update_view(app);
+    app_screen_id(app, screen, sizeof screen);
+    double *wall = malloc(sizeof(double) * (size_t)n * 3);
+    if (!wall) {
+        return false;
+    }
+    double *cpu = wall + n, *rebuild = wall + 2 * n;
+    app_render_if_dirty(app);
+    size_t rasterised = text_cache_renders(app->texts);
+    for (long i = 0; i < n; i++) {
+        double t0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+        app->dirty = true;
+        app_render_if_dirty(app);
+        wall[i] = clock_ms(CLOCK_MONOTONIC) - t0;
+        cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
+    }
+    rasterised = text_cache_renders(app->texts) - rasterised;
+    for (long i = 0; i < n; i++) {
+        double t0 = clock_ms(CLOCK_MONOTONIC);
+        app->view_stale = true;
+        app_update_view(app);
+        rebuild[i] = clock_ms(CLOCK_MONOTONIC) - t0;
+    }
+    qsort(wall, (size_t)n, sizeof *wall, compare_doubles);
+    qsort(cpu, (size_t)n, sizeof *cpu, compare_doubles);
+    qsort(rebuild, (size_t)n, sizeof *rebuild, compare_doubles);
+    printf("measure screen=%s label=%s n=%ld redraw_median=%.3f redraw_p99=%.3f redraw_max=%.3f "
+           "cpu_median=%.3f cpu_p99=%.3f rebuild_median=%.3f rebuild_p99=%.3f "
+           "tap_to_frame=%.3f widgets=%zu rasterised=%zu rss_kib=%ld hwm_kib=%ld\n",
+           screen, *end ? end : screen, n, percentile(wall, (size_t)n, 50),
+           percentile(wall, (size_t)n, 99), wall[n - 1], percentile(cpu, (size_t)n, 50),
+           percentile(cpu, (size_t)n, 99), percentile(rebuild, (size_t)n, 50),
+           percentile(rebuild, (size_t)n, 99), last_tap_to_frame_ms, app->view->n, rasterised,
+           status_kib("VmRSS"), status_kib("VmHWM"));
+    fflush(stdout);
+    free(wall);
+    return true;
+}
+
 static int fail(const char *name, int line_no, const char *fmt, const char *a, const char *b) {
     fprintf(stderr, "%s:%d: ", name, line_no);
     fprintf(stderr, fmt, a ? a : "", b ? b : "");
@@ -105,6 +195,7 @@ int script_run(App *app, FILE *in, const char *name) {
     }
     int line_no = 0;
     int rc = 0;
+    double tap_started_ms = -1, tap_to_frame_ms = 0;
     pump(app);
     while (rc == 0 && fgets(line, SCRIPT_LINE_CAP, in)) {
         line_no++;
@@ -131,6 +222,7 @@ int script_run(App *app, FILE *in, const char *name) {
                 rc = fail(name, line_no, "tap: no widget \"%s\" on screen \"%s\"", arg, screen);
                 break;
             }
+            tap_started_ms = clock_ms(CLOCK_MONOTONIC);
             push_tap(app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
         } else if (strcmp(cmd, "tap-at") == 0) {
             long x, y;
@@ -210,6 +302,12 @@ int script_run(App *app, FILE *in, const char *name) {
         } else if (strcmp(cmd, "dump") == 0) {
             widgets_dump(app->view, screen, stdout);
             fflush(stdout);
+        } else if (strcmp(cmd, "measure") == 0) {
+            if (!measure(app, arg, tap_to_frame_ms)) {
+                rc = fail(name, line_no, "measure needs a count from 1 to 100000 (got \"%s\")%s",
+                          arg, "");
+                break;
+            }
         } else if (strcmp(cmd, "echo") == 0) {
             printf("%s\n", arg);
             fflush(stdout);
@@ -220,6 +318,10 @@ int script_run(App *app, FILE *in, const char *name) {
             break;
         }
         pump(app);
+        if (tap_started_ms >= 0) {
+            tap_to_frame_ms = clock_ms(CLOCK_MONOTONIC) - tap_started_ms;
+            tap_started_ms = -1;
+        }
     }
     free(line);
     return rc;

@@ -16,6 +16,8 @@
  *   expect-selected ID     fail unless widget ID is on screen and selected/ticked
  *   screenshot PATH        save exactly what shows (.png or .bmp)
  *   dump                   print "screen ID" then "widget ID KIND X Y W H LABEL" lines
+ *   measure N [LABEL]      time N full redraws and view rebuilds of this screen and
+ *                          print them with memory (the benchmark's probe)
  *   echo TEXT              print TEXT (for readable logs)
  *   quit                   stop, exit 0
  *

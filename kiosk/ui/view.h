@@ -14,6 +14,7 @@
 #include "keyboard.h"
 #include "text_cache.h"
 #include "triage.h"
+#include "view_kit.h"
 #include "widgets.h"
 
 /* Remembers the type size chosen for a page at a window size, so paging back
@@ -25,7 +26,7 @@ typedef struct {
     size_t next;
 } ViewMemo;
 
-typedef struct {
+typedef struct ViewInput {
     ViewMemo *memo; /* may be NULL */
     const Flow *flow;
     const Content *content;
@@ -41,8 +42,5 @@ typedef struct {
 
 /* Replaces `out` with the widgets of the current screen. */
 void view_build(WidgetList *out, const ViewInput *in);
-
-/* The smallest touch target the layout uses at this window size, in pixels. */
-int view_touch_target(int width, int height);
 
 #endif

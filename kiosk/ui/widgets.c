@@ -9,6 +9,7 @@ void widgets_clear(WidgetList *list) {
     list->arena_used = 0;
     list->modal_from = 0;
     list->overflow = false;
+    list->dark = false;
     list->overflow_what[0] = '\0';
 }
 
@@ -25,7 +26,7 @@ Widget *widgets_add(WidgetList *list, WidgetKind kind, const char *id, Rect rect
     w->rect = rect;
     w->label = label ? label : "";
     w->caret_byte = -1;
-    w->action.kind = FLOW_EV_NONE;
+    w->action.code = WIDGET_NO_ACTION;
     return w;
 }
 
@@ -56,13 +57,13 @@ const Widget *widgets_hit(const WidgetList *list, int x, int y, int slop) {
      * finger that lands just off a key still presses it. */
     for (size_t i = list->n; i-- > list->modal_from;) {
         const Widget *w = &list->items[i];
-        if (w->action.kind != FLOW_EV_NONE && !w->disabled && inside(w->rect, x, y, 0)) {
+        if (w->action.code != WIDGET_NO_ACTION && !w->disabled && inside(w->rect, x, y, 0)) {
             return w;
         }
     }
     for (size_t i = list->n; i-- > list->modal_from;) {
         const Widget *w = &list->items[i];
-        if (w->action.kind != FLOW_EV_NONE && !w->disabled && inside(w->rect, x, y, slop)) {
+        if (w->action.code != WIDGET_NO_ACTION && !w->disabled && inside(w->rect, x, y, slop)) {
             return w;
         }
     }

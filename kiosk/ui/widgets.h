@@ -1,7 +1,9 @@
 /* The widgets of one screen as a flat list of plain values: each with a
  * stable id ("nav.next", "session.area.face"), a kind, a rectangle, its text
- * and the FlowEvent a tap sends. The view builds the list when the state or
- * the window changes; the renderer draws it, hit-testing and the scripted
+ * and the action a tap sends. What an action means is the business of the
+ * app mode that built the list (the patient flow, the staff panel): to the
+ * list it is two numbers and a text. The view builds the list when the state
+ * or the window changes; the renderer draws it, hit-testing and the scripted
  * `tap`/`dump` read it. Holds no SDL objects. */
 #ifndef KIOSK_WIDGETS_H
 #define KIOSK_WIDGETS_H
@@ -11,7 +13,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "flow.h"
 #include "layout.h"
 
 #define WIDGETS_MAX 256
@@ -22,6 +23,15 @@
 typedef struct {
     int x, y, w, h;
 } Rect;
+
+/* What a tap on a widget asks its mode to do. `code` is the mode's own
+ * (the patient mode uses FlowEventKind); WIDGET_NO_ACTION is not tappable. */
+#define WIDGET_NO_ACTION (-1)
+typedef struct {
+    int code;
+    int arg;
+    const char *text; /* borrowed: content text or the list's arena */
+} WidgetAction;
 
 typedef enum {
     WIDGET_TEXT = 0, /* a wrapped text block */
@@ -68,7 +78,7 @@ typedef struct {
     int line_height;
     int caret_byte;   /* FIELD: caret offset into label, -1 for none */
     int progress_current, progress_total;
-    FlowEvent action; /* kind FLOW_EV_NONE: not tappable */
+    WidgetAction action; /* code WIDGET_NO_ACTION: not tappable */
 } Widget;
 
 typedef struct {
@@ -80,6 +90,7 @@ typedef struct {
     size_t arena_used;
     size_t modal_from; /* only widgets at or after this index take taps */
     bool overflow;     /* something did not fit (logged; a layout bug) */
+    bool dark;         /* the whole screen is an alarm: drawn on the urgent background */
     char overflow_what[WIDGET_ID_CAP + 32];
 } WidgetList;
 

@@ -2,16 +2,17 @@
  * PASS/MISS summary per target. It measures
  *   1. start-up: spawning the real `kiosk` (next to this binary) until its
  *      first frame is presented, wall clock, 20 times per size;
- *   2. every screen's full redraw, view rebuild and first frame, in-process;
- *   3. peak memory of this process and of a spawned kiosk (at its first
- *      frame and after walking every screen);
+ *   2. every screen's full redraw, view rebuild and first frame, and the
+ *      kiosk's peak memory at its first frame and after every screen: a
+ *      spawned kiosk walks tests/bench/screens.script, whose `measure`
+ *      lines time each screen inside the kiosk;
  *   4. CPU time and wake-ups of an idle kiosk over 10 s, and a clean SIGTERM;
  *   5. the request queue (bench_storage_run).
  * Under whatever SDL_VIDEODRIVER the environment sets (offscreen, or x11
  * under Xvfb); the software renderer always. `--quick` cuts the repeats for
- * a smoke run. Not a test: CI does not run it. */
+ * a smoke run. Not a test: CI does not run it. It links the host layer and
+ * not SDL: every figure of the front end comes from the real kiosk binary. */
 #define _XOPEN_SOURCE 700 /* nftw */
-#include <SDL.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -27,12 +28,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench_screens.h"
 #include "bench_storage.h"
 #include "bench_util.h"
 
 #define N_SIZES 3
-#define SCRIPT_CAP 16384
 #define STARTUP_TARGET_MS 60.0
 #define RSS_TARGET_MIB 30.0
 #define SIGTERM_TARGET_MS 500.0
@@ -56,7 +55,6 @@ typedef struct {
     char work_dir[PATH_MAX];
     char err_log[PATH_MAX + 32];
     const char *driver;
-    char *scripts[N_SIZES]; /* each size's walk, replayed by the spawned kiosk */
 } Bench;
 
 typedef struct {
@@ -312,42 +310,167 @@ static void bench_startup(const Bench *b, const BenchSize *s) {
     free(inproc);
 }
 
-/* ---- 3. memory of a spawned kiosk ------------------------------------------------ */
+/* ---- 2. every screen, in a spawned kiosk ------------------------------------- */
 
-static void bench_child_rss(const Bench *b, const BenchSize *s, const char *script) {
-    char size[32], db[PATH_MAX + 32];
+/* The walk with @N@ replaced by the number of redraws per screen; NULL when
+ * the script cannot be read. Caller frees. */
+static char *walk_script(const char *path, int renders) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        return NULL;
+    }
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    char line[512];
+    while (mem && fgets(line, sizeof line, f)) {
+        char *at = strstr(line, "@N@");
+        if (at) {
+            fprintf(mem, "%.*s%d%s", (int)(at - line), line, renders, at + 3);
+        } else {
+            fputs(line, mem);
+        }
+    }
+    fclose(f);
+    if (mem) {
+        fclose(mem);
+    }
+    return out;
+}
+
+/* The value of ` key=` in a measure line, or -1. */
+static double field(const char *line, const char *key) {
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, " %s=", key);
+    const char *at = strstr(line, pattern);
+    return at ? strtod(at + strlen(pattern), NULL) : -1;
+}
+
+static void text_field(const char *line, const char *key, char *out, size_t out_len) {
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, " %s=", key);
+    const char *at = strstr(line, pattern);
+    out[0] = '\0';
+    if (at) {
+        at += strlen(pattern);
+        snprintf(out, out_len, "%.*s", (int)strcspn(at, " "), at);
+    }
+}
+
+typedef struct {
+    double worst_p99;
+    char worst_screen[96];
+    int screens;
+} WalkFigures;
+
+/* Prints the figures of one `measure` line. */
+static void print_measure(const char *line, const char *size, double target, WalkFigures *f) {
+    char label[96];
+    text_field(line, "label", label, sizeof label);
+    double p99 = field(line, "redraw_p99");
+    printf("render.full_ms size=%s screen=%s median=%.3f p99=%.3f max=%.3f n=%.0f widgets=%.0f "
+           "cpu_median=%.3f cpu_p99=%.3f (target p99 < %g)%s\n",
+           size, label, field(line, "redraw_median"), p99, field(line, "redraw_max"),
+           field(line, "n"), field(line, "widgets"), field(line, "cpu_median"),
+           field(line, "cpu_p99"), target, p99 < target ? "" : " MISS");
+    if (field(line, "rasterised") > 0) {
+        /* The steady state should hit the cache every time. */
+        printf("render.cache_misses size=%s screen=%s rasterised=%.0f\n", size, label,
+               field(line, "rasterised"));
+    }
+    printf("render.view_build_ms size=%s screen=%s median=%.3f p99=%.3f (layout memo in use)\n",
+           size, label, field(line, "rebuild_median"), field(line, "rebuild_p99"));
+    printf("render.first_frame_ms size=%s screen=%s ms=%.3f (tap to presented: view build, new "
+           "text rasterised, draw; one sample)\n",
+           size, label, field(line, "tap_to_frame"));
+    if (p99 > f->worst_p99) {
+        f->worst_p99 = p99;
+        snprintf(f->worst_screen, sizeof f->worst_screen, "%s", label);
+    }
+    f->screens++;
+}
+
+/* Runs `script` in a kiosk at `s`'s size on database `db`, printing each
+ * screen's figures and returning false when the walk did not finish. */
+static bool walk_child(const Bench *b, const BenchSize *s, const char *db, const char *script,
+                       WalkFigures *f, double *out_hwm0, double *out_rss0, double *out_hwm1,
+                       double *out_rss1) {
+    char size[32];
     snprintf(size, sizeof size, "%dx%d", s->width, s->height);
-    snprintf(db, sizeof db, "%s/rss.db", b->work_dir);
-    char *argv[] = {(char *)b->kiosk, "--script", "-", "--size", size, "--db", db, NULL};
-    char what[96];
-    snprintf(what, sizeof what, "rss.kiosk_hwm_mib size=%s after every screen", size);
+    char *argv[] = {(char *)b->kiosk, "--script", "-", "--size", size, "--db", (char *)db, NULL};
     Child c;
     if (!child_spawn(&c, b, argv, true, CHILD_OUT_PIPE)) {
-        bench_target_failed(what, "cannot spawn the kiosk");
-        return;
+        return false;
     }
-    char line[128];
+    char line[1024];
     bool ok = child_send(&c, "echo first-frame\n") &&
               child_wait_line(&c, "first-frame", line, sizeof line, CHILD_TIMEOUT_MS);
-    double hwm0 = bench_status_mib(c.pid, "VmHWM");
-    double rss0 = bench_status_mib(c.pid, "VmRSS");
-    ok = ok && child_send(&c, script) && child_send(&c, "echo walk-done\n") &&
-         child_wait_line(&c, "walk-done", line, sizeof line, CHILD_TIMEOUT_MS);
-    double hwm1 = bench_status_mib(c.pid, "VmHWM");
-    double rss1 = bench_status_mib(c.pid, "VmRSS");
+    *out_hwm0 = bench_status_mib(c.pid, "VmHWM");
+    *out_rss0 = bench_status_mib(c.pid, "VmRSS");
+    ok = ok && child_send(&c, script);
+    while (ok) {
+        ok = child_wait_line(&c, "", line, sizeof line, CHILD_TIMEOUT_MS * 6);
+        if (!ok || strcmp(line, "walk-done") == 0) {
+            break;
+        }
+        if (strncmp(line, "measure ", 8) == 0) {
+            print_measure(line, size, s->render_target_ms, f);
+        }
+    }
+    *out_hwm1 = bench_status_mib(c.pid, "VmHWM");
+    *out_rss1 = bench_status_mib(c.pid, "VmRSS");
     ok = ok && child_send(&c, "quit\n");
     int rc = child_reap(&c, CHILD_TIMEOUT_MS, NULL);
-    if (!ok || rc != 0) {
-        printf("rss.kiosk FAILED size=%s: script walk did not finish, exit %d (see %s)\n", size,
-               rc, b->err_log);
-        bench_target_failed(what, "the scripted walk failed");
+    return ok && rc == 0;
+}
+
+static void bench_screens(const Bench *b, const BenchSize *s) {
+    char size[32], db[PATH_MAX + 32], path[PATH_MAX];
+    snprintf(size, sizeof size, "%dx%d", s->width, s->height);
+    snprintf(db, sizeof db, "%s/walk-%s.db", b->work_dir, size);
+    snprintf(path, sizeof path, "%s/tests/bench/screens.script", KIOSK_SOURCE_DIR);
+    char *script = walk_script(path, b->renders);
+    char what[96];
+    snprintf(what, sizeof what, "render.full_ms p99 size=%s worst screen", size);
+    char rss_what[96];
+    snprintf(rss_what, sizeof rss_what, "rss.kiosk_hwm_mib size=%s after every screen", size);
+    if (!script) {
+        printf("render FAILED size=%s: cannot read %s\n", size, path);
+        bench_target_failed(what, "no walk script");
+        bench_target_failed(rss_what, "no walk script");
         return;
     }
+    WalkFigures f = {0};
+    double hwm0, rss0, hwm1, rss1;
+    bool ok = walk_child(b, s, db, script, &f, &hwm0, &rss0, &hwm1, &rss1);
+    free(script);
+    /* The save-failed screen needs a database that cannot be opened: a
+     * folder where the file should be. */
+    snprintf(db, sizeof db, "%s/not-a-file-%s.db", b->work_dir, size);
+    mkdir(db, 0700);
+    char failing[512];
+    snprintf(failing, sizeof failing,
+             "tap welcome.consultation\ntap form.name\ntype Jane Doe\ntap form.field.next\n"
+             "type 501234567\ntap form.field.next\ntap form.time.morning\ntap form.consent\n"
+             "tap form.submit\nexpect-screen save-failed\nmeasure %d\necho walk-done\n",
+             b->renders);
+    double h0, r0, h1, r1;
+    bool ok_failed = walk_child(b, s, db, failing, &f, &h0, &r0, &h1, &r1);
+    if (!ok || !ok_failed) {
+        printf("render FAILED size=%s: the scripted walk did not finish (see %s)\n", size,
+               b->err_log);
+        bench_target_failed(what, "the walk failed");
+        bench_target_failed(rss_what, "the walk failed");
+        return;
+    }
+    printf("render.worst size=%s screen=%s p99=%.3f screens=%d\n", size, f.worst_screen,
+           f.worst_p99, f.screens);
+    bench_target(what, f.worst_p99, s->render_target_ms, false);
     printf("rss.kiosk_first_frame_mib size=%s driver=%s VmHWM=%.1f VmRSS=%.1f (target < %g)\n",
            size, b->driver, hwm0, rss0, RSS_TARGET_MIB);
     printf("rss.kiosk_all_screens_mib size=%s driver=%s VmHWM=%.1f VmRSS=%.1f (target < %g)\n",
            size, b->driver, hwm1, rss1, RSS_TARGET_MIB);
-    bench_target(what, hwm1, RSS_TARGET_MIB, false);
+    bench_target(rss_what, hwm1, RSS_TARGET_MIB, false);
 }
 
 /* ---- 4. idle ------------------------------------------------------------------ */
@@ -458,17 +581,6 @@ static int remove_entry(const char *path, const struct stat *sb, int type, struc
     return 0;
 }
 
-static void set_hints(void) {
-    /* The kiosk's own hints (kiosk_main.c set_hints), so the in-process
-     * figures use the same renderer and window surface. */
-    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
-    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
-    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
-    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
-    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
-}
-
 static bool find_kiosk(Bench *b) {
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -515,12 +627,8 @@ int main(int argc, char **argv) {
     }
     snprintf(b.err_log, sizeof b.err_log, "%s/kiosk-stderr.log", b.work_dir);
 
-    set_hints();
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        fprintf(stderr, "kiosk-bench: SDL_Init: %s\n", SDL_GetError());
-        return 2;
-    }
-    b.driver = SDL_GetCurrentVideoDriver();
+    b.driver = getenv("SDL_VIDEODRIVER") && getenv("SDL_VIDEODRIVER")[0] ? getenv("SDL_VIDEODRIVER")
+                                                                          : "default";
     printf("kiosk-bench driver=%s renderer=software kiosk=%s loadavg=%.2f cpus=%ld%s\n",
            b.driver, b.kiosk, bench_loadavg(), sysconf(_SC_NPROCESSORS_ONLN),
            b.quick ? " (quick: fewer repeats)" : "");
@@ -531,30 +639,7 @@ int main(int argc, char **argv) {
         fflush(stdout);
     }
     for (int i = 0; i < N_SIZES; i++) {
-        b.scripts[i] = calloc(1, SCRIPT_CAP);
-        BenchScreensOptions so = {
-            .width = sizes[i].width,
-            .height = sizes[i].height,
-            .renders = b.renders,
-            .rebuilds = b.rebuilds,
-            .target_p99_ms = sizes[i].render_target_ms,
-            .work_dir = b.work_dir,
-            .script = b.scripts[i],
-            .script_cap = b.scripts[i] ? SCRIPT_CAP : 0,
-        };
-        bench_screens_run(&so, stdout);
-        fflush(stdout);
-    }
-    printf("rss.bench_hwm_mib VmHWM=%.1f VmRSS=%.1f (this process after every screen at every "
-           "size; information)\n",
-           bench_status_mib(0, "VmHWM"), bench_status_mib(0, "VmRSS"));
-    for (int i = 0; i < N_SIZES; i++) {
-        if (b.scripts[i] && b.scripts[i][0]) {
-            bench_child_rss(&b, &sizes[i], b.scripts[i]);
-        } else {
-            bench_target_failed("rss.kiosk_hwm_mib", "no walk to replay");
-        }
-        free(b.scripts[i]);
+        bench_screens(&b, &sizes[i]);
         fflush(stdout);
     }
     bench_idle(&b);
@@ -564,7 +649,6 @@ int main(int argc, char **argv) {
     printf("loadavg at the end: %.2f (figures taken while other work ran are noisier)\n",
            bench_loadavg());
     int misses = bench_summary(stdout);
-    SDL_Quit();
     /* Keep the children's log when it holds more than start-up notices. */
     FILE *log = fopen(b.err_log, "r");
     bool keep = false;

@@ -1,7 +1,10 @@
 #include "requests_service.h"
 
-#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "log.h"
 
 struct RequestsService {
     char db_path[1024];
@@ -22,7 +25,7 @@ static bool ensure_open(RequestsService *svc) {
     KsStatus st = storage_open(svc->db_path, svc->has_options ? &svc->options : NULL, &svc->storage,
                                err, sizeof err);
     if (st != KS_OK) {
-        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "database %s cannot be opened (%s): %s",
+        log_error("database %s cannot be opened (%s): %s",
                      svc->db_path, ks_status_name(st), err);
         svc->storage = NULL;
         return false;
@@ -31,11 +34,11 @@ static bool ensure_open(RequestsService *svc) {
 }
 
 RequestsService *requests_service_create(const char *db_path, const StorageOptions *options) {
-    RequestsService *svc = SDL_calloc(1, sizeof *svc);
+    RequestsService *svc = calloc(1, sizeof *svc);
     if (!svc) {
         return NULL;
     }
-    SDL_strlcpy(svc->db_path, db_path, sizeof svc->db_path);
+    snprintf(svc->db_path, sizeof svc->db_path, "%s", db_path);
     if (options) {
         svc->options = *options;
         svc->has_options = true;
@@ -58,24 +61,24 @@ void requests_service_destroy(RequestsService *svc) {
     }
     if (svc->outbox.n_entries) {
         /* Only a shutdown with a broken database gets here; say so loudly. */
-        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION,
+        log_error(
                      "shutting down with %zu request(s) not saved; references:",
                      svc->outbox.n_entries);
         for (size_t i = 0; i < svc->outbox.n_entries; i++) {
-            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "  unsaved request ref=%s kind=%s",
+            log_error("  unsaved request ref=%s kind=%s",
                          svc->outbox.entries[i].request.ref,
                          request_kind_id(svc->outbox.entries[i].request.kind));
         }
     }
     storage_close(svc->storage);
-    SDL_memset(svc, 0, sizeof *svc);
-    SDL_free(svc);
+    memset(svc, 0, sizeof *svc);
+    free(svc);
 }
 
 static void remember(RequestsService *svc, uint64_t token, const char *ref) {
     size_t slot = svc->committed_next++ % OUTBOX_CAP;
     svc->committed_tokens[slot] = token;
-    SDL_strlcpy(svc->committed_refs[slot], ref, REQUEST_REF_CAP);
+    snprintf(svc->committed_refs[slot], REQUEST_REF_CAP, "%s", ref);
 }
 
 /* One attempt at the entry with `token`; on success it leaves the outbox. */
@@ -91,15 +94,15 @@ static bool attempt(RequestsService *svc, uint64_t token, uint64_t now_ms, char 
         why = storage_error(svc->storage);
     }
     if (st == KS_OK) {
-        SDL_Log("request committed ref=%s kind=%s urgency=%s attempt=%u", entry->request.ref,
+        log_info("request committed ref=%s kind=%s urgency=%s attempt=%u", entry->request.ref,
                 request_kind_id(entry->request.kind), request_urgency_id(entry->request.urgency),
                 entry->attempts + 1);
-        SDL_strlcpy(out_ref, entry->request.ref, REQUEST_REF_CAP);
+        snprintf(out_ref, REQUEST_REF_CAP, "%s", entry->request.ref);
         remember(svc, token, entry->request.ref);
         outbox_remove(&svc->outbox, token);
         return true;
     }
-    SDL_LogError(SDL_LOG_CATEGORY_APPLICATION,
+    log_error(
                  "request not saved (%s), kept in memory and retried: kind=%s attempt=%u: %s",
                  ks_status_name(st), request_kind_id(entry->request.kind), entry->attempts + 1, why);
     if (st == KS_ERR_CORRUPT || st == KS_ERR_IO) {
@@ -116,7 +119,7 @@ uint64_t requests_service_submit(RequestsService *svc, const Request *req, uint6
     *out_committed = false;
     uint64_t token = outbox_add(&svc->outbox, req, now_ms);
     if (token == 0) {
-        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION,
+        log_error(
                      "request refused: %d requests already wait to be saved", OUTBOX_CAP);
         return 0;
     }
@@ -127,7 +130,7 @@ uint64_t requests_service_submit(RequestsService *svc, const Request *req, uint6
 bool requests_service_retry(RequestsService *svc, uint64_t token, uint64_t now_ms, char *out_ref) {
     for (size_t i = 0; i < OUTBOX_CAP; i++) {
         if (svc->committed_tokens[i] == token && token != 0) {
-            SDL_strlcpy(out_ref, svc->committed_refs[i], REQUEST_REF_CAP);
+            snprintf(out_ref, REQUEST_REF_CAP, "%s", svc->committed_refs[i]);
             return true;
         }
     }

@@ -1,42 +1,17 @@
-#include "data_loader.h"
+#include "kiosk_data.h"
 
-#include <SDL.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "datafile.h"
-
-#define MAX_FILE_BYTES (4 * 1024 * 1024)
-
-char *kiosk_read_file(const char *path, size_t *out_len, char *why, size_t why_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, why_len, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(MAX_FILE_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        snprintf(why, why_len, "%s: out of memory", path);
-        return NULL;
-    }
-    size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad || n > MAX_FILE_BYTES) {
-        free(buf);
-        snprintf(why, why_len, "%s: %s", path, bad ? "read error" : "larger than 4 MiB");
-        return NULL;
-    }
-    buf[n] = '\0';
-    *out_len = n;
-    return buf;
-}
+#include "files.h"
+#include "log.h"
 
 static void note_problem(KioskData *l, const char *what) {
-    SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "%s", what);
+    log_error("%s", what);
     if (!l->problem[0]) {
         snprintf(l->problem, sizeof l->problem, "%s", what);
     }
@@ -48,7 +23,7 @@ static KsStatus parse_error(KioskData *l, const KsError *err, bool fatal) {
     if (fatal) {
         note_problem(l, msg);
     } else {
-        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "%s", msg);
+        log_error("%s", msg);
     }
     return KS_ERR_PARSE;
 }
@@ -65,7 +40,7 @@ void kiosk_data_load(const char *data_dir, const char *config_path, const char *
     } else {
         snprintf(path, sizeof path, "%s/config.yaml", data_dir);
     }
-    char *buf = kiosk_read_file(path, &len, why, sizeof why);
+    char *buf = files_read(path, &len, why, sizeof why);
     if (!buf) {
         note_problem(l, why);
     } else {
@@ -84,7 +59,7 @@ void kiosk_data_load(const char *data_dir, const char *config_path, const char *
     }
 
     snprintf(path, sizeof path, "%s/%s/content.yaml", data_dir, l->config.language);
-    buf = kiosk_read_file(path, &len, why, sizeof why);
+    buf = files_read(path, &len, why, sizeof why);
     if (!buf) {
         note_problem(l, why);
     } else {
@@ -97,18 +72,18 @@ void kiosk_data_load(const char *data_dir, const char *config_path, const char *
 
     /* A broken self-check file costs the self-check, not the whole kiosk. */
     snprintf(path, sizeof path, "%s/selfcheck.yaml", data_dir);
-    buf = kiosk_read_file(path, &len, why, sizeof why);
+    buf = files_read(path, &len, why, sizeof why);
     if (!buf) {
-        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "%s (self-check turned off)", why);
+        log_error("%s (self-check turned off)", why);
     } else {
         if (triage_parse(buf, len, path, &l->triage, &err) != KS_OK) {
             parse_error(l, &err, false);
-            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "self-check turned off");
+            log_error("self-check turned off");
             l->triage = NULL;
         } else if (l->content &&
                    datafile_check_selfcheck_wording(l->content, l->triage, &err) != KS_OK) {
             parse_error(l, &err, false);
-            SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "self-check turned off");
+            log_error("self-check turned off");
             triage_destroy(l->triage);
             l->triage = NULL;
         }
@@ -119,7 +94,7 @@ void kiosk_data_load(const char *data_dir, const char *config_path, const char *
     KeyboardLayout **slots[2] = {&l->letters, &l->phone};
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "%s/keyboards/%s.yaml", data_dir, names[i]);
-        buf = kiosk_read_file(path, &len, why, sizeof why);
+        buf = files_read(path, &len, why, sizeof why);
         if (!buf) {
             note_problem(l, why);
             continue;
@@ -143,17 +118,4 @@ void kiosk_data_unload(KioskData *l) {
     triage_destroy(l->triage);
     keyboard_destroy(l->letters);
     keyboard_destroy(l->phone);
-}
-
-
-AppData kiosk_data_for_app(const KioskData *data) {
-    AppData app = {
-        .config = &data->config,
-        .content = data->content,
-        .triage = data->triage,
-        .keyboard_letters = data->letters,
-        .keyboard_phone = data->phone,
-        .problem = data->problem,
-    };
-    return app;
 }

@@ -4,13 +4,12 @@
  * is logged with file, line and reason; a broken self-check only turns the
  * self-check off, anything else leaves `content` NULL with the first problem
  * kept for the out-of-service screen. The one place the program reads data
- * files, for the kiosk, the benchmark and the tests alike. */
-#ifndef KIOSK_DATA_LOADER_H
-#define KIOSK_DATA_LOADER_H
+ * files, for the kiosk, kioskctl and the tests alike. Host layer: no SDL. */
+#ifndef KIOSK_KIOSK_DATA_H
+#define KIOSK_KIOSK_DATA_H
 
 #include <stddef.h>
 
-#include "app.h"
 #include "config.h"
 #include "content.h"
 #include "keyboard.h"
@@ -31,12 +30,5 @@ typedef struct {
 void kiosk_data_load(const char *data_dir, const char *config_path, const char *const *sets,
                      int n_sets, KioskData *out);
 void kiosk_data_unload(KioskData *data);
-
-/* The app's view of the loaded data (borrowed from `data`). */
-AppData kiosk_data_for_app(const KioskData *data);
-
-/* Reads a whole file (at most 4 MiB) into a NUL-terminated buffer the
- * caller frees with free(). NULL with `why` filled on failure. */
-char *kiosk_read_file(const char *path, size_t *out_len, char *why, size_t why_len);
 
 #endif

@@ -1,0 +1,49 @@
+/* The body of Flow, for flow.c and for tests that must look inside (see
+ * STYLE.md: tests include x_internal.h, never the .c). Everyone else reads
+ * a flow through the accessors in flow.h. */
+#ifndef KIOSK_FLOW_INTERNAL_H
+#define KIOSK_FLOW_INTERNAL_H
+
+#include "flow.h"
+
+struct Flow {
+    FlowSettings settings;
+    const Content *content;
+    const Triage *triage;
+
+    FlowScreen screen;
+    FlowOverlay overlay;
+    FlowEventKind leave_action; /* what LEAVE_CONFIRM does: HOME or BACK */
+    FlowIntent intent;
+    uint32_t session_serial; /* bumped at each wipe: a request's outcome for an old
+                                session is not shown to the next patient */
+
+    int area;      /* KsArea, -1 until picked */
+    int when;      /* KsWhen, defaults to today */
+    bool session_known; /* the patient went through the session screen */
+    size_t guide_page;
+    FlowScreen selfcheck_return;
+    size_t question;
+    TriageAnswers answers;
+    TriageResult result;
+    bool have_result;
+
+    FlowForm form;
+
+    bool commit_pending;     /* a request waits in `commit` for flow_take_commit */
+    bool awaiting_commit;    /* taken, outcome not reported yet */
+    bool awaiting_urgent;    /* the awaited request is the urgent alert */
+    Request commit;
+    char ack_ref[REQUEST_REF_CAP];
+    bool urgent_sent;        /* the urgent alert is committed (ack_ref) */
+
+    uint64_t last_activity_ms;
+    uint64_t screen_since_ms;
+};
+
+/* Starts `flow` (caller-allocated) at the welcome screen; flow_create does
+ * this on the heap. */
+void flow_init(Flow *flow, const FlowSettings *settings, const Content *content,
+               const Triage *triage, uint64_t now_ms);
+
+#endif

@@ -1,0 +1,30 @@
+/* The kiosk's modes assembled over one App: the patient mode when the data
+ * loaded, the out-of-service notice when it did not. The program, the
+ * scripted mode and the app tests start the kiosk through this one call,
+ * so they run exactly the same thing. A new mode is created here. */
+#ifndef KIOSK_KIOSK_APP_H
+#define KIOSK_KIOSK_APP_H
+
+#include "app.h"
+#include "kiosk_data.h"
+#include "notice_mode.h"
+#include "patient_mode.h"
+#include "requests_service.h"
+
+typedef struct {
+    App app;
+    PatientMode patient; /* valid when has_patient */
+    NoticeMode notice;
+    bool has_patient;
+    bool ready;
+} KioskApp;
+
+/* Starts the kiosk on `data` (borrowed, must outlive it) with the window,
+ * renderer, text cache and request service given (all borrowed). */
+KsStatus kiosk_app_init(KioskApp *kiosk, const KioskData *data, SDL_Window *window,
+                        SDL_Renderer *renderer, TextCache *texts, RequestsService *requests,
+                        uint64_t now_ms);
+/* Wipes what the patient typed and releases the modes. Zeroed input is fine. */
+void kiosk_app_deinit(KioskApp *kiosk);
+
+#endif

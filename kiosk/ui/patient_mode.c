@@ -1,0 +1,221 @@
+#include "patient_mode.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+static int64_t wall_clock_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static PatientMode *of(AppMode *mode) {
+    return (PatientMode *)mode;
+}
+
+static const PatientMode *of_const(const AppMode *mode) {
+    return (const PatientMode *)mode;
+}
+
+/* Sends what the flow wants committed to the service and reports back. */
+static void pump_commits(PatientMode *pm, App *app) {
+    Request req;
+    if (!flow_take_commit(pm->flow, &req)) {
+        return;
+    }
+    uint32_t serial = flow_session_serial(pm->flow);
+    char ref[REQUEST_REF_CAP] = "";
+    bool committed = false;
+    if (pm->awaited_token && pm->awaited_serial == serial) {
+        /* "Try again" on the same request: same token, same uuid. */
+        committed = requests_service_retry(pm->requests, pm->awaited_token, app->now_ms, ref);
+    } else {
+        req.created_unix_ms = wall_clock_ms();
+        pm->awaited_token =
+            requests_service_submit(pm->requests, &req, app->now_ms, &committed, ref);
+        pm->awaited_serial = serial;
+    }
+    RequestKind kind = req.kind;
+    /* The request's copy on the stack held the patient's name and phone. */
+    memset(&req, 0, sizeof req);
+    flow_commit_result(pm->flow, serial, committed, ref, app->now_ms);
+    if (committed) {
+        log_info("acknowledged ref=%s kind=%s", ref, request_kind_id(kind));
+        pm->awaited_token = 0;
+    }
+    app_mark_changed(app);
+}
+
+typedef struct {
+    PatientMode *pm;
+    App *app;
+} CommitContext;
+
+static void on_background_commit(void *ctx, uint64_t token, const char *ref) {
+    CommitContext *c = ctx;
+    if (token != c->pm->awaited_token) {
+        return; /* an earlier patient's request: saved, nothing to show */
+    }
+    if (flow_commit_result(c->pm->flow, c->pm->awaited_serial, true, ref, c->app->now_ms)) {
+        log_info("acknowledged ref=%s after retry", ref);
+        app_mark_changed(c->app);
+    }
+    c->pm->awaited_token = 0;
+}
+
+static void send(PatientMode *pm, App *app, FlowEventKind kind, int arg, const char *text) {
+    FlowEvent ev = {kind, arg, text};
+    if (flow_handle(pm->flow, &ev, app->now_ms)) {
+        app_mark_changed(app);
+    }
+    pump_commits(pm, app);
+}
+
+static void patient_activate(AppMode *mode, App *app, const WidgetAction *action) {
+    PatientMode *pm = of(mode);
+    if (action->code == FLOW_EV_NONE) {
+        flow_note_activity(pm->flow, app->now_ms);
+        return;
+    }
+    send(pm, app, (FlowEventKind)action->code, action->arg, action->text);
+}
+
+static void patient_touch_nothing(AppMode *mode, App *app) {
+    /* A touch on empty space still says someone is there. */
+    flow_note_activity(of(mode)->flow, app->now_ms);
+}
+
+static void patient_text(AppMode *mode, App *app, const char *text) {
+    PatientMode *pm = of(mode);
+    if (flow_screen(pm->flow) == FLOW_SCREEN_FORM && flow_form(pm->flow)->focus < 0 &&
+        flow_overlay(pm->flow) == FLOW_OVERLAY_NONE) {
+        send(pm, app, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, NULL); /* typing starts with the name */
+    }
+    send(pm, app, FLOW_EV_TYPE, 0, text);
+}
+
+static void patient_key(AppMode *mode, App *app, InputKey key) {
+    PatientMode *pm = of(mode);
+    const FlowForm *form = flow_form(pm->flow);
+    bool on_form = flow_screen(pm->flow) == FLOW_SCREEN_FORM;
+    bool typing = on_form && form->focus >= 0;
+    switch (key) {
+    case INPUT_KEY_BACKSPACE: send(pm, app, FLOW_EV_BACKSPACE, 0, NULL); break;
+    case INPUT_KEY_LEFT: send(pm, app, FLOW_EV_CARET, -1, NULL); break;
+    case INPUT_KEY_RIGHT: send(pm, app, FLOW_EV_CARET, 1, NULL); break;
+    case INPUT_KEY_HOME: send(pm, app, FLOW_EV_CARET, -10000, NULL); break;
+    case INPUT_KEY_END: send(pm, app, FLOW_EV_CARET, 10000, NULL); break;
+    case INPUT_KEY_TAB:
+    case INPUT_KEY_RETURN:
+        if (typing) {
+            send(pm, app, FLOW_EV_FOCUS,
+                 form->focus == REQUEST_FIELD_NAME ? REQUEST_FIELD_PHONE : -1, NULL);
+        } else if (on_form && key == INPUT_KEY_RETURN) {
+            send(pm, app, FLOW_EV_SUBMIT, 0, NULL);
+        } else if (on_form) {
+            send(pm, app, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, NULL);
+        }
+        break;
+    case INPUT_KEY_NONE: break;
+    }
+}
+
+static void patient_advance(AppMode *mode, App *app) {
+    PatientMode *pm = of(mode);
+    uint32_t seconds_before = flow_idle_seconds_left(pm->flow, pm->advanced_ms);
+    pm->advanced_ms = app->now_ms;
+    if (flow_tick(pm->flow, app->now_ms)) {
+        app_mark_changed(app);
+    }
+    if (flow_idle_seconds_left(pm->flow, app->now_ms) != seconds_before) {
+        app_mark_changed(app); /* the countdown's number changed */
+    }
+    CommitContext ctx = {pm, app};
+    requests_service_tick(pm->requests, app->now_ms, on_background_commit, &ctx);
+    pump_commits(pm, app);
+}
+
+static uint64_t patient_next_deadline(const AppMode *mode, const App *app) {
+    const PatientMode *pm = of_const(mode);
+    uint64_t deadline = flow_next_deadline(pm->flow);
+    uint64_t retry = requests_service_next_deadline(pm->requests);
+    if (retry < deadline) {
+        deadline = retry;
+    }
+    if (flow_overlay(pm->flow) == FLOW_OVERLAY_IDLE) {
+        /* The countdown shows whole seconds: wake once a second, no more. */
+        uint64_t tick = (app->now_ms / 1000 + 1) * 1000;
+        if (tick < deadline) {
+            deadline = tick;
+        }
+    }
+    return deadline;
+}
+
+ViewInput patient_mode_view_input(PatientMode *pm, const App *app) {
+    ViewInput in = {
+        .memo = &pm->view_memo,
+        .flow = pm->flow,
+        .content = pm->data.content,
+        .config = pm->data.config,
+        .triage = pm->data.triage,
+        .keyboard_letters = pm->data.keyboard_letters,
+        .keyboard_phone = pm->data.keyboard_phone,
+        .texts = app->texts,
+        .width = app->width,
+        .height = app->height,
+        .now_ms = app->now_ms,
+    };
+    return in;
+}
+
+static void patient_build(AppMode *mode, App *app, WidgetList *out) {
+    ViewInput in = patient_mode_view_input(of(mode), app);
+    view_build(out, &in);
+}
+
+static void patient_screen_id(const AppMode *mode, char *out, size_t out_len) {
+    flow_screen_id(of_const(mode)->flow, out, out_len);
+}
+
+static const AppModeOps PATIENT_OPS = {
+    .activate = patient_activate,
+    .touch_nothing = patient_touch_nothing,
+    .text = patient_text,
+    .key = patient_key,
+    .advance = patient_advance,
+    .next_deadline = patient_next_deadline,
+    .build = patient_build,
+    .screen_id = patient_screen_id,
+    .leave = NULL,
+};
+
+KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsService *requests,
+                           uint64_t now_ms) {
+    memset(mode, 0, sizeof *mode);
+    mode->base.ops = &PATIENT_OPS;
+    mode->data = *data;
+    mode->requests = requests;
+    const Config *cfg = data->config;
+    FlowSettings settings = {
+        .idle_timeout_ms = cfg->idle_timeout_ms,
+        .idle_countdown_ms = cfg->idle_countdown_ms,
+        .done_return_ms = cfg->done_return_ms,
+        .country_code = cfg->country_code,
+        .language = cfg->language,
+        .kiosk_id = cfg->kiosk_id,
+    };
+    mode->advanced_ms = now_ms;
+    mode->flow = flow_create(&settings, data->content, data->triage, now_ms);
+    return mode->flow ? KS_OK : KS_ERR_NOMEM;
+}
+
+void patient_mode_deinit(PatientMode *mode) {
+    if (!mode) {
+        return;
+    }
+    flow_destroy(mode->flow);
+    mode->flow = NULL;
+}

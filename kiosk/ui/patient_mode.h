@@ -1,0 +1,51 @@
+/* The patient's mode: the flow (core/flow.h) on screen. Turns taps on its
+ * widgets into FlowEvents, keys and typed text into the form's edits, runs
+ * the flow's timers, hands the requests the flow wants saved to the request
+ * service and reports the outcome back to the flow. Builds its screens
+ * through view.c (and the simple-screen table). */
+#ifndef KIOSK_PATIENT_MODE_H
+#define KIOSK_PATIENT_MODE_H
+
+#include <stdint.h>
+
+#include "app.h"
+#include "app_mode.h"
+#include "config.h"
+#include "content.h"
+#include "flow.h"
+#include "keyboard.h"
+#include "requests_service.h"
+#include "triage.h"
+#include "view.h"
+
+typedef struct {
+    const Config *config;
+    const Content *content;
+    const Triage *triage; /* NULL: no self-check */
+    const KeyboardLayout *keyboard_letters;
+    const KeyboardLayout *keyboard_phone;
+} PatientData;
+
+typedef struct {
+    AppMode base;
+    PatientData data;
+    Flow *flow;
+    RequestsService *requests;
+    ViewMemo view_memo;      /* type sizes already fitted, per page and window size */
+    uint64_t awaited_token;  /* the current patient's request in the service */
+    uint32_t awaited_serial; /* flow session it belongs to */
+    uint64_t advanced_ms;    /* the clock at the last advance: the countdown shown then */
+} PatientMode;
+
+/* Starts the flow at the welcome screen. `data`'s pointers and `requests`
+ * are borrowed and must outlive the mode. KS_ERR_NOMEM only. */
+KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsService *requests,
+                           uint64_t now_ms);
+/* Wipes the flow (everything the patient typed) and frees it. */
+void patient_mode_deinit(PatientMode *mode);
+
+/* What the view needs to build the current screen at `app`'s size and time
+ * (borrowed from `mode`). The benchmark times view_build with it. */
+ViewInput patient_mode_view_input(PatientMode *mode, const App *app);
+
+#endif

@@ -1,0 +1,348 @@
+#include "view_kit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache *texts,
+                   int width, int height) {
+    memset(v, 0, sizeof *v);
+    v->list = list;
+    v->content = content;
+    v->texts = texts;
+    v->w = width;
+    v->h = height;
+    v->portrait = height > width;
+    v->dir = content && content_direction(content) == CONTENT_DIR_RTL ? LAYOUT_DIR_RTL
+                                                                       : LAYOUT_DIR_LTR;
+    int shortest = width < height ? width : height;
+    v->target = view_touch_target(width, height);
+    v->margin = shortest * 4 / 100 < 16 ? 16 : shortest * 4 / 100;
+    v->gap = shortest * 2 / 100 < 10 ? 10 : shortest * 2 / 100;
+    /* Body type is about 1/27 of the short side: 30 px on a 800 px tablet,
+     * 40 px on a 1080p screen, never under 24 px (readable at arm's length). */
+    v->body_px = shortest * 37 / 1000 < 24 ? 24 : shortest * 37 / 1000;
+    v->small_px = v->body_px * 80 / 100 < 20 ? 20 : v->body_px * 80 / 100;
+    v->heading_px = v->body_px * 115 / 100;
+    v->title_px = v->body_px * 150 / 100;
+    v->button_px = v->body_px * 105 / 100;
+    v->back_action = WIDGET_NO_ACTION;
+    v->home_action = WIDGET_NO_ACTION;
+    v->next_action = WIDGET_NO_ACTION;
+}
+
+int view_touch_target(int width, int height) {
+    int shortest = width < height ? width : height;
+    int t = shortest * 85 / 1000;
+    return t < 60 ? 60 : t;
+}
+
+const char *view_text_of(const View *v, const char *key) {
+    return v->content ? content_text(v->content, key) : "";
+}
+
+const char *view_text_keyf(View *v, const char *fmt, const char *a) {
+    char key[128];
+    snprintf(key, sizeof key, fmt, a);
+    return widgets_printf(v->list, "%s", view_text_of(v, key));
+}
+
+const char *view_fill(View *v, const char *text, const ViewValue *values, size_t n_values) {
+    char out[1024];
+    size_t n = 0;
+    for (const char *p = text; *p && n + 1 < sizeof out;) {
+        bool replaced = false;
+        for (size_t i = 0; i < n_values && !replaced; i++) {
+            if (!values[i].name) {
+                continue;
+            }
+            size_t len = strlen(values[i].name);
+            if (p[0] == '{' && strncmp(p + 1, values[i].name, len) == 0 && p[1 + len] == '}') {
+                int wrote = snprintf(out + n, sizeof out - n, "%s", values[i].value);
+                n += wrote > 0 ? (size_t)wrote : 0;
+                if (n >= sizeof out) {
+                    n = sizeof out - 1;
+                }
+                p += len + 2;
+                replaced = true;
+            }
+        }
+        if (!replaced) {
+            out[n++] = *p++;
+        }
+    }
+    out[n] = '\0';
+    return widgets_printf(v->list, "%s", out);
+}
+
+typedef struct {
+    TextCache *texts;
+    bool bold;
+    int px;
+} MeasureCtx;
+
+static int measure_text(void *ctx, const char *text, size_t len) {
+    MeasureCtx *m = ctx;
+    return text_cache_measure(m->texts, m->bold, m->px, text, len);
+}
+
+/* Wraps `label` into `width` and returns the block's height; when not
+ * measuring, stores the lines in the widget. */
+int view_wrap_into(View *v, Widget *w, const char *label, int width, int px, bool bold,
+                     int *out_line_h) {
+    MeasureCtx m = {v->texts, bold, px};
+    LayoutResult lr;
+    layout_wrap(label, strlen(label), width, measure_text, &m, &lr);
+    int line_h = text_cache_line_height(v->texts, bold, px);
+    if (out_line_h) {
+        *out_line_h = line_h;
+    }
+    if ((lr.truncated || lr.max_width > width) && !v->measuring) {
+        v->list->overflow = true;
+        snprintf(v->list->overflow_what, sizeof v->list->overflow_what, "text of %s",
+                 w ? w->id : "?");
+    }
+    if (w) {
+        if (v->list->n_lines + lr.n_lines > WIDGETS_MAX_LINES) {
+            v->list->overflow = true;
+            return (int)lr.n_lines * line_h;
+        }
+        w->first_line = (uint16_t)v->list->n_lines;
+        w->n_lines = (uint16_t)lr.n_lines;
+        w->line_height = line_h;
+        memcpy(&v->list->lines[v->list->n_lines], lr.lines, lr.n_lines * sizeof lr.lines[0]);
+        v->list->n_lines += lr.n_lines;
+    }
+    return (int)lr.n_lines * line_h;
+}
+
+/* A wrapped text block at the cursor, full cursor width; advances the cursor. */
+Widget *view_text(View *v, Cursor *c, const char *id, const char *label, int px, bool bold,
+                       WidgetTone tone, LayoutAlign align) {
+    if (!label || !label[0]) {
+        return NULL;
+    }
+    if (v->measuring) {
+        c->y += view_wrap_into(v, NULL, label, c->w, px, bold, NULL) + v->gap / 2;
+        return NULL;
+    }
+    Widget *w = widgets_add(v->list, WIDGET_TEXT, id, (Rect){c->x, c->y, c->w, 0}, label);
+    if (!w) {
+        return NULL;
+    }
+    w->font_px = (uint16_t)px;
+    w->bold = bold;
+    w->tone = tone;
+    w->align = align;
+    w->dir = v->dir;
+    w->rect.h = view_wrap_into(v, w, label, c->w, px, bold, NULL);
+    c->y += w->rect.h + v->gap / 2;
+    return w;
+}
+
+static int longest_word(View *v, const char *label, int px, bool bold) {
+    int longest = 0;
+    const char *p = label;
+    while (*p) {
+        p += strspn(p, " \n");
+        size_t n = strcspn(p, " \n");
+        if (n) {
+            int wd = text_cache_measure(v->texts, bold, px, p, n);
+            longest = wd > longest ? wd : longest;
+        }
+        p += n;
+    }
+    return longest;
+}
+
+/* A tappable widget with its label wrapped inside; shrinks the type if the
+ * label would not fit the height. */
+Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const char *label,
+                        int action, int arg, WidgetTone tone) {
+    if (v->measuring) {
+        return NULL;
+    }
+    Widget *w = widgets_add(v->list, kind, id, r, label);
+    if (!w) {
+        return NULL;
+    }
+    w->action.code = action;
+    w->action.arg = arg;
+    w->tone = tone;
+    w->dir = v->dir;
+    w->bold = kind == WIDGET_BUTTON || kind == WIDGET_KEY;
+    w->align = kind == WIDGET_BUTTON || kind == WIDGET_KEY ? LAYOUT_ALIGN_CENTER : LAYOUT_ALIGN_START;
+    w->padding = v->target / 5;
+    int inset = 0;
+    if (kind == WIDGET_CHOICE || kind == WIDGET_CHECK) {
+        int box = r.h * 9 / 20 > 44 ? 44 : r.h * 9 / 20;
+        inset = box + w->padding / 2;
+    }
+    if (kind == WIDGET_KEY) {
+        w->padding = 4;
+    }
+    int px = kind == WIDGET_KEY ? v->button_px + v->button_px / 5 : v->button_px;
+    int room = r.w - 2 * w->padding - inset;
+    for (int tries = 0; tries < 8; tries++) {
+        v->list->n_lines -= w->n_lines; /* undo an earlier try's lines */
+        w->n_lines = 0;
+        int text_h = view_wrap_into(v, w, label, room, px, w->bold, NULL);
+        /* Smaller type rather than a word broken in two ("Shif-t"). */
+        bool fits = text_h <= r.h - 8 && longest_word(v, label, px, w->bold) <= room;
+        if (kind == WIDGET_KEY) {
+            fits = fits && w->n_lines <= 1;
+        }
+        if (fits || px <= v->small_px * 3 / 4) {
+            break;
+        }
+        px = px * 90 / 100;
+    }
+    w->font_px = (uint16_t)px;
+    return w;
+}
+
+Widget *view_button(View *v, const char *id, Rect r, const char *label, int action,
+                      int arg, bool primary) {
+    return view_tappable(v, WIDGET_BUTTON, id, r, label, action, arg,
+                    primary ? TONE_PRIMARY : TONE_DEFAULT);
+}
+
+/* Lays out `n` equal boxes across the cursor width in rows of `per_row`,
+ * returning box i's rectangle; the mirror image for right-to-left. */
+Rect view_grid_cell(const View *v, const Cursor *c, int i, int per_row, int cell_h) {
+    int col = i % per_row;
+    int row = i / per_row;
+    int cell_w = (c->w - (per_row - 1) * v->gap) / per_row;
+    if (v->dir == LAYOUT_DIR_RTL) {
+        col = per_row - 1 - col;
+    }
+    return (Rect){c->x + col * (cell_w + v->gap), c->y + row * (cell_h + v->gap), cell_w, cell_h};
+}
+
+/* Two equal columns side by side from `c`; `first` is on the reading side
+ * (the left for LTR, the right for RTL). */
+void view_split_columns(const View *v, Cursor c, Cursor *first, Cursor *second) {
+    int w = (c.w - v->gap * 2) / 2;
+    *first = (Cursor){c.x, c.y, w};
+    *second = (Cursor){c.x + w + v->gap * 2, c.y, w};
+    if (v->dir == LAYOUT_DIR_RTL) {
+        int t = first->x;
+        first->x = second->x;
+        second->x = t;
+    }
+}
+
+int view_grid_height(const View *v, int n, int per_row, int cell_h) {
+    int rows = (n + per_row - 1) / per_row;
+    return rows * cell_h + (rows - 1) * v->gap;
+}
+
+/* Moves the widgets from index `first` on so that the block they form (from
+ * `top` to its lowest edge) sits in the middle of `top`..`bottom`: short
+ * messages do not hang at the top of an empty screen. */
+void view_centre_vertically(View *v, size_t first, int top, int bottom) {
+    int lowest = top;
+    for (size_t i = first; i < v->list->n; i++) {
+        const Rect *r = &v->list->items[i].rect;
+        lowest = r->y + r->h > lowest ? r->y + r->h : lowest;
+    }
+    int dy = (bottom - lowest) / 2;
+    if (dy <= 0) {
+        return;
+    }
+    for (size_t i = first; i < v->list->n; i++) {
+        v->list->items[i].rect.y += dy;
+    }
+}
+
+/* ---- chrome: Home at the top, Back / progress / Next at the bottom ------ */
+
+int view_top_bar(View *v, bool with_home, bool with_back) {
+    int bar_h = v->target + v->margin / 2;
+    if (with_back) {
+        /* Forms need the bottom for their fields: Back moves up beside Home. */
+        int bw = v->target * 2;
+        Rect r = {v->dir == LAYOUT_DIR_RTL ? v->w - v->margin - bw : v->margin, v->margin / 2, bw,
+                  v->target};
+        view_button(v, "nav.back", r, view_text_of(v, "nav.back"), v->back_action, 0, false);
+    }
+    if (with_home) {
+        int bw = v->target * 2;
+        Rect r = {v->dir == LAYOUT_DIR_RTL ? v->margin : v->w - v->margin - bw, v->margin / 2, bw,
+                  v->target};
+        view_button(v, "nav.home", r, view_text_of(v, "nav.home"), v->home_action, 0, false);
+    }
+    if (!with_back) {
+        Cursor c = {v->margin, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2,
+                    v->w - 2 * v->margin - v->target * 2 - v->gap};
+        view_text(v, &c, "clinic.name", v->clinic_name ? v->clinic_name : "", v->small_px, true, TONE_PRIMARY,
+                LAYOUT_ALIGN_START);
+    }
+    return v->margin / 2 + bar_h;
+}
+
+int view_footer_height(const View *v) {
+    return v->target + v->margin;
+}
+
+void view_footer(View *v, bool back, bool next, bool next_enabled, const char *next_label) {
+    int y = v->h - v->margin / 2 - v->target;
+    int bw = v->w / 4 < v->target * 3 ? v->target * 3 : v->w / 4;
+    if (bw > v->w / 3) {
+        bw = v->w / 3;
+    }
+    bool rtl = v->dir == LAYOUT_DIR_RTL;
+    if (back) {
+        Rect r = {rtl ? v->w - v->margin - bw : v->margin, y, bw, v->target};
+        view_button(v, "nav.back", r, view_text_of(v, "nav.back"), v->back_action, 0, false);
+    }
+    if (next) {
+        Rect r = {rtl ? v->margin : v->w - v->margin - bw, y, bw, v->target};
+        Widget *w = view_button(v, "nav.next", r, next_label ? next_label : view_text_of(v, "nav.next"),
+                           v->next_action, 0, true);
+        if (w) {
+            w->disabled = !next_enabled;
+        }
+    }
+    int current = v->progress_current, total = v->progress_total;
+    if (total > 0 && !v->measuring) {
+        char cur[16], tot[16];
+        snprintf(cur, sizeof cur, "%d", current);
+        snprintf(tot, sizeof tot, "%d", total);
+        const ViewValue values[] = {{"current", cur}, {"total", tot}};
+        const char *label = view_fill(v, view_text_of(v, "nav.progress"), values, 2);
+        int pw = v->w - 2 * v->margin - 2 * bw - 2 * v->gap;
+        Rect r = {v->margin + bw + v->gap, y, pw, v->target};
+        Widget *w = widgets_add(v->list, WIDGET_PROGRESS, "nav.progress", r, label);
+        if (w) {
+            w->font_px = (uint16_t)v->small_px;
+            w->align = LAYOUT_ALIGN_CENTER;
+            w->dir = v->dir;
+            w->progress_current = current;
+            w->progress_total = total;
+            view_wrap_into(v, w, label, pw, v->small_px, false, NULL);
+            w->padding = 0;
+        }
+    }
+}
+
+/* A text taller than its box would be cut off (or spill onto the next
+ * widget) on screen: flag it, so a scenario test fails on any layout that
+ * hides words, at any window size. */
+void view_check_text_fits(View *v) {
+    for (size_t i = 0; i < v->list->n; i++) {
+        const Widget *w = &v->list->items[i];
+        if (w->n_lines == 0 || w->kind == WIDGET_PROGRESS) {
+            continue;
+        }
+        int needed = w->n_lines * w->line_height;
+        int room = w->kind == WIDGET_TEXT || w->kind == WIDGET_CARD ? w->rect.h - 2 * w->padding
+                                                                    : w->rect.h;
+        if (needed > room + 2) {
+            v->list->overflow = true;
+            snprintf(v->list->overflow_what, sizeof v->list->overflow_what,
+                     "%s needs %d px, has %d", w->id, needed, room);
+            return;
+        }
+    }
+}
+

@@ -1,0 +1,112 @@
+/* The building blocks every screen builder shares, whichever app mode it
+ * belongs to: the sizes derived from the window (margins, gaps, the touch
+ * target, the type scale), wrapped text blocks, buttons and choices that
+ * shrink their type to fit, grids that mirror for right-to-left, the top bar
+ * (clinic name, Home, Back) and the footer (Back, progress, Next). A builder
+ * fills a WidgetList through these and never sizes anything by hand, so a
+ * new mode's screens look like the patient's. Reads content and fonts;
+ * knows nothing of the flow. */
+#ifndef KIOSK_VIEW_KIT_H
+#define KIOSK_VIEW_KIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "content.h"
+#include "layout.h"
+#include "text_cache.h"
+#include "widgets.h"
+
+struct ViewInput;
+
+/* A builder's context: where widgets go, the words and fonts, and the
+ * metrics of this window size. */
+typedef struct View {
+    WidgetList *list;
+    const Content *content; /* texts by key; NULL only for the out-of-service screen */
+    TextCache *texts;
+    const char *clinic_name;       /* shown in the top bar */
+    const struct ViewInput *in;    /* the patient builders' input (NULL elsewhere) */
+    const struct Flow *flow;       /* the patient's flow (NULL elsewhere) */
+    int w, h;
+    bool portrait;
+    LayoutDirection dir;
+    int margin; /* outer margin */
+    int gap;    /* between widgets */
+    int target; /* minimum touch target side */
+    int body_px;
+    int title_px;
+    int heading_px;
+    int small_px;
+    int button_px;
+    bool measuring; /* dry run: compute heights, add nothing */
+    /* What the chrome's buttons send, in the building mode's own codes. */
+    int back_action, home_action, next_action;
+    /* "Step current of total" in the footer; total 0 shows none. */
+    int progress_current, progress_total;
+} View;
+
+typedef struct {
+    int x, y, w;
+} Cursor;
+
+/* A "{name}" placeholder and what replaces it. */
+typedef struct {
+    const char *name;
+    const char *value;
+} ViewValue;
+
+/* Fills `v` for a `width` x `height` window: metrics, an empty `list`, no
+ * actions on the chrome yet (WIDGET_NO_ACTION). */
+void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache *texts,
+                   int width, int height);
+
+/* The smallest touch target the layout uses at this window size, in pixels. */
+int view_touch_target(int width, int height);
+
+/* The content text for `key` ("" when there is no content). */
+const char *view_text_of(const View *v, const char *key);
+/* The content text for the key `fmt` names with `a` put in ("selfcheck.tip.%s"). */
+const char *view_text_keyf(View *v, const char *fmt, const char *a);
+/* `text` with every "{name}" of `values` replaced, copied into the list's arena. */
+const char *view_fill(View *v, const char *text, const ViewValue *values, size_t n_values);
+
+/* Wraps `label` into `width`; returns the block's height. When `w` is given
+ * (and not measuring) its lines go into the widget. */
+int view_wrap_into(View *v, Widget *w, const char *label, int width, int px, bool bold,
+                   int *out_line_h);
+/* A wrapped text block at the cursor, the cursor's width; advances the
+ * cursor. Adds nothing (returns NULL) for an empty label or when measuring. */
+Widget *view_text(View *v, Cursor *c, const char *id, const char *label, int px, bool bold,
+                  WidgetTone tone, LayoutAlign align);
+/* A tappable widget with its label wrapped inside; shrinks the type if the
+ * label would not fit. `action` is the mode's code (WIDGET_NO_ACTION: none). */
+Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const char *label,
+                      int action, int arg, WidgetTone tone);
+Widget *view_button(View *v, const char *id, Rect r, const char *label, int action, int arg,
+                    bool primary);
+
+/* Box i of `n` equal boxes across the cursor width in rows of `per_row`;
+ * the mirror image for right-to-left. */
+Rect view_grid_cell(const View *v, const Cursor *c, int i, int per_row, int cell_h);
+int view_grid_height(const View *v, int n, int per_row, int cell_h);
+/* Two equal columns from `c`; `first` on the reading side. */
+void view_split_columns(const View *v, Cursor c, Cursor *first, Cursor *second);
+/* Moves widgets from index `first` on so their block sits centred between
+ * `top` and `bottom`. */
+void view_centre_vertically(View *v, size_t first, int top, int bottom);
+
+/* The top bar: Home (home_action) at the trailing edge when `with_home`,
+ * Back (back_action) at the leading edge when `with_back`, else the clinic
+ * name. Returns the y below it. */
+int view_top_bar(View *v, bool with_home, bool with_back);
+int view_footer_height(const View *v);
+/* The footer: Back, the progress, and Next (`next_label`, or "nav.next"). */
+void view_footer(View *v, bool back, bool next, bool next_enabled, const char *next_label);
+
+/* Flags any text taller than its box (cut off on screen) as overflow, so a
+ * scenario test fails on any layout that hides words. */
+void view_check_text_fits(View *v);
+
+#endif
