@@ -1,6 +1,6 @@
 /* Tests for the retry outbox: entries are due at once, back off by doubling
  * up to the cap after each failure, leave in any order without disturbing
- * the others, refuse more than OUTBOX_CAP, report the next deadline, and wipe
+ * the others, grow past any fixed cap, report the next deadline, and wipe
  * the patient's data from memory when removed. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,6 +45,7 @@ static void test_add_is_due_now(void **state) {
     /* The outbox holds a copy: the caller's form may be wiped meanwhile. */
     memset(&r, 0, sizeof r);
     assert_string_equal(outbox_find(&box, t)->request.name, "Amira");
+    outbox_deinit(&box);
 }
 
 static void test_backoff_doubles_to_cap(void **state) {
@@ -74,6 +75,7 @@ static void test_backoff_doubles_to_cap(void **state) {
     outbox_failed(&box, t + 99, now);
     outbox_remove(&box, t + 99);
     assert_int_equal(box.n_entries, 1);
+    outbox_deinit(&box);
 }
 
 static void test_due_order_and_remove(void **state) {
@@ -111,25 +113,37 @@ static void test_due_order_and_remove(void **state) {
     /* Tokens are never reused, so a stale token cannot hit a new entry. */
     uint64_t td = outbox_add(&box, &a, 400);
     assert_true(td != ta && td != tb && td != tc);
+    outbox_deinit(&box);
 }
 
-static void test_full(void **state) {
+/* Issue 8: the old fixed cap of 64 refused request 65 and the kiosk then
+ * lost it. The outbox now grows: 300 requests all stay, in order. */
+static void test_no_fixed_cap(void **state) {
     (void)state;
-    static Outbox box;
+    Outbox box;
     outbox_init(&box);
     Request r = named("X");
-    uint64_t first = 0;
-    for (int i = 0; i < OUTBOX_CAP; i++) {
-        uint64_t t = outbox_add(&box, &r, (uint64_t)i);
-        assert_int_not_equal(t, 0);
-        if (i == 0) {
-            first = t;
-        }
+    uint64_t tokens[300];
+    for (int i = 0; i < 300; i++) {
+        snprintf(r.ref, sizeof r.ref, "R%03d", i);
+        tokens[i] = outbox_add(&box, &r, (uint64_t)i);
+        assert_int_not_equal(tokens[i], 0);
     }
-    assert_int_equal(outbox_add(&box, &r, 0), 0);
-    assert_int_equal(box.n_entries, OUTBOX_CAP);
-    outbox_remove(&box, first);
-    assert_int_not_equal(outbox_add(&box, &r, 0), 0);
+    assert_int_equal(box.n_entries, 300);
+    for (int i = 0; i < 300; i++) {
+        char want[8];
+        snprintf(want, sizeof want, "R%03d", i);
+        assert_string_equal(box.entries[i].request.ref, want);
+        assert_ptr_equal(outbox_find(&box, tokens[i]), &box.entries[i]);
+    }
+    outbox_remove(&box, tokens[0]);
+    assert_int_equal(box.n_entries, 299);
+    assert_string_equal(box.entries[0].request.ref, "R001");
+    assert_int_equal(outbox_add_with_token(&box, &r, 5000, 0), 5000);
+    assert_int_not_equal(outbox_add(&box, &r, 0), 5000);
+    outbox_deinit(&box);
+    assert_null(box.entries);
+    assert_int_equal(box.n_entries, 0);
 }
 
 static int all_zero(const void *p, size_t n) {
@@ -170,6 +184,7 @@ static void test_remove_wipes(void **state) {
     assert_true(all_zero(&box.entries[0], sizeof box.entries[0]));
     /* Nothing of either name is left anywhere in the box. */
     assert_false(contains(&box, sizeof box, "Secret"));
+    outbox_deinit(&box);
 }
 
 int main(void) {
@@ -177,7 +192,7 @@ int main(void) {
         cmocka_unit_test(test_add_is_due_now),
         cmocka_unit_test(test_backoff_doubles_to_cap),
         cmocka_unit_test(test_due_order_and_remove),
-        cmocka_unit_test(test_full),
+        cmocka_unit_test(test_no_fixed_cap),
         cmocka_unit_test(test_remove_wipes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,7 @@ static const struct {
     {"urgent.call", {"{number}", NULL, NULL}},
     {"urgent.alert_sent", {"{ref}", NULL, NULL}},
     {"thanks.ref", {"{ref}", NULL, NULL}},
+    {"kept.ref", {"{ref}", NULL, NULL}},
     {"form.consent.note", {"{days}", NULL, NULL}},
     {"idle.body", {"{seconds}", NULL, NULL}},
 };

@@ -454,7 +454,8 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
             go(flow, FLOW_SCREEN_DONE, now_ms);
             return true;
         }
-        if (flow->screen == FLOW_SCREEN_THANKS || flow->screen == FLOW_SCREEN_DONE) {
+        if (flow->screen == FLOW_SCREEN_THANKS || flow->screen == FLOW_SCREEN_KEPT ||
+            flow->screen == FLOW_SCREEN_DONE) {
             flow_reset(flow, now_ms);
             return true;
         }
@@ -575,26 +576,28 @@ bool flow_take_commit(Flow *flow, Request *out) {
     return true;
 }
 
-bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char *ref,
-                        uint64_t now_ms) {
+bool flow_commit_result(Flow *flow, uint32_t session_serial, FlowCommitOutcome outcome,
+                        const char *ref, uint64_t now_ms) {
     if (session_serial != flow->session_serial || !flow->awaiting_commit) {
         return false;
     }
-    if (ok) {
+    bool durable = outcome == FLOW_COMMIT_SAVED || outcome == FLOW_COMMIT_KEPT;
+    if (durable) {
         flow->awaiting_commit = false;
         snprintf(flow->ack_ref, sizeof flow->ack_ref, "%s", ref ? ref : "");
         snprintf(flow->commit.ref, sizeof flow->commit.ref, "%s", ref ? ref : "");
     }
     if (flow->awaiting_urgent) {
-        /* The urgent screen stays up either way; only its status line changes. */
-        flow->urgent_sent = ok;
+        /* The urgent screen stays up either way; only its status line
+         * changes. Kept is not told: nobody has seen the alert yet. */
+        flow->urgent_sent = outcome == FLOW_COMMIT_SAVED;
         return true;
     }
-    if (ok) {
+    if (durable) {
         form_wipe(&flow->form);
         /* Timed from now, not from the last touch: a late background commit
          * still leaves the patient time to read the reference. */
-        go(flow, FLOW_SCREEN_THANKS, now_ms);
+        go(flow, outcome == FLOW_COMMIT_SAVED ? FLOW_SCREEN_THANKS : FLOW_SCREEN_KEPT, now_ms);
         if (flow->last_activity_ms < now_ms) {
             flow->last_activity_ms = now_ms;
         }
@@ -605,7 +608,8 @@ bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char
 }
 
 static bool auto_returns(FlowScreen screen) {
-    return screen == FLOW_SCREEN_DONE || screen == FLOW_SCREEN_THANKS;
+    return screen == FLOW_SCREEN_DONE || screen == FLOW_SCREEN_THANKS ||
+           screen == FLOW_SCREEN_KEPT;
 }
 
 uint64_t flow_next_deadline(const Flow *flow) {
@@ -688,6 +692,7 @@ void flow_screen_id(const Flow *flow, char *out, size_t out_len) {
     case FLOW_SCREEN_THANKS: snprintf(out, out_len, "thanks"); return;
     case FLOW_SCREEN_SAVE_FAILED: snprintf(out, out_len, "save-failed"); return;
     case FLOW_SCREEN_DONE: snprintf(out, out_len, "done"); return;
+    case FLOW_SCREEN_KEPT: snprintf(out, out_len, "kept"); return;
     }
     snprintf(out, out_len, "?");
 }

@@ -29,8 +29,16 @@ typedef enum {
     FLOW_SCREEN_FORM,        /* consultation or follow-up */
     FLOW_SCREEN_THANKS,      /* committed: reference shown */
     FLOW_SCREEN_SAVE_FAILED, /* not committed yet: tell the front desk */
-    FLOW_SCREEN_DONE
+    FLOW_SCREEN_DONE,
+    FLOW_SCREEN_KEPT         /* not in the database yet, but kept on disk: reference shown */
 } FlowScreen;
+
+/* What became of a request the flow handed out (flow_take_commit). */
+typedef enum {
+    FLOW_COMMIT_SAVED = 0, /* committed to the database */
+    FLOW_COMMIT_KEPT,      /* kept durably in the fallback spool, imported later */
+    FLOW_COMMIT_FAILED     /* neither: only in memory, still being retried */
+} FlowCommitOutcome;
 
 typedef enum { FLOW_OVERLAY_NONE = 0, FLOW_OVERLAY_IDLE, FLOW_OVERLAY_LEAVE } FlowOverlay;
 
@@ -126,13 +134,16 @@ uint64_t flow_next_deadline(const Flow *flow);
  * awaited and returns true. */
 bool flow_take_commit(Flow *flow, Request *out);
 
-/* Reports the outcome of the awaited commit at `now_ms`. With `ok` the
- * thank-you (or "staff alerted") shows with `ref`, its auto-return timed from
- * now; otherwise the calm save-failed message. `session_serial` is
+/* Reports the outcome of the awaited commit at `now_ms`. SAVED shows the
+ * thank-you (or "staff alerted") with `ref`, KEPT the "kept, will be sent to
+ * the team" screen with `ref` (the urgent screen keeps saying "tell the front
+ * desk now"), both with their auto-return timed from now; FAILED the calm
+ * "we could not save this" message, the request still awaited (a later SAVED
+ * or KEPT for it still shows). `session_serial` is
  * flow->session_serial as it was when the request was taken: an outcome for
  * an earlier patient changes nothing on screen. */
-bool flow_commit_result(Flow *flow, uint32_t session_serial, bool ok, const char *ref,
-                        uint64_t now_ms);
+bool flow_commit_result(Flow *flow, uint32_t session_serial, FlowCommitOutcome outcome,
+                        const char *ref, uint64_t now_ms);
 
 /* A touch that changed nothing (empty space, a disabled button) still says
  * someone is there: the idle prompt waits again from `now_ms`. Ignored while

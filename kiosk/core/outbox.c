@@ -1,6 +1,8 @@
 #include "outbox.h"
 
 #include <assert.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A patient's name and phone must not linger in freed slots: memset on memory
@@ -30,21 +32,62 @@ void outbox_init(Outbox *box) {
     box->next_token = 1;
 }
 
-uint64_t outbox_add(Outbox *box, const Request *req, uint64_t now_ms) {
+void outbox_deinit(Outbox *box) {
+    if (!box) {
+        return;
+    }
+    if (box->entries) {
+        wipe(box->entries, box->cap * sizeof box->entries[0]);
+        free(box->entries);
+    }
+    wipe(box, sizeof *box);
+}
+
+/* Room for one more. Not realloc: it would leave a copy of every name in
+ * the freed block; the old block is wiped before it is freed. */
+static bool grow(Outbox *box) {
+    if (box->n_entries < box->cap) {
+        return true;
+    }
+    size_t cap = box->cap ? box->cap * 2 : 16;
+    OutboxEntry *entries = calloc(cap, sizeof *entries);
+    if (!entries) {
+        return false;
+    }
+    if (box->entries) {
+        memcpy(entries, box->entries, box->n_entries * sizeof *entries);
+        wipe(box->entries, box->cap * sizeof *entries);
+        free(box->entries);
+    }
+    box->entries = entries;
+    box->cap = cap;
+    return true;
+}
+
+uint64_t outbox_add_with_token(Outbox *box, const Request *req, uint64_t token, uint64_t now_ms) {
     assert(box != NULL);
     assert(req != NULL);
-    if (box->n_entries >= OUTBOX_CAP) {
+    assert(token != 0);
+    if (!grow(box)) {
         return 0;
-    }
-    if (box->next_token == 0) {
-        box->next_token = 1; /* zeroed struct, or (in theory) wrapped around */
     }
     OutboxEntry *e = &box->entries[box->n_entries++];
     e->request = *req;
     e->next_try_ms = now_ms;
     e->attempts = 0;
-    e->token = box->next_token++;
-    return e->token;
+    e->token = token;
+    if (token >= box->next_token) {
+        box->next_token = token + 1;
+    }
+    return token;
+}
+
+uint64_t outbox_add(Outbox *box, const Request *req, uint64_t now_ms) {
+    assert(box != NULL);
+    if (box->next_token == 0) {
+        box->next_token = 1; /* zeroed struct, or (in theory) wrapped around */
+    }
+    return outbox_add_with_token(box, req, box->next_token, now_ms);
 }
 
 OutboxEntry *outbox_next_due(Outbox *box, uint64_t now_ms) {

@@ -1,45 +1,99 @@
-/* Keeps every request the patient confirmed until storage has it: submits
- * through the outbox, commits at once when it can, and retries on a timer
- * when the disk is full, the file locked or corrupt, or the database could
- * not even be opened (it tries to open it again each time). Logs each
- * failure with the storage's reason, never the patient's name or phone. */
+/* Keeps every request the patient confirmed until the database has it, and
+ * never makes the screen wait for it. A worker thread owns the SQLite
+ * connection: it opens and checks the database after the first frame,
+ * commits each submitted request, and when the database cannot take one
+ * (disk full, locked past its timeout, corrupt, folder unusable) writes it
+ * durably to the fallback spool (spool.h) before the patient is told
+ * anything. Spooled requests are imported, exactly once by uuid, as soon as
+ * the database works again, including at the next start. Only when both
+ * the database and the spool fail is a request held in memory, retried on
+ * a back-off, and the patient told plainly that it could not be saved.
+ *
+ * The caller's thread submits and polls: submit returns at once, and the
+ * outcome (saved, kept, not saved) comes back through poll, with a wake-up
+ * callback so an event loop need not spin. Time arrives as `now_ms` from
+ * the caller (retries follow its clock, so tests step it). Logs references
+ * and kinds, never a name or phone. No SDL. */
 #ifndef KIOSK_REQUESTS_SERVICE_H
 #define KIOSK_REQUESTS_SERVICE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "outbox.h"
+#include "request.h"
 #include "storage.h"
 
 typedef struct RequestsService RequestsService;
 
-/* Called for each request committed by a background retry. */
-typedef void (*RequestsCommittedFn)(void *ctx, uint64_t token, const char *ref);
+typedef enum {
+    REQUEST_OUTCOME_SAVED = 0, /* committed to the database */
+    REQUEST_OUTCOME_KEPT,      /* in the spool: durable, imported later */
+    REQUEST_OUTCOME_NOT_SAVED  /* neither: held in memory and retried */
+} RequestOutcome;
 
-/* Opens the database at `db_path` (logging, not failing, if it cannot: the
- * service then keeps requests in memory and retries). NULL only when out of
- * memory. `options` may be NULL. */
-RequestsService *requests_service_create(const char *db_path, const StorageOptions *options);
+typedef struct {
+    uint64_t token;
+    RequestOutcome outcome;
+    char ref[REQUEST_REF_CAP];
+} RequestResult;
+
+typedef struct {
+    const char *db_path;
+    const char *spool_dir;          /* NULL or "": no spool (then only memory) */
+    const StorageOptions *storage;  /* may be NULL */
+    void (*wake)(void *ctx);        /* called from the worker when a result is ready */
+    void *wake_ctx;
+} RequestsServiceOptions;
+
+typedef struct {
+    bool database_open;
+    size_t in_memory; /* requests neither saved nor kept */
+    size_t spooled;   /* requests kept in the spool, waiting for the database */
+    size_t spool_corrupt; /* spool files moved aside as damaged */
+    bool busy;        /* the worker has jobs */
+    char last_error[256];
+} RequestsServiceStatus;
+
+/* Starts the worker, which opens the database in the background. NULL only
+ * when out of memory or no thread can be started. */
+RequestsService *requests_service_create(const RequestsServiceOptions *options, uint64_t now_ms);
+
+/* Finishes the jobs under way, gives every request still in memory one last
+ * try (database, then spool), logs the references of any that remain, and
+ * stops the worker. NULL is fine. */
 void requests_service_destroy(RequestsService *svc);
 
-/* Queues a copy of `req` and tries to commit it now. Returns its token (0
- * if the outbox is full). *out_committed says whether it is durable now;
- * then `out_ref` (REQUEST_REF_CAP bytes) holds its reference. */
-uint64_t requests_service_submit(RequestsService *svc, const Request *req, uint64_t now_ms,
-                                 bool *out_committed, char *out_ref);
+/* Hands a copy of `req` to the worker and returns its token at once (never
+ * 0). Its uuid and reference are given now (storage_assign_identity); the
+ * outcome arrives through requests_service_poll. */
+uint64_t requests_service_submit(RequestsService *svc, const Request *req, uint64_t now_ms);
 
-/* Tries the request with `token` again now. True when it is committed (or
- * already was), with its reference in `out_ref`. */
-bool requests_service_retry(RequestsService *svc, uint64_t token, uint64_t now_ms, char *out_ref);
+/* "Try again" for the request with `token`: an attempt now, outcome via
+ * poll (also for a request already saved or kept: its outcome again). */
+void requests_service_retry(RequestsService *svc, uint64_t token, uint64_t now_ms);
 
-/* Retries what is due; calls `on_commit` for each request that commits. */
-void requests_service_tick(RequestsService *svc, uint64_t now_ms, RequestsCommittedFn on_commit,
-                           void *ctx);
+/* Starts the retries that are due at `now_ms` (requests in memory, the
+ * spool's import while the database is away). Never blocks. */
+void requests_service_tick(RequestsService *svc, uint64_t now_ms);
 
+/* When tick next has something to start (UINT64_MAX: nothing waits). */
 uint64_t requests_service_next_deadline(const RequestsService *svc);
-size_t requests_service_pending(const RequestsService *svc);
-/* The open storage, or NULL while it cannot be opened. */
-Storage *requests_service_storage(RequestsService *svc);
+
+/* Moves up to `cap` finished outcomes into `out`, oldest first; returns how
+ * many. A background retry that saves or keeps a request reports it too. */
+size_t requests_service_poll(RequestsService *svc, RequestResult *out, size_t cap);
+
+/* Waits until the worker has no job (true), or `timeout_ms` passed
+ * (false). For scripts and tests, which step time themselves. */
+bool requests_service_wait_idle(RequestsService *svc, int timeout_ms);
+
+/* A snapshot of the service's state, for staff screens and tests. */
+void requests_service_status(RequestsService *svc, RequestsServiceStatus *out);
+
+/* The default spool folder for a database at `db_path`: "<db_path>.spool".
+ * A folder beside the database (not inside its folder's files), so a
+ * database file that is broken, locked or replaced leaves it alone. */
+void requests_service_default_spool(const char *db_path, char *out, size_t out_len);
 
 #endif
