@@ -946,3 +946,37 @@ int storage_schema_version(Storage *storage) {
     }
     return version;
 }
+
+/* ---- identity before storage, import from the spool ------------------------ */
+
+void storage_assign_identity(Request *req) {
+    assert(req != NULL);
+    if (req->uuid[0] == '\0') {
+        random_uuid_v4(req->uuid);
+    }
+    if (req->ref[0] == '\0') {
+        random_ref(req->ref);
+    }
+}
+
+KsStatus storage_import(Storage *storage, Request *req, bool *out_ref_changed) {
+    assert(storage != NULL);
+    assert(req != NULL);
+    assert(req->uuid[0] != '\0' && req->ref[0] != '\0');
+    /* insert_one already re-rolls a ref that another uuid holds (the uuid is
+     * looked up first, so a taken ref is never ours); all this adds is telling
+     * the caller, who showed the old ref to the patient. */
+    char spooled_ref[REQUEST_REF_CAP];
+    memcpy(spooled_ref, req->ref, sizeof spooled_ref);
+    KsStatus status = storage_enqueue(storage, req);
+    if (status != KS_OK) {
+        /* A re-rolled ref was rolled back with the transaction; keep the one
+         * the patient was shown, so a retry does not report a change twice. */
+        memcpy(req->ref, spooled_ref, sizeof spooled_ref);
+        return status;
+    }
+    if (out_ref_changed != NULL) {
+        *out_ref_changed = strcmp(spooled_ref, req->ref) != 0;
+    }
+    return KS_OK;
+}

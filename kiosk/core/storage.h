@@ -93,4 +93,23 @@ KsStatus storage_integrity_check(Storage *storage, bool *out_ok, char *detail, s
 /* The schema version of the open database (PRAGMA user_version). */
 int storage_schema_version(Storage *storage);
 
+/* Gives `req` its identity before anything is stored: fills req->uuid (random
+ * UUID v4) and req->ref (a short code in the storage_enqueue form) when they
+ * are empty, and leaves them alone otherwise. Needs no open database, so the
+ * host can name a request and show its reference while the database is
+ * unusable (the fallback spool files it under its uuid). The ref is not yet
+ * checked against the database: storage_import settles that. Never fails. */
+void storage_assign_identity(Request *req);
+
+/* storage_enqueue for a request that already has its uuid and ref (from the
+ * fallback spool), which must both be non-empty. Idempotent by uuid like
+ * storage_enqueue. A ref already taken by a DIFFERENT request is replaced by a
+ * fresh one rather than failing, so an imported request is never refused for
+ * it; *out_ref_changed (may be NULL) is then true and req->ref holds the ref
+ * now stored, for the caller to log old -> new. It is also true when the uuid
+ * was stored earlier under another ref (an earlier import that re-rolled it).
+ * On failure (as storage_enqueue) req->ref is put back as it came in and
+ * *out_ref_changed is not written. */
+KsStatus storage_import(Storage *storage, Request *req, bool *out_ref_changed);
+
 #endif
