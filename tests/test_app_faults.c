@@ -37,9 +37,11 @@
 #include "fault_vfs.h"
 #include "files.h"
 #include "keyboard.h"
+#include "outbox.h"
 #include "requests_service.h"
 #include "storage.h"
 #include "text_cache.h"
+#include "test_support.h"
 #include "triage.h"
 
 #define TEST_DIR KIOSK_BINARY_DIR "/test_app_faults_tmp"
@@ -139,20 +141,48 @@ static void db_path_for(char *out, size_t out_len, const char *name) {
     snprintf(out, out_len, "%s/%s.db", TEST_DIR, name);
 }
 
-/* Starts the kiosk on `db_path` as it is (the caller prepared the file). */
-static void kiosk_start_at(Kiosk *k, const char *db_path, bool faulty) {
+/* Starts the kiosk on `db_path` as it is (the caller prepared the file),
+ * with the fallback spool at `spool_dir` (NULL: none, so a request the
+ * database refuses is only held in memory). */
+static void kiosk_start_spooled(Kiosk *k, const char *db_path, bool faulty,
+                                const char *spool_dir) {
     memset(k, 0, sizeof *k);
     snprintf(k->db_path, sizeof k->db_path, "%s", db_path);
     fault_vfs_set(0);
     StorageOptions opts = {.busy_timeout_ms = 0, .vfs_name = FAULT_VFS_NAME};
-    k->svc = requests_service_create(k->db_path, faulty ? &opts : NULL);
+    RequestsServiceOptions service = {
+        .db_path = k->db_path,
+        .spool_dir = spool_dir,
+        .storage = faulty ? &opts : NULL,
+    };
+    k->svc = requests_service_create(&service, 1000);
     assert_non_null(k->svc);
+    /* The worker opens the database after the first frame; tests start
+     * from a settled state. */
+    assert_true(requests_service_wait_idle(k->svc, 30000));
     assert_int_equal(kiosk_app_init(&k->kiosk, &world.data, world.window, world.renderer,
                                     world.texts, k->svc, 1000),
                      KS_OK);
     assert_int_equal(k->kiosk.app.width, 1280);
     assert_int_equal(k->kiosk.app.height, 800);
     app_render_if_dirty(&k->kiosk.app);
+}
+
+static void kiosk_start_at(Kiosk *k, const char *db_path, bool faulty) {
+    kiosk_start_spooled(k, db_path, faulty, NULL);
+}
+
+/* Requests held in memory only (neither saved nor kept). */
+static size_t pending(Kiosk *k) {
+    RequestsServiceStatus st;
+    requests_service_status(k->svc, &st);
+    return st.in_memory;
+}
+
+static bool database_open(Kiosk *k) {
+    RequestsServiceStatus st;
+    requests_service_status(k->svc, &st);
+    return st.database_open;
 }
 
 /* Starts the kiosk on a fresh database named after the test. */
@@ -187,6 +217,7 @@ static void tap(Kiosk *k, const char *id) {
     InputEvent ev = {.kind = INPUT_TAP, .x = w->rect.x + w->rect.w / 2,
                      .y = w->rect.y + w->rect.h / 2};
     app_handle_input(&k->kiosk.app, &ev);
+    app_settle(&k->kiosk.app); /* the commit it started has its outcome */
     app_render_if_dirty(&k->kiosk.app); /* draw every state, as the real loop does */
 }
 
@@ -195,11 +226,13 @@ static void type(Kiosk *k, const char *text) {
     assert_true(strlen(text) < sizeof ev.text);
     snprintf(ev.text, sizeof ev.text, "%s", text);
     app_handle_input(&k->kiosk.app, &ev);
+    app_settle(&k->kiosk.app);
     app_render_if_dirty(&k->kiosk.app);
 }
 
 static void advance_to(Kiosk *k, uint64_t now_ms) {
     app_advance(&k->kiosk.app, now_ms);
+    app_settle(&k->kiosk.app);
     app_render_if_dirty(&k->kiosk.app);
 }
 
@@ -295,7 +328,7 @@ static void expect_thanks_and_one_row(Kiosk *k) {
     assert_string_equal(row.request.phone, PHONE_E164);
     assert_int_equal(row.request.kind, REQUEST_KIND_CONSULTATION);
     assert_true(row.request.consent);
-    assert_int_equal(requests_service_pending(k->svc), 0);
+    assert_int_equal(pending(k), 0);
 }
 
 /* Save-failed showing, nothing stored, the request held in memory. */
@@ -304,7 +337,7 @@ static void expect_kept_not_acknowledged(Kiosk *k) {
     assert_null(find(k, "message.reference"));
     assert_false(widgets_contain_text(k->kiosk.app.view, content_text(world.data.content, "thanks.title")));
     assert_non_null(find(k, "savefail.retry"));
-    assert_int_equal(requests_service_pending(k->svc), 1);
+    assert_int_equal(pending(k), 1);
     int64_t rows = db_rows(k->db_path);
     assert_true(rows == 0 || rows == -1); /* -1: the file is unreadable (corrupt) */
 }
@@ -394,7 +427,7 @@ static void test_failed_sync_then_try_again(void **state) {
     app_screen_id(&k.kiosk.app, screen, sizeof screen);
     if (strcmp(screen, "thanks") != 0) {
         expect_screen(&k, "save-failed");
-        assert_int_equal(requests_service_pending(k.svc), 1);
+        assert_int_equal(pending(&k), 1);
         fault_vfs_set(0);
         tap(&k, "savefail.retry");
     }
@@ -415,12 +448,12 @@ static void test_walk_away_request_still_saved(void **state) {
     expect_kept_not_acknowledged(&k);
     tap(&k, "savefail.home");
     expect_screen(&k, "welcome");
-    assert_int_equal(requests_service_pending(k.svc), 1);
+    assert_int_equal(pending(&k), 1);
 
     fault_vfs_set(0);
     advance_to_next_deadline(&k, 2 * OUTBOX_FIRST_RETRY_MS);
     expect_screen(&k, "welcome"); /* not the earlier patient's thank-you */
-    assert_int_equal(requests_service_pending(k.svc), 0);
+    assert_int_equal(pending(&k), 0);
     StoredRequest row;
     db_only_request(k.db_path, &row);
     assert_string_equal(row.request.name, NAME);
@@ -474,20 +507,20 @@ static void urgent_alert_while_failing(int sqlite_err, const char *name) {
     assert_non_null(strstr(label_of(&k, "urgent.call"), world.data.config.emergency_number));
     assert_string_equal(label_of(&k, "urgent.status"),
                         content_text(world.data.content, "urgent.alert_pending"));
-    assert_int_equal(requests_service_pending(k.svc), 1);
+    assert_int_equal(pending(&k), 1);
     assert_int_equal(db_rows(k.db_path), 0);
 
     advance_to_next_deadline(&k, OUTBOX_FIRST_RETRY_MS);
     expect_screen(&k, "urgent");
     assert_string_equal(label_of(&k, "urgent.status"),
                         content_text(world.data.content, "urgent.alert_pending"));
-    assert_int_equal(requests_service_pending(k.svc), 1);
+    assert_int_equal(pending(&k), 1);
     assert_int_equal(db_rows(k.db_path), 0);
 
     fault_vfs_set(0);
     advance_to_next_deadline(&k, 2 * OUTBOX_FIRST_RETRY_MS);
     expect_screen(&k, "urgent");
-    assert_int_equal(requests_service_pending(k.svc), 0);
+    assert_int_equal(pending(&k), 0);
     StoredRequest row;
     db_only_request(k.db_path, &row);
     assert_int_equal(row.request.kind, REQUEST_KIND_URGENT_ALERT);
@@ -540,7 +573,7 @@ static void test_corrupt_file_starts_and_keeps_request(void **state) {
 
     Kiosk k;
     kiosk_start_at(&k, path, false);
-    assert_null(requests_service_storage(k.svc));
+    assert_false(database_open(&k));
     expect_normal_welcome(&k);
     fill_form(&k);
     tap(&k, "form.submit");
@@ -561,7 +594,7 @@ static void test_corrupt_file_starts_and_keeps_request(void **state) {
     remove_db_files(path);
     advance_to_next_deadline(&k, 2 * OUTBOX_FIRST_RETRY_MS);
     expect_thanks_and_one_row(&k);
-    assert_non_null(requests_service_storage(k.svc));
+    assert_true(database_open(&k));
     kiosk_stop(&k);
 }
 
@@ -593,7 +626,7 @@ static void test_unusable_folder_starts_and_keeps_request(void **state) {
 
     Kiosk k;
     kiosk_start_at(&k, path, false);
-    assert_null(requests_service_storage(k.svc));
+    assert_false(database_open(&k));
     expect_normal_welcome(&k);
     fill_form(&k);
     tap(&k, "form.submit");
@@ -617,6 +650,81 @@ static void test_unusable_folder_starts_and_keeps_request(void **state) {
  * close button or Alt-F4 (SDL_WINDOWEVENT_CLOSE) means nothing, while
  * SIGTERM from systemd (SDL_QUIT) stops it. Windowed on a desktop, closing
  * the window quits. */
+/* ---- the fallback spool (issue 8) ------------------------------------------ */
+
+static size_t spooled(Kiosk *k) {
+    RequestsServiceStatus st;
+    requests_service_status(k->svc, &st);
+    return st.spooled;
+}
+
+/* The disk of the database fails, the spool keeps the request: the patient
+ * reads "kept" with the reference, and once the database works the same
+ * request (same reference) is imported exactly once and leaves the spool. */
+static void test_disk_full_kept_in_spool_then_imported(void **state) {
+    (void)state;
+    char path[512], spool[600];
+    db_path_for(path, sizeof path, "spooled");
+    remove_db_files(path);
+    snprintf(spool, sizeof spool, "%s.spool", path);
+    test_remove_tree(spool);
+    Kiosk k;
+    kiosk_start_spooled(&k, path, true, spool);
+    fill_form(&k);
+    fault_vfs_set(SQLITE_FULL);
+    tap(&k, "form.submit");
+    expect_screen(&k, "kept");
+    const char *ref = flow_ack_ref(k.kiosk.patient.flow);
+    assert_int_equal(strlen(ref), 6);
+    assert_non_null(strstr(label_of(&k, "message.reference"), ref));
+    char kept_ref[REQUEST_REF_CAP];
+    snprintf(kept_ref, sizeof kept_ref, "%s", ref);
+    assert_int_equal(db_rows(k.db_path), 0);
+    assert_int_equal(spooled(&k), 1);
+    assert_int_equal(pending(&k), 0); /* not in memory: on disk */
+
+    /* Still failing at the next retry: still kept, nothing stored. */
+    advance_to_next_deadline(&k, 2 * OUTBOX_FIRST_RETRY_MS);
+    assert_int_equal(spooled(&k), 1);
+    assert_int_equal(db_rows(k.db_path), 0);
+
+    /* The disk recovers: the import brings it in, under the same reference. */
+    fault_vfs_set(0);
+    advance_to_next_deadline(&k, 4 * OUTBOX_FIRST_RETRY_MS);
+    assert_int_equal(spooled(&k), 0);
+    StoredRequest row;
+    db_only_request(k.db_path, &row);
+    assert_string_equal(row.request.ref, kept_ref);
+    assert_string_equal(row.request.name, NAME);
+    assert_string_equal(row.request.phone, PHONE_E164);
+    assert_int_equal(requests_service_next_deadline(k.svc), UINT64_MAX);
+    kiosk_stop(&k);
+    /* A restart imports nothing twice. */
+    kiosk_start_spooled(&k, path, false, spool);
+    assert_int_equal(db_rows(k.db_path), 1);
+    kiosk_stop(&k);
+}
+
+/* Both the database and the spool fail: the patient is told it could not
+ * be saved, never "kept" (issue 8). */
+static void test_database_and_spool_both_fail_never_says_kept(void **state) {
+    (void)state;
+    char path[512];
+    db_path_for(path, sizeof path, "both-fail");
+    remove_db_files(path);
+    Kiosk k;
+    /* A spool under a regular file can never be created, root or not. */
+    kiosk_start_spooled(&k, path, true, "/dev/null/spool");
+    fill_form(&k);
+    fault_vfs_set(SQLITE_FULL);
+    tap(&k, "form.submit");
+    expect_kept_not_acknowledged(&k);
+    assert_false(widgets_contain_text(k.kiosk.app.view,
+                                      content_text(world.data.content, "kept.title")));
+    assert_int_equal(spooled(&k), 0);
+    kiosk_stop(&k);
+}
+
 static void test_kiosk_mode_ignores_window_close(void **state) {
     (void)state;
     char path[512];
@@ -656,6 +764,8 @@ int main(void) {
         cmocka_unit_test(test_urgent_alert_io_error),
         cmocka_unit_test(test_corrupt_file_starts_and_keeps_request),
         cmocka_unit_test(test_unusable_folder_starts_and_keeps_request),
+        cmocka_unit_test(test_disk_full_kept_in_spool_then_imported),
+        cmocka_unit_test(test_database_and_spool_both_fail_never_says_kept),
         cmocka_unit_test(test_kiosk_mode_ignores_window_close),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -547,7 +547,7 @@ static void test_emergency_on_first_question_goes_urgent(void **state) {
     /* Exactly one alert. */
     assert_false(flow_take_commit(flow, &req));
 
-    assert_true(flow_commit_result(flow, flow->session_serial, true, "K7Q-42", T0));
+    assert_true(flow_commit_result(flow, flow->session_serial, FLOW_COMMIT_SAVED, "K7Q-42", T0));
     assert_screen(flow, "urgent"); /* the urgent screen stays, status changes */
     assert_true(flow->urgent_sent);
     assert_string_equal(flow->ack_ref, "K7Q-42");
@@ -563,7 +563,7 @@ static void test_urgent_alert_failure_keeps_urgent_screen(void **state) {
     ev(flow, FLOW_EV_NEXT, 0, T0);
     Request req;
     assert_true(flow_take_commit(flow, &req));
-    assert_true(flow_commit_result(flow, flow->session_serial, false, NULL, T0));
+    assert_true(flow_commit_result(flow, flow->session_serial, FLOW_COMMIT_FAILED, NULL, T0));
     assert_screen(flow, "urgent");
     assert_false(flow->urgent_sent);
     free(flow);
@@ -882,15 +882,55 @@ static void test_commit_ok_shows_thanks_with_ref(void **state) {
     Request req;
     assert_true(flow_take_commit(flow, &req));
     uint32_t serial = flow->session_serial;
-    assert_true(flow_commit_result(flow, serial, true, "AB3-17", T0));
+    assert_true(flow_commit_result(flow, serial, FLOW_COMMIT_SAVED, "AB3-17", T0));
     assert_screen(flow, "thanks");
     assert_string_equal(flow->ack_ref, "AB3-17");
     /* The form is wiped as soon as it is saved. */
     assert_all_zero(flow->form.name.text, sizeof flow->form.name.text);
     assert_all_zero(flow->form.phone.text, sizeof flow->form.phone.text);
     /* A second outcome for the same request changes nothing. */
-    assert_false(flow_commit_result(flow, serial, false, NULL, T0));
+    assert_false(flow_commit_result(flow, serial, FLOW_COMMIT_FAILED, NULL, T0));
     assert_screen(flow, "thanks");
+    free(flow);
+}
+
+/* Issue 8: a request the database could not take but the spool kept says
+ * so ("kept", with its reference), never "saved" and never "not saved". */
+static void test_commit_kept_shows_kept_with_ref(void **state) {
+    (void)state;
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
+    fill_form(flow, T0);
+    ev(flow, FLOW_EV_SUBMIT, 0, T0);
+    Request req;
+    assert_true(flow_take_commit(flow, &req));
+    uint32_t serial = flow->session_serial;
+    assert_true(flow_commit_result(flow, serial, FLOW_COMMIT_KEPT, "KP7-11", T0 + 5));
+    assert_screen(flow, "kept");
+    assert_string_equal(flow_ack_ref(flow), "KP7-11");
+    assert_all_zero(flow->form.name.text, sizeof flow->form.name.text);
+    /* It is settled: a late outcome changes nothing, and it returns home. */
+    assert_false(flow_commit_result(flow, serial, FLOW_COMMIT_SAVED, "KP7-11", T0 + 6));
+    assert_screen(flow, "kept");
+    assert_true(flow_tick(flow, T0 + 5 + SETTINGS.done_return_ms));
+    assert_screen(flow, "welcome");
+    free(flow);
+}
+
+/* A failed save, then the spool keeps it in the background: "kept" shows. */
+static void test_commit_failed_then_kept_in_background(void **state) {
+    (void)state;
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_FOLLOW_UP, T0);
+    fill_form(flow, T0);
+    ev(flow, FLOW_EV_SUBMIT, 0, T0);
+    Request req;
+    assert_true(flow_take_commit(flow, &req));
+    uint32_t serial = flow->session_serial;
+    assert_true(flow_commit_result(flow, serial, FLOW_COMMIT_FAILED, NULL, T0));
+    assert_screen(flow, "save-failed");
+    assert_true(flow_commit_result(flow, serial, FLOW_COMMIT_KEPT, "BG2-33", T0 + 2000));
+    assert_screen(flow, "kept");
     free(flow);
 }
 
@@ -906,7 +946,7 @@ static void test_commit_fail_then_retry_sends_the_same_request(void **state) {
     memset(&again, 0, sizeof again);
     assert_true(flow_take_commit(flow, &first));
     uint32_t serial = flow->session_serial;
-    assert_true(flow_commit_result(flow, serial, false, NULL, T0));
+    assert_true(flow_commit_result(flow, serial, FLOW_COMMIT_FAILED, NULL, T0));
     assert_screen(flow, "save-failed");
     assert_false(flow_take_commit(flow, &again)); /* no retry unasked */
 
@@ -917,12 +957,12 @@ static void test_commit_fail_then_retry_sends_the_same_request(void **state) {
     assert_memory_equal(&first, &again, sizeof first);
 
     /* Failing again keeps the calm message; then it goes through. */
-    assert_true(flow_commit_result(flow, serial, false, NULL, T0));
+    assert_true(flow_commit_result(flow, serial, FLOW_COMMIT_FAILED, NULL, T0));
     assert_screen(flow, "save-failed");
     ev(flow, FLOW_EV_RETRY, 0, T0 + 20);
     assert_true(flow_take_commit(flow, &again));
     assert_memory_equal(&first, &again, sizeof first);
-    assert_true(flow_commit_result(flow, serial, true, "ZZ9-01", T0));
+    assert_true(flow_commit_result(flow, serial, FLOW_COMMIT_SAVED, "ZZ9-01", T0));
     assert_screen(flow, "thanks");
     assert_string_equal(flow->ack_ref, "ZZ9-01");
     free(flow);
@@ -937,7 +977,7 @@ static void test_stale_session_serial_is_ignored(void **state) {
     Request req;
     assert_true(flow_take_commit(flow, &req));
     uint32_t old = flow->session_serial;
-    assert_false(flow_commit_result(flow, old - 1, true, "OLD-01", T0));
+    assert_false(flow_commit_result(flow, old - 1, FLOW_COMMIT_SAVED, "OLD-01", T0));
     assert_screen(flow, "form.consultation");
     assert_string_equal(flow->ack_ref, "");
 
@@ -945,10 +985,10 @@ static void test_stale_session_serial_is_ignored(void **state) {
     assert_true(flow_tick(flow, T0 + IDLE_MS));
     assert_true(flow_tick(flow, T0 + IDLE_MS + COUNTDOWN_MS));
     assert_screen(flow, "welcome");
-    assert_false(flow_commit_result(flow, old, true, "OLD-02", T0));
+    assert_false(flow_commit_result(flow, old, FLOW_COMMIT_SAVED, "OLD-02", T0));
     assert_screen(flow, "welcome");
     assert_string_equal(flow->ack_ref, "");
-    assert_false(flow_commit_result(flow, old, false, NULL, T0));
+    assert_false(flow_commit_result(flow, old, FLOW_COMMIT_FAILED, NULL, T0));
     assert_screen(flow, "welcome");
     free(flow);
 }
@@ -1128,7 +1168,7 @@ static void test_idle_wipe_also_clears_a_submitted_request(void **state) {
     ev(flow, FLOW_EV_SUBMIT, 0, T0);
     Request req;
     assert_true(flow_take_commit(flow, &req));
-    assert_true(flow_commit_result(flow, flow->session_serial, false, NULL, T0));
+    assert_true(flow_commit_result(flow, flow->session_serial, FLOW_COMMIT_FAILED, NULL, T0));
     assert_screen(flow, "save-failed");
     flow_tick(flow, T0 + IDLE_MS);
     flow_tick(flow, T0 + IDLE_MS + COUNTDOWN_MS);
@@ -1164,7 +1204,7 @@ static void test_thanks_returns_home_by_itself(void **state) {
     ev(flow, FLOW_EV_SUBMIT, 0, t);
     Request req;
     assert_true(flow_take_commit(flow, &req));
-    assert_true(flow_commit_result(flow, flow->session_serial, true, "AB3-17", t));
+    assert_true(flow_commit_result(flow, flow->session_serial, FLOW_COMMIT_SAVED, "AB3-17", t));
     assert_screen(flow, "thanks");
     assert_int_equal(flow_next_deadline(flow), t + DONE_MS);
     assert_false(flow_tick(flow, t + DONE_MS - 1));
@@ -1189,11 +1229,11 @@ static void test_regression_thanks_after_late_commit_stays_up(void **state) {
     ev(flow, FLOW_EV_SUBMIT, 0, T0);
     Request req;
     assert_true(flow_take_commit(flow, &req));
-    assert_true(flow_commit_result(flow, flow->session_serial, false, NULL, T0));
+    assert_true(flow_commit_result(flow, flow->session_serial, FLOW_COMMIT_FAILED, NULL, T0));
     assert_screen(flow, "save-failed");
     /* 30 s later, untouched, the background retry succeeds. */
     uint64_t late = T0 + 30000;
-    assert_true(flow_commit_result(flow, flow->session_serial, true, "LT3-01", late));
+    assert_true(flow_commit_result(flow, flow->session_serial, FLOW_COMMIT_SAVED, "LT3-01", late));
     assert_screen(flow, "thanks");
     flow_tick(flow, late);
     assert_screen(flow, "thanks");
@@ -1286,6 +1326,8 @@ int main(void) {
         cmocka_unit_test(test_submit_from_guide_carries_session_choices),
         cmocka_unit_test(test_form_area_toggles),
         cmocka_unit_test(test_commit_ok_shows_thanks_with_ref),
+        cmocka_unit_test(test_commit_kept_shows_kept_with_ref),
+        cmocka_unit_test(test_commit_failed_then_kept_in_background),
         cmocka_unit_test(test_commit_fail_then_retry_sends_the_same_request),
         cmocka_unit_test(test_stale_session_serial_is_ignored),
         cmocka_unit_test(test_home_on_form_with_data_asks_first),

@@ -129,6 +129,13 @@ void app_advance(App *app, uint64_t now_ms) {
     }
 }
 
+void app_settle(App *app) {
+    if (app->mode->ops->settle) {
+        app->mode->ops->settle(app->mode, app);
+        app_advance(app, app->now_ms);
+    }
+}
+
 uint64_t app_next_deadline(const App *app) {
     if (!app->mode->ops->next_deadline) {
         return UINT64_MAX;

@@ -53,6 +53,10 @@ void app_handle_sdl_event(App *app, const SDL_Event *ev);
 /* Moves the clock to `now_ms` and runs the mode's timers. */
 void app_advance(App *app, uint64_t now_ms);
 
+/* Waits for the mode's background work (scripts and tests only), then
+ * advances to the same time so its outcome shows. */
+void app_settle(App *app);
+
 /* Rebuilds the widget list if the state changed (for hit-tests and dumps). */
 void app_update_view(App *app);
 

@@ -35,6 +35,9 @@ typedef struct {
     void (*build)(AppMode *mode, App *app, WidgetList *out);
     /* The stable id of what shows ("welcome", "error", "staff.queue"). */
     void (*screen_id)(const AppMode *mode, char *out, size_t out_len);
+    /* Waits for background work the mode started (a commit) to finish, so
+     * scripts and tests see its outcome on the next step. NULL: none. */
+    void (*settle)(AppMode *mode, App *app);
     /* The mode is about to be left (switch or shutdown): wipe what it holds
      * of the person who used it. NULL: nothing to wipe. */
     void (*leave)(AppMode *mode, App *app);

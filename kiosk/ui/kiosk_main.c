@@ -33,6 +33,7 @@ typedef struct {
     const char *content_dir;
     const char *fonts_dir;
     const char *db_path;
+    const char *spool_dir;
     const char *script_path;
     const char *check_path;
     const char *renderer;
@@ -53,6 +54,8 @@ static void usage(FILE *out) {
             "  --fonts DIR           fonts folder (default: %s)\n"
             "  --db PATH             request database (default: config db_path, else\n"
             "                        $XDG_DATA_HOME/aftercare-kiosk/requests.db)\n"
+            "  --spool DIR           where requests wait when the database cannot take them\n"
+            "                        (default: DB.spool, beside the database)\n"
             "  --set KEY=VALUE       override one setting, e.g. --set idle_timeout_s=30\n"
             "  --script FILE         drive the kiosk from a script (see README), then exit\n"
             "  --check-content PATH  check a data file (or every file in a data folder)\n"
@@ -100,6 +103,8 @@ static int parse_options(int argc, char **argv, Options *opt) {
             TAKE(fonts_dir);
         } else if (strcmp(a, "--db") == 0) {
             TAKE(db_path);
+        } else if (strcmp(a, "--spool") == 0) {
+            TAKE(spool_dir);
         } else if (strcmp(a, "--script") == 0) {
             TAKE(script_path);
         } else if (strcmp(a, "--check-content") == 0) {
@@ -186,6 +191,20 @@ static SDL_Window *create_window(const Options *opt) {
         SDL_SetWindowGrab(window, SDL_TRUE);
     }
     return window;
+}
+
+/* The request service's worker says an outcome is ready: a user event wakes
+ * SDL_WaitEvent, and the loop's advance picks the outcome up. */
+static Uint32 wake_event_type = (Uint32)-1;
+
+static void wake_event_loop(void *ctx) {
+    (void)ctx;
+    if (wake_event_type != (Uint32)-1) {
+        SDL_Event ev;
+        SDL_zero(ev);
+        ev.type = wake_event_type;
+        SDL_PushEvent(&ev); /* thread-safe */
+    }
 }
 
 static uint64_t elapsed_ms(void) {
@@ -279,7 +298,20 @@ int kiosk_main(int argc, char **argv) {
     char db_path[1024];
     files_default_db_path(opt.db_path, loaded.config.db_path, db_path, sizeof db_path);
     files_make_private_parents(db_path);
-    requests = requests_service_create(db_path, NULL);
+    char spool_dir[1100];
+    if (opt.spool_dir) {
+        snprintf(spool_dir, sizeof spool_dir, "%s", opt.spool_dir);
+    } else {
+        requests_service_default_spool(db_path, spool_dir, sizeof spool_dir);
+    }
+    RequestsServiceOptions service = {
+        .db_path = db_path,
+        .spool_dir = spool_dir,
+        .wake = wake_event_loop,
+        .wake_ctx = NULL,
+    };
+    wake_event_type = SDL_RegisterEvents(1);
+    requests = requests_service_create(&service, elapsed_ms());
     if (!requests) {
         goto fail;
     }

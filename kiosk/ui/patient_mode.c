@@ -19,50 +19,63 @@ static const PatientMode *of_const(const AppMode *mode) {
     return (const PatientMode *)mode;
 }
 
-/* Sends what the flow wants committed to the service and reports back. */
+/* Hands what the flow wants committed to the service. The outcome comes
+ * back later, through deliver_results: the screen never waits for SQLite. */
 static void pump_commits(PatientMode *pm, App *app) {
     Request req;
     if (!flow_take_commit(pm->flow, &req)) {
         return;
     }
     uint32_t serial = flow_session_serial(pm->flow);
-    char ref[REQUEST_REF_CAP] = "";
-    bool committed = false;
     if (pm->awaited_token && pm->awaited_serial == serial) {
         /* "Try again" on the same request: same token, same uuid. */
-        committed = requests_service_retry(pm->requests, pm->awaited_token, app->now_ms, ref);
+        requests_service_retry(pm->requests, pm->awaited_token, app->now_ms);
     } else {
         req.created_unix_ms = wall_clock_ms();
-        pm->awaited_token =
-            requests_service_submit(pm->requests, &req, app->now_ms, &committed, ref);
+        pm->awaited_token = requests_service_submit(pm->requests, &req, app->now_ms);
         pm->awaited_serial = serial;
+        pm->awaited_kind = req.kind;
     }
-    RequestKind kind = req.kind;
     /* The request's copy on the stack held the patient's name and phone. */
     memset(&req, 0, sizeof req);
-    flow_commit_result(pm->flow, serial, committed, ref, app->now_ms);
-    if (committed) {
-        log_info("acknowledged ref=%s kind=%s", ref, request_kind_id(kind));
-        pm->awaited_token = 0;
-    }
     app_mark_changed(app);
 }
 
-typedef struct {
-    PatientMode *pm;
-    App *app;
-} CommitContext;
+static FlowCommitOutcome flow_outcome(RequestOutcome outcome) {
+    switch (outcome) {
+    case REQUEST_OUTCOME_SAVED: return FLOW_COMMIT_SAVED;
+    case REQUEST_OUTCOME_KEPT: return FLOW_COMMIT_KEPT;
+    case REQUEST_OUTCOME_NOT_SAVED: break;
+    }
+    return FLOW_COMMIT_FAILED;
+}
 
-static void on_background_commit(void *ctx, uint64_t token, const char *ref) {
-    CommitContext *c = ctx;
-    if (token != c->pm->awaited_token) {
-        return; /* an earlier patient's request: saved, nothing to show */
+/* Outcomes from the service: the current patient's request changes the
+ * screen; an earlier patient's was only logged by the service. */
+static void deliver_results(PatientMode *pm, App *app) {
+    RequestResult results[16];
+    size_t n;
+    while ((n = requests_service_poll(pm->requests, results, KS_ARRAY_LEN(results))) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            const RequestResult *r = &results[i];
+            if (r->token != pm->awaited_token || r->token == 0) {
+                continue;
+            }
+            FlowCommitOutcome outcome = flow_outcome(r->outcome);
+            if (flow_commit_result(pm->flow, pm->awaited_serial, outcome, r->ref, app->now_ms)) {
+                app_mark_changed(app);
+            }
+            if (outcome == FLOW_COMMIT_SAVED) {
+                log_info("acknowledged ref=%s kind=%s", r->ref, request_kind_id(pm->awaited_kind));
+            } else if (outcome == FLOW_COMMIT_KEPT) {
+                log_info("kept ref=%s kind=%s (in the spool until the database works)", r->ref,
+                         request_kind_id(pm->awaited_kind));
+            }
+            if (outcome != FLOW_COMMIT_FAILED) {
+                pm->awaited_token = 0;
+            }
+        }
     }
-    if (flow_commit_result(c->pm->flow, c->pm->awaited_serial, true, ref, c->app->now_ms)) {
-        log_info("acknowledged ref=%s after retry", ref);
-        app_mark_changed(c->app);
-    }
-    c->pm->awaited_token = 0;
 }
 
 static void send(PatientMode *pm, App *app, FlowEventKind kind, int arg, const char *text) {
@@ -132,8 +145,8 @@ static void patient_advance(AppMode *mode, App *app) {
     if (flow_idle_seconds_left(pm->flow, app->now_ms) != seconds_before) {
         app_mark_changed(app); /* the countdown's number changed */
     }
-    CommitContext ctx = {pm, app};
-    requests_service_tick(pm->requests, app->now_ms, on_background_commit, &ctx);
+    requests_service_tick(pm->requests, app->now_ms);
+    deliver_results(pm, app);
     pump_commits(pm, app);
 }
 
@@ -176,6 +189,15 @@ static void patient_build(AppMode *mode, App *app, WidgetList *out) {
     view_build(out, &in);
 }
 
+static void patient_settle(AppMode *mode, App *app) {
+    (void)app;
+    /* Scripts and tests step time themselves: a commit is done before the
+     * next line, exactly as a patient would see it a few milliseconds on. */
+    if (!requests_service_wait_idle(of(mode)->requests, 30000)) {
+        log_warn("request service still busy after 30 s");
+    }
+}
+
 static void patient_screen_id(const AppMode *mode, char *out, size_t out_len) {
     flow_screen_id(of_const(mode)->flow, out, out_len);
 }
@@ -189,6 +211,7 @@ static const AppModeOps PATIENT_OPS = {
     .next_deadline = patient_next_deadline,
     .build = patient_build,
     .screen_id = patient_screen_id,
+    .settle = patient_settle,
     .leave = NULL,
 };
 

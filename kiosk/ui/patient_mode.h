@@ -34,6 +34,7 @@ typedef struct {
     ViewMemo view_memo;      /* type sizes already fitted, per page and window size */
     uint64_t awaited_token;  /* the current patient's request in the service */
     uint32_t awaited_serial; /* flow session it belongs to */
+    RequestKind awaited_kind;
     uint64_t advanced_ms;    /* the clock at the last advance: the countdown shown then */
 } PatientMode;
 

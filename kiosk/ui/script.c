@@ -16,6 +16,7 @@ static void pump(App *app) {
         app_handle_sdl_event(app, &ev);
     }
     app_advance(app, app->now_ms);
+    app_settle(app);
     app_render_if_dirty(app);
 }
 
@@ -254,9 +255,11 @@ int script_run(App *app, FILE *in, const char *name) {
                     break;
                 }
                 app_advance(app, next);
+                app_settle(app);
                 app_render_if_dirty(app);
             }
             app_advance(app, target);
+            app_settle(app);
         } else if (strcmp(cmd, "resize") == 0) {
             long w, h;
             char *second = arg + strcspn(arg, " ");
