@@ -139,7 +139,8 @@ static void test_range_errors(void **state) {
 
 static void test_text_errors(void **state) {
     (void)state;
-    expect_error("\ncountry_code: \"971\"\n", "\"country_code\" must be \"+\" and 1 to 3 digits", 3);
+    expect_error("\ncountry_code: \"971\"\n", "\"country_code\" must be \"+\" and 1 to 3 digits",
+                 3);
     expect_error("country_code: \"+9715\"\n", "1 to 3 digits", 2);
     expect_error("country_code: \"+\"\n", "1 to 3 digits", 2);
     expect_error("country_code: \"+04\"\n", "not starting with 0", 2);
@@ -165,8 +166,8 @@ static void test_text_errors(void **state) {
 
 static void test_file_level_errors(void **state) {
     (void)state;
-    expect_error("idle_timeout: 30\n", "unknown key \"idle_timeout\" (did you mean \"idle_timeout_s\"?)",
-                 2);
+    expect_error("idle_timeout: 30\n",
+                 "unknown key \"idle_timeout\" (did you mean \"idle_timeout_s\"?)", 2);
     expect_error("clinic_name: A\nclinic_name: B\n", "given twice", 3);
     expect_error("clinic_name: [oops\n", "YAML syntax", 3);
 
@@ -208,8 +209,7 @@ static void test_fixture_files(void **state) {
     };
     for (size_t i = 0; i < KS_ARRAY_LEN(CASES); i++) {
         char path[512];
-        snprintf(path, sizeof path, "%s/tests/fixtures/config/%s", KIOSK_SOURCE_DIR,
-                 CASES[i].file);
+        snprintf(path, sizeof path, "%s/tests/fixtures/config/%s", KIOSK_SOURCE_DIR, CASES[i].file);
         size_t len;
         char *buf = test_read_file(path, &len);
         Config cfg;

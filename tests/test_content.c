@@ -33,11 +33,11 @@ static Content *load_real(void) {
 }
 
 /* A small valid guide: page "a" at lines 4-9 of a built document. */
-static const char MIN_GUIDE[] = "guide:\n"              /* 4 */
-                                "  - id: a\n"           /* 5 */
-                                "    title: A\n"        /* 6 */
-                                "    sections:\n"       /* 7 */
-                                "      - items:\n"      /* 8 */
+static const char MIN_GUIDE[] = "guide:\n"               /* 4 */
+                                "  - id: a\n"            /* 5 */
+                                "    title: A\n"         /* 6 */
+                                "    sections:\n"        /* 7 */
+                                "      - items:\n"       /* 8 */
                                 "          - Tip one\n"; /* 9 */
 
 static const char DEFAULT_HEAD[] = "format: kiosk-content/1\n"
@@ -145,27 +145,48 @@ static void test_real_file_loads_with_required_keys(void **state) {
 static void test_real_file_has_selfcheck_wording(void **state) {
     (void)state;
     static const char *const KEYS[] = {
-        "selfcheck.question.emergency",      "selfcheck.question.warning",
-        "selfcheck.question.feel",           "selfcheck.answer.breathing",
-        "selfcheck.answer.spreading_rash",   "selfcheck.answer.lips_swelling",
-        "selfcheck.answer.emergency_none",   "selfcheck.answer.strong_pain",
-        "selfcheck.answer.spreading_redness", "selfcheck.answer.pus",
-        "selfcheck.answer.fever",            "selfcheck.answer.swelling_worse",
-        "selfcheck.answer.warning_none",     "selfcheck.answer.redness",
-        "selfcheck.answer.swelling",         "selfcheck.answer.bruising",
-        "selfcheck.answer.tenderness",       "selfcheck.answer.feel_none",
-        "selfcheck.outcome.expected.title",  "selfcheck.outcome.expected.body",
-        "selfcheck.outcome.contact.title",   "selfcheck.outcome.contact.body",
-        "selfcheck.outcome.urgent.title",    "selfcheck.outcome.urgent.body",
-        "selfcheck.tip.cool-compress",       "selfcheck.tip.hands-off",
-        "selfcheck.tip.gentle-products",     "selfcheck.tip.avoid-heat",
-        "selfcheck.tip.rest-from-exercise",  "selfcheck.tip.drink-water",
-        "selfcheck.reason.breathing",        "selfcheck.reason.rash",
-        "selfcheck.reason.lips",             "selfcheck.reason.strong-pain",
-        "selfcheck.reason.spreading-redness", "selfcheck.reason.pus",
-        "selfcheck.reason.fever",            "selfcheck.reason.swelling-worse",
-        "selfcheck.reason.redness-late",     "selfcheck.reason.swelling-late",
-        "selfcheck.reason.bruising-late",    "selfcheck.reason.tenderness-late",
+        "selfcheck.question.emergency",
+        "selfcheck.question.warning",
+        "selfcheck.question.feel",
+        "selfcheck.answer.breathing",
+        "selfcheck.answer.spreading_rash",
+        "selfcheck.answer.lips_swelling",
+        "selfcheck.answer.emergency_none",
+        "selfcheck.answer.strong_pain",
+        "selfcheck.answer.spreading_redness",
+        "selfcheck.answer.pus",
+        "selfcheck.answer.fever",
+        "selfcheck.answer.swelling_worse",
+        "selfcheck.answer.warning_none",
+        "selfcheck.answer.redness",
+        "selfcheck.answer.swelling",
+        "selfcheck.answer.bruising",
+        "selfcheck.answer.tenderness",
+        "selfcheck.answer.feel_none",
+        "selfcheck.outcome.expected.title",
+        "selfcheck.outcome.expected.body",
+        "selfcheck.outcome.contact.title",
+        "selfcheck.outcome.contact.body",
+        "selfcheck.outcome.urgent.title",
+        "selfcheck.outcome.urgent.body",
+        "selfcheck.tip.cool-compress",
+        "selfcheck.tip.hands-off",
+        "selfcheck.tip.gentle-products",
+        "selfcheck.tip.avoid-heat",
+        "selfcheck.tip.rest-from-exercise",
+        "selfcheck.tip.drink-water",
+        "selfcheck.reason.breathing",
+        "selfcheck.reason.rash",
+        "selfcheck.reason.lips",
+        "selfcheck.reason.strong-pain",
+        "selfcheck.reason.spreading-redness",
+        "selfcheck.reason.pus",
+        "selfcheck.reason.fever",
+        "selfcheck.reason.swelling-worse",
+        "selfcheck.reason.redness-late",
+        "selfcheck.reason.swelling-late",
+        "selfcheck.reason.bruising-late",
+        "selfcheck.reason.tenderness-late",
     };
     Content *c = load_real();
     KsError err;
@@ -389,14 +410,12 @@ static void test_error_invalid_utf8(void **state) {
 
 static void test_error_control_character(void **state) {
     (void)state;
-    expect_error("format: kiosk-content/1\n\nlanguage: e\x01n\n", "control character U+0001",
-                 3);
+    expect_error("format: kiosk-content/1\n\nlanguage: e\x01n\n", "control character U+0001", 3);
 }
 
 static void test_error_wrong_format(void **state) {
     (void)state;
-    expect_error("format: kiosk-config/1\nlanguage: en\n", "format must be \"kiosk-content/1\"",
-                 1);
+    expect_error("format: kiosk-config/1\nlanguage: en\n", "format must be \"kiosk-content/1\"", 1);
     expect_error("language: en\nguide: []\n", "\"format\" is missing", 1);
     expect_error("- a list\n", "must be a mapping", 1);
 }
@@ -411,17 +430,17 @@ static void test_error_unknown_key_did_you_mean(void **state) {
                              "      - items: [x]\n",
                              NULL, NULL),
                        "unknown key \"titel\" (did you mean \"title\"?)", 6);
-    expect_built_error(build("format: kiosk-content/1\nlanguag: en\ndirection: ltr\n", NULL,
-                             NULL, NULL),
-                       "did you mean \"language\"", 2);
+    expect_built_error(
+        build("format: kiosk-content/1\nlanguag: en\ndirection: ltr\n", NULL, NULL, NULL),
+        "did you mean \"language\"", 2);
 }
 
 static void test_error_missing_required_text(void **state) {
     (void)state;
     /* Reported where the strings block starts (its first text, line 11:
      * libyaml places a block mapping at its first key), naming the key. */
-    expect_built_error(build(NULL, NULL, NULL, "nav.next"),
-                       "required text \"nav.next\" is missing", 11);
+    expect_built_error(build(NULL, NULL, NULL, "nav.next"), "required text \"nav.next\" is missing",
+                       11);
     char *buf = build(NULL, NULL, NULL, "nav.next");
     KsError err;
     Content *c = NULL;
@@ -492,12 +511,12 @@ static void test_error_bad_area(void **state) {
 
 static void test_error_bad_direction(void **state) {
     (void)state;
-    expect_built_error(build("format: kiosk-content/1\nlanguage: en\ndirection: right\n", NULL,
-                             NULL, NULL),
-                       "\"direction\" must be one of: ltr, rtl", 3);
-    expect_built_error(build("format: kiosk-content/1\nlanguage: e\ndirection: ltr\n", NULL,
-                             NULL, NULL),
-                       "language must be a 2-8 letter code", 2);
+    expect_built_error(
+        build("format: kiosk-content/1\nlanguage: en\ndirection: right\n", NULL, NULL, NULL),
+        "\"direction\" must be one of: ltr, rtl", 3);
+    expect_built_error(
+        build("format: kiosk-content/1\nlanguage: e\ndirection: ltr\n", NULL, NULL, NULL),
+        "language must be a 2-8 letter code", 2);
 }
 
 static void test_error_stage_days(void **state) {

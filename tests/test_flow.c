@@ -686,7 +686,7 @@ static void test_form_focus_type_backspace_caret(void **state) {
     ev(flow, FLOW_EV_CARET, -1, T0);
     type(flow, "i", T0);
     assert_string_equal(flow->form.name.text, "Jain");
-    ev(flow, FLOW_EV_CARET, -10, T0); /* clamped to the start */
+    ev(flow, FLOW_EV_CARET, -10, T0);   /* clamped to the start */
     ev(flow, FLOW_EV_BACKSPACE, 0, T0); /* nothing before the caret */
     assert_string_equal(flow->form.name.text, "Jain");
     type(flow, "É", T0);
@@ -762,8 +762,7 @@ static void test_submit_empty_shows_problems_and_commits_nothing(void **state) {
     assert_int_equal(flow->form.focus, -1); /* the keyboard closes to show the problems */
     assert_int_equal(flow->form.problems.field[REQUEST_FIELD_NAME], REQUEST_PROBLEM_EMPTY);
     assert_int_equal(flow->form.problems.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_EMPTY);
-    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_CONTACT_TIME],
-                     REQUEST_PROBLEM_EMPTY);
+    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_CONTACT_TIME], REQUEST_PROBLEM_EMPTY);
     assert_int_equal(flow->form.problems.field[REQUEST_FIELD_CONSENT], REQUEST_PROBLEM_EMPTY);
     Request req;
     assert_false(flow_take_commit(flow, &req));
@@ -793,8 +792,7 @@ static void test_problems_keep_typed_text_and_update(void **state) {
     assert_int_equal(flow->form.problems.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_NONE);
     ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
     type(flow, "@", T0);
-    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_NAME],
-                     REQUEST_PROBLEM_BAD_CHARACTER);
+    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_NAME], REQUEST_PROBLEM_BAD_CHARACTER);
     free(flow);
 }
 
@@ -1174,12 +1172,11 @@ static void test_thanks_returns_home_by_itself(void **state) {
     free(flow);
 }
 
-/* Regression (issue 3, found in review): the thank-you screen's auto-return is timed from the patient's
- * last touch (flow_commit_result used last_activity_ms as the time the
- * screen appeared, having no now_ms). When the outcome arrives late, as
- * when a background retry succeeds while the patient reads the save-failed
- * screen, the thank-you screen is already past its deadline and the next
- * tick resets to the welcome: the patient never gets to read the reference. */
+/* Regression (issue 3, found in review): the thank-you screen's auto-return is timed from the
+ * patient's last touch (flow_commit_result used last_activity_ms as the time the screen appeared,
+ * having no now_ms). When the outcome arrives late, as when a background retry succeeds while the
+ * patient reads the save-failed screen, the thank-you screen is already past its deadline and the
+ * next tick resets to the welcome: the patient never gets to read the reference. */
 static void test_regression_thanks_after_late_commit_stays_up(void **state) {
     (void)state;
     Flow *flow = new_flow();
@@ -1201,11 +1198,11 @@ static void test_regression_thanks_after_late_commit_stays_up(void **state) {
     free(flow);
 }
 
-/* Regression (issue 4, found in review): a self-check started from the "next" screen is evaluated at
- * the "when" the patient picked on the session screen, but when no area was
- * picked the request records when = -1 and days_since_session = -1
- * (fill_common only keeps `when` if an area was picked or the walk began as
- * a self-check), so the request contradicts its own summary ("day 4-7"). */
+/* Regression (issue 4, found in review): a self-check started from the "next" screen is evaluated
+ * at the "when" the patient picked on the session screen, but when no area was picked the request
+ * records when = -1 and days_since_session = -1 (fill_common only keeps `when` if an area was
+ * picked or the walk began as a self-check), so the request contradicts its own summary ("day
+ * 4-7"). */
 static void test_regression_selfcheck_from_next_keeps_when(void **state) {
     (void)state;
     Flow *flow = new_flow();

@@ -22,14 +22,16 @@ static const NameCase NAME_CASES[] = {
     {"Anna", 0, REQUEST_PROBLEM_NONE},
     {"Jean-Luc Picard", 0, REQUEST_PROBLEM_NONE},
     {"O'Brien", 0, REQUEST_PROBLEM_NONE},
-    {"O\xE2\x80\x99" "Brien", 0, REQUEST_PROBLEM_NONE}, /* U+2019 */
+    {"O\xE2\x80\x99"
+     "Brien",
+     0, REQUEST_PROBLEM_NONE}, /* U+2019 */
     {"J. R. R. Tolkien", 0, REQUEST_PROBLEM_NONE},
     {"Jos\xC3\xA9 M\xC3\xBCller", 0, REQUEST_PROBLEM_NONE},          /* precomposed */
     {"Jose\xCC\x81 Mu\xCC\x88ller", 0, REQUEST_PROBLEM_NONE},        /* decomposed */
     {"\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF \xD8\xB9\xD9\x84\xD9\x8A", 0, /* محمد علي */
      REQUEST_PROBLEM_NONE},
     {"\xD8\xB9\xD9\x8E\xD9\x84\xD9\x90\xD9\x8A\xD9\x91", 0, REQUEST_PROBLEM_NONE}, /* عَلِيّ */
-    {"\xE7\x8E\x8B\xE5\xB0\x8F\xE6\x98\x8E", 0, REQUEST_PROBLEM_NONE},           /* 王小明 */
+    {"\xE7\x8E\x8B\xE5\xB0\x8F\xE6\x98\x8E", 0, REQUEST_PROBLEM_NONE},             /* 王小明 */
     {"\xE0\xA4\x85\xE0\xA4\x82\xE0\xA4\x95\xE0\xA4\xBF\xE0\xA4\xA4 " /* अंकित शर्मा */
      "\xE0\xA4\xB6\xE0\xA4\xB0\xE0\xA5\x8D\xE0\xA4\xAE\xE0\xA4\xBE",
      0, REQUEST_PROBLEM_NONE},
@@ -45,31 +47,39 @@ static const NameCase NAME_CASES[] = {
     {"Anna \xF0\x9F\x98\x80", 0, REQUEST_PROBLEM_BAD_CHARACTER}, /* emoji */
     {"anna@example.com", 0, REQUEST_PROBLEM_BAD_CHARACTER},
     {"Anna!", 0, REQUEST_PROBLEM_BAD_CHARACTER},
-    {"-", 0, REQUEST_PROBLEM_BAD_CHARACTER},                       /* no letter */
-    {"\xCC\x81" "Anna", 0, REQUEST_PROBLEM_BAD_CHARACTER},         /* mark first */
-    {"Anna - \xCC\x81", 0, REQUEST_PROBLEM_BAD_CHARACTER},         /* mark after space */
-    {"Anna\xC2\xA0Lee", 0, REQUEST_PROBLEM_BAD_CHARACTER},         /* NBSP */
-    {"Anna\xEF\xB8\x8F", 0, REQUEST_PROBLEM_BAD_CHARACTER},        /* variation selector */
-    {"Anna\xE2\x80\xAE" "anna", 0, REQUEST_PROBLEM_INVISIBLE},     /* RLO */
-    {"Anna \xE2\x81\xA6x\xE2\x81\xA9", 0, REQUEST_PROBLEM_INVISIBLE}, /* LRI ... PDI */
-    {"An\xE2\x80\x8Bna", 0, REQUEST_PROBLEM_INVISIBLE},            /* ZWSP */
-    {"An\xE2\x80\x8Dna", 0, REQUEST_PROBLEM_INVISIBLE},            /* ZWJ */
-    {"Anna\xE2\x80\x8E", 0, REQUEST_PROBLEM_INVISIBLE},            /* LRM */
-    {"Anna\xEF\xBB\xBF", 0, REQUEST_PROBLEM_INVISIBLE},            /* BOM */
-    {"An\xC2\xADna", 0, REQUEST_PROBLEM_INVISIBLE},                /* soft hyphen */
+    {"-", 0, REQUEST_PROBLEM_BAD_CHARACTER}, /* no letter */
+    {"\xCC\x81"
+     "Anna",
+     0, REQUEST_PROBLEM_BAD_CHARACTER},                     /* mark first */
+    {"Anna - \xCC\x81", 0, REQUEST_PROBLEM_BAD_CHARACTER},  /* mark after space */
+    {"Anna\xC2\xA0Lee", 0, REQUEST_PROBLEM_BAD_CHARACTER},  /* NBSP */
+    {"Anna\xEF\xB8\x8F", 0, REQUEST_PROBLEM_BAD_CHARACTER}, /* variation selector */
+    {"Anna\xE2\x80\xAE"
+     "anna",
+     0, REQUEST_PROBLEM_INVISIBLE},                                     /* RLO */
+    {"Anna \xE2\x81\xA6x\xE2\x81\xA9", 0, REQUEST_PROBLEM_INVISIBLE},   /* LRI ... PDI */
+    {"An\xE2\x80\x8Bna", 0, REQUEST_PROBLEM_INVISIBLE},                 /* ZWSP */
+    {"An\xE2\x80\x8Dna", 0, REQUEST_PROBLEM_INVISIBLE},                 /* ZWJ */
+    {"Anna\xE2\x80\x8E", 0, REQUEST_PROBLEM_INVISIBLE},                 /* LRM */
+    {"Anna\xEF\xBB\xBF", 0, REQUEST_PROBLEM_INVISIBLE},                 /* BOM */
+    {"An\xC2\xADna", 0, REQUEST_PROBLEM_INVISIBLE},                     /* soft hyphen */
     {"\xD8\xB9\xD9\x84\xD9\x8A\xD8\x9C", 0, REQUEST_PROBLEM_INVISIBLE}, /* ALM (Cf) */
-    {"Anna\xF3\xA0\x81\x81", 0, REQUEST_PROBLEM_INVISIBLE},      /* tag letter A (Cf) */
+    {"Anna\xF3\xA0\x81\x81", 0, REQUEST_PROBLEM_INVISIBLE},             /* tag letter A (Cf) */
     {"An\x01na", 0, REQUEST_PROBLEM_INVISIBLE},
     {"An\0na", 5, REQUEST_PROBLEM_INVISIBLE}, /* NUL inside the typed bytes */
     {"Anna\tLee", 0, REQUEST_PROBLEM_INVISIBLE},
     {"Anna\x7F", 0, REQUEST_PROBLEM_INVISIBLE},
-    {"Anna\xC2\x85", 0, REQUEST_PROBLEM_INVISIBLE}, /* C1 NEL */
+    {"Anna\xC2\x85", 0, REQUEST_PROBLEM_INVISIBLE},                 /* C1 NEL */
     {"\xF0\x9F\x98\x80\xE2\x80\xAE", 0, REQUEST_PROBLEM_INVISIBLE}, /* beats BAD_CHARACTER */
     {"An\xFFna", 0, REQUEST_PROBLEM_BAD_ENCODING},
-    {"Anna\xC3", 0, REQUEST_PROBLEM_BAD_ENCODING},           /* cut short */
-    {"\xC0\xAF" "Anna", 0, REQUEST_PROBLEM_BAD_ENCODING},    /* overlong "/" */
-    {"An\xED\xA0\x80na", 0, REQUEST_PROBLEM_BAD_ENCODING},   /* UTF-16 surrogate */
-    {"\xE2\x80\xAE" "An\xFFna", 0, REQUEST_PROBLEM_BAD_ENCODING}, /* beats INVISIBLE */
+    {"Anna\xC3", 0, REQUEST_PROBLEM_BAD_ENCODING}, /* cut short */
+    {"\xC0\xAF"
+     "Anna",
+     0, REQUEST_PROBLEM_BAD_ENCODING},                     /* overlong "/" */
+    {"An\xED\xA0\x80na", 0, REQUEST_PROBLEM_BAD_ENCODING}, /* UTF-16 surrogate */
+    {"\xE2\x80\xAE"
+     "An\xFFna",
+     0, REQUEST_PROBLEM_BAD_ENCODING}, /* beats INVISIBLE */
 };
 
 static void test_name_table(void **state) {
@@ -158,12 +168,12 @@ static const PhoneCase PHONE_CASES[] = {
     {"\xD9\xA0\xD9\xA5\xD9\xA0\xD9\xA1\xD9\xA2\xD9\xA3\xD9\xA4\xD9\xA5\xD9\xA6\xD9\xA7",
      REQUEST_PROBLEM_NONE, UAE}, /* ٠٥٠١٢٣٤٥٦٧ */
     {"\xDB\xB0\xDB\xB5\xDB\xB0\xDB\xB1\xDB\xB2\xDB\xB3\xDB\xB4\xDB\xB5\xDB\xB6\xDB\xB7",
-     REQUEST_PROBLEM_NONE, UAE}, /* ۰۵۰۱۲۳۴۵۶۷ */
+     REQUEST_PROBLEM_NONE, UAE},                                   /* ۰۵۰۱۲۳۴۵۶۷ */
     {"+971 \xD9\xA5\xD9\xA0 123 4567", REQUEST_PROBLEM_NONE, UAE}, /* mixed digits */
     {"+44 20 7946 0958", REQUEST_PROBLEM_NONE, "+442079460958"},
     {"  +1 (415) 555-2671  ", REQUEST_PROBLEM_NONE, "+14155552671"},
-    {"+12345678", REQUEST_PROBLEM_NONE, "+12345678"},                 /* 8 digits */
-    {"+123456789012345", REQUEST_PROBLEM_NONE, "+123456789012345"},   /* 15 digits */
+    {"+12345678", REQUEST_PROBLEM_NONE, "+12345678"},               /* 8 digits */
+    {"+123456789012345", REQUEST_PROBLEM_NONE, "+123456789012345"}, /* 15 digits */
     {"", REQUEST_PROBLEM_EMPTY, NULL},
     {"    ", REQUEST_PROBLEM_EMPTY, NULL},
     {"050 ABC 4567", REQUEST_PROBLEM_BAD_CHARACTER, NULL},
@@ -181,10 +191,16 @@ static const PhoneCase PHONE_CASES[] = {
     {"+1234567890123456", REQUEST_PROBLEM_TOO_LONG, NULL},
     {"050 1234 5678 9012", REQUEST_PROBLEM_TOO_LONG, NULL}, /* 3 + 14 digits */
     {"1234567890123456789012345678901234567890", REQUEST_PROBLEM_TOO_LONG, NULL},
-    {"050\xE2\x80\x8B" "1234567", REQUEST_PROBLEM_INVISIBLE, NULL}, /* ZWSP */
-    {"050\xE2\x80\xAE" "1234567", REQUEST_PROBLEM_INVISIBLE, NULL}, /* RLO */
+    {"050\xE2\x80\x8B"
+     "1234567",
+     REQUEST_PROBLEM_INVISIBLE, NULL}, /* ZWSP */
+    {"050\xE2\x80\xAE"
+     "1234567",
+     REQUEST_PROBLEM_INVISIBLE, NULL}, /* RLO */
     {"050\t1234567", REQUEST_PROBLEM_INVISIBLE, NULL},
-    {"050\xFF" "1234567", REQUEST_PROBLEM_BAD_ENCODING, NULL},
+    {"050\xFF"
+     "1234567",
+     REQUEST_PROBLEM_BAD_ENCODING, NULL},
 };
 
 static void test_phone_table(void **state) {
@@ -230,8 +246,8 @@ static void test_validate_form_per_field(void **state) {
     (void)state;
     RequestProblems p;
     char e164[REQUEST_PHONE_CAP] = "";
-    assert_int_equal(request_validate_form(" Anna ", "050 123 4567", "+971",
-                                           REQUEST_TIME_MORNING, true, &p, e164, sizeof e164),
+    assert_int_equal(request_validate_form(" Anna ", "050 123 4567", "+971", REQUEST_TIME_MORNING,
+                                           true, &p, e164, sizeof e164),
                      0);
     for (int f = 0; f < REQUEST_FIELD_COUNT; f++) {
         assert_int_equal(p.field[f], REQUEST_PROBLEM_NONE);
@@ -239,9 +255,9 @@ static void test_validate_form_per_field(void **state) {
     assert_string_equal(e164, UAE);
 
     strcpy(e164, "untouched");
-    assert_int_equal(request_validate_form("", "12", "+971", REQUEST_TIME_NONE, false, &p, e164,
-                                           sizeof e164),
-                     4);
+    assert_int_equal(
+        request_validate_form("", "12", "+971", REQUEST_TIME_NONE, false, &p, e164, sizeof e164),
+        4);
     assert_int_equal(p.field[REQUEST_FIELD_NAME], REQUEST_PROBLEM_EMPTY);
     assert_int_equal(p.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_TOO_SHORT);
     assert_int_equal(p.field[REQUEST_FIELD_CONTACT_TIME], REQUEST_PROBLEM_EMPTY);
@@ -254,9 +270,9 @@ static void test_validate_form_per_field(void **state) {
     assert_int_equal(p.field[REQUEST_FIELD_NAME], REQUEST_PROBLEM_INVISIBLE);
     assert_int_equal(p.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_NONE);
 
-    assert_int_equal(request_validate_form("Anna", "call me", "+971", REQUEST_TIME_AFTERNOON,
-                                           true, &p, NULL, 0),
-                     1);
+    assert_int_equal(
+        request_validate_form("Anna", "call me", "+971", REQUEST_TIME_AFTERNOON, true, &p, NULL, 0),
+        1);
     assert_int_equal(p.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_BAD_CHARACTER);
 }
 

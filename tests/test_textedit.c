@@ -104,7 +104,13 @@ static void test_invalid_and_control_skipped(void **state) {
     (void)state;
     TextEdit e;
     textedit_init(&e, 0);
-    assert_true(textedit_insert(&e, "a\xFF" "b\x01" "c\x7F" "d\xC2\x85" "e\n", 11));
+    assert_true(textedit_insert(&e,
+                                "a\xFF"
+                                "b\x01"
+                                "c\x7F"
+                                "d\xC2\x85"
+                                "e\n",
+                                11));
     assert_string_equal(e.text, "abcde");
     /* A sequence cut short at the end is dropped. */
     assert_true(ins(&e, "f\xE4\xB8"));
@@ -122,15 +128,18 @@ static void test_max_chars_refusal_keeps_text(void **state) {
     textedit_init(&e, 5);
     assert_true(ins(&e, "\xC3\xA9\xC3\xA9\xC3\xA9")); /* 3 chars, 6 bytes */
     assert_false(ins(&e, "abc"));                     /* only "ab" fits */
-    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9" "ab");
+    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9"
+                                "ab");
     assert_true(e.overflowed);
     assert_int_equal(textedit_char_count(&e), 5);
     assert_false(ins(&e, "z"));
-    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9" "ab");
+    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9"
+                                "ab");
     /* After a backspace there is room again; the flag stays until clear. */
     assert_true(textedit_backspace(&e));
     assert_true(ins(&e, "z"));
-    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9" "az");
+    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9"
+                                "az");
     assert_true(e.overflowed);
     textedit_clear(&e);
     assert_false(e.overflowed);

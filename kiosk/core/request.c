@@ -11,8 +11,7 @@
 
 static const char *const KIND_IDS[REQUEST_KIND_COUNT] = {"consultation", "follow_up",
                                                          "urgent_alert"};
-static const char *const URGENCY_IDS[REQUEST_URGENCY_COUNT] = {"routine", "concerning",
-                                                               "urgent"};
+static const char *const URGENCY_IDS[REQUEST_URGENCY_COUNT] = {"routine", "concerning", "urgent"};
 static const char *const TIME_IDS[REQUEST_TIME_COUNT] = {"", "morning", "afternoon", "evening"};
 static const char *const STATUS_IDS[REQUEST_STATUS_COUNT] = {"new", "claimed", "done"};
 static const char *const PROBLEM_IDS[REQUEST_PROBLEM_COUNT] = {
@@ -396,13 +395,12 @@ int request_validate(const Request *req, RequestProblems *out) {
     if (req->kind == REQUEST_KIND_URGENT_ALERT) {
         return 0;
     }
-    out->field[REQUEST_FIELD_NAME] = request_check_name(req->name, strnlen(req->name,
-                                                                           sizeof req->name));
+    out->field[REQUEST_FIELD_NAME] =
+        request_check_name(req->name, strnlen(req->name, sizeof req->name));
     /* req->phone is already E.164, so no default country code applies. */
     out->field[REQUEST_FIELD_PHONE] = request_check_phone(req->phone, NULL, NULL, 0);
     out->field[REQUEST_FIELD_CONTACT_TIME] = check_time(req->contact_time);
-    out->field[REQUEST_FIELD_CONSENT] = req->consent ? REQUEST_PROBLEM_NONE
-                                                     : REQUEST_PROBLEM_EMPTY;
+    out->field[REQUEST_FIELD_CONSENT] = req->consent ? REQUEST_PROBLEM_NONE : REQUEST_PROBLEM_EMPTY;
     return count_problems(out);
 }
 

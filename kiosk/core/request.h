@@ -70,9 +70,9 @@ typedef struct {
     char name[REQUEST_NAME_CAP];   /* trimmed, validated UTF-8 */
     char phone[REQUEST_PHONE_CAP]; /* E.164, e.g. "+971501234567" */
     RequestContactTime contact_time;
-    int area;               /* KsArea, or -1 when unknown */
-    int when;               /* KsWhen, or -1 when unknown */
-    int days_since_session; /* ks_when_min_days(when), or -1 */
+    int area;                                    /* KsArea, or -1 when unknown */
+    int when;                                    /* KsWhen, or -1 when unknown */
+    int days_since_session;                      /* ks_when_min_days(when), or -1 */
     char selfcheck_summary[REQUEST_SUMMARY_CAP]; /* "" when no self-check */
     char language[16];
     bool consent;

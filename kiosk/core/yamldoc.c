@@ -38,9 +38,9 @@ KsStatus yamldoc_load(const char *buf, size_t buf_len, const char *source, YamlD
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     yaml_parser_set_input_string(&parser, (const unsigned char *)buf, buf_len);
     if (!yaml_parser_load(&parser, &doc->document)) {
-        const yaml_mark_t *mark =
-            parser.problem_mark.line || parser.problem_mark.column ? &parser.problem_mark
-                                                                   : &parser.context_mark;
+        const yaml_mark_t *mark = parser.problem_mark.line || parser.problem_mark.column
+                                      ? &parser.problem_mark
+                                      : &parser.context_mark;
         ks_error_set(err, source, (int)mark->line + 1, (int)mark->column + 1, "",
                      "YAML syntax: %s%s%s", parser.problem ? parser.problem : "unreadable",
                      parser.context ? " " : "", parser.context ? parser.context : "");
@@ -107,8 +107,7 @@ int yaml_column(YamlRef ref) {
 static YamlRef child(YamlRef parent, int index, const char *key, long seq_index) {
     YamlRef ref = {parent.doc, index, ""};
     if (key) {
-        snprintf(ref.path, sizeof ref.path, "%s%s%s", parent.path, parent.path[0] ? "." : "",
-                 key);
+        snprintf(ref.path, sizeof ref.path, "%s%s%s", parent.path, parent.path[0] ? "." : "", key);
     } else {
         snprintf(ref.path, sizeof ref.path, "%s[%ld]", parent.path, seq_index);
     }
@@ -121,7 +120,8 @@ YamlRef yaml_get(YamlRef map, const char *key) {
         for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
              p++) {
             yaml_node_t *k = yaml_document_get_node((yaml_document_t *)&map.doc->document, p->key);
-            if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0) {
+            if (k && k->type == YAML_SCALAR_NODE &&
+                strcmp((const char *)k->data.scalar.value, key) == 0) {
                 return child(map, p->value, key, 0);
             }
         }
