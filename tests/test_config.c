@@ -190,6 +190,18 @@ static void test_file_level_errors(void **state) {
     assert_int_equal(err.line, 3);
 }
 
+/* Regression (issue 8, hostile tester): anchors, aliases and merge keys
+ * ("billion laughs") are refused at their line, and the settings are kept. */
+static void test_alias_and_anchor_refused(void **state) {
+    (void)state;
+    expect_error("clinic_name: &name Serenity Clinic\nkiosk_id: *name\n",
+                 "anchors (\"&name\") are not allowed", 2);
+    expect_error("clinic_name: Serenity Clinic\nkiosk_id: *name\n",
+                 "aliases (\"*name\") are not allowed", 3);
+    expect_error("clinic_name: Serenity Clinic\n<<: {kiosk_id: k}\n",
+                 "merge keys (\"<<\") are not allowed", 3);
+}
+
 /* A bad value after good ones must not leave the good ones applied. */
 static void test_failure_leaves_cfg_unchanged(void **state) {
     (void)state;
@@ -288,6 +300,7 @@ int main(void) {
         cmocka_unit_test(test_text_errors),
         cmocka_unit_test(test_file_level_errors),
         cmocka_unit_test(test_failure_leaves_cfg_unchanged),
+        cmocka_unit_test(test_alias_and_anchor_refused),
         cmocka_unit_test(test_fixture_files),
         cmocka_unit_test(test_set_good_values),
         cmocka_unit_test(test_set_bad_values),

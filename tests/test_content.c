@@ -653,6 +653,105 @@ static void test_error_missing_sections(void **state) {
                        "required key \"items\" is missing", 8);
 }
 
+/* Regression (issue 8, hostile tester): "billion laughs". A few hundred bytes
+ * of nested aliases under strings: passed the check and flattened into 10^9
+ * texts. Anchors are refused at the first one, with its line and key path,
+ * before anything is expanded. */
+static void test_error_billion_laughs(void **state) {
+    (void)state;
+    size_t len;
+    char *buf =
+        test_read_file(KIOSK_SOURCE_DIR "/tests/fixtures/content/billion_laughs.yaml", &len);
+    expect_error_len(buf, len, "anchors (\"&l0\") are not allowed", 7);
+    Content *content = NULL;
+    KsError err;
+    assert_int_equal(content_parse(buf, len, "test.yaml", &content, &err), KS_ERR_PARSE);
+    assert_string_equal(err.key_path, "strings.l0");
+    assert_int_equal(err.column, 7);
+    char text[800];
+    ks_error_format(&err, text, sizeof text);
+    assert_non_null(strstr(text, "test.yaml:7:7: strings.l0: anchors"));
+    free(buf);
+}
+
+/* Issue 8: an alias is refused even without its anchor (libyaml would call
+ * it undefined), and so is a merge key, wherever they stand. */
+static void test_error_alias_and_merge_key(void **state) {
+    (void)state;
+    expect_built_error(build(NULL, NULL, "  nav.next: *next\n", "nav.next"),
+                       "aliases (\"*next\") are not allowed", 11);
+    expect_built_error(build(NULL, NULL,
+                             "  nav:\n"
+                             "    <<: {next: Next}\n",
+                             "nav.next"),
+                       "merge keys (\"<<\") are not allowed", 12);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections: &s\n"
+                             "      - items: [x]\n",
+                             NULL, NULL),
+                       "anchors (\"&s\") are not allowed", 7);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - items: [x, &i y]\n",
+                             NULL, NULL),
+                       "anchors (\"&i\") are not allowed", 8);
+    /* A quoted "<<" is an ordinary text name, not a merge key. */
+    Content *c = NULL;
+    char *buf = build(NULL, NULL, "  \"<<\": Back\n", NULL);
+    c = parse_ok(buf);
+    assert_string_equal(content_text(c, "<<"), "Back");
+    content_destroy(c);
+    free(buf);
+}
+
+/* Issue 8: the reader itself bounds what it will parse (1 MiB), so no caller
+ * can hand it a file big enough to exhaust memory. */
+static void test_error_file_too_big(void **state) {
+    (void)state;
+    size_t len = 1024 * 1024 + 1;
+    char *buf = malloc(len + 1);
+    assert_non_null(buf);
+    static const char head[] = "format: kiosk-content/1\nlanguage: en\n";
+    memcpy(buf, head, sizeof head - 1);
+    memset(buf + sizeof head - 1, '#', len - (sizeof head - 1));
+    for (size_t i = 100; i < len; i += 100) {
+        buf[i] = '\n';
+    }
+    buf[len] = '\0';
+    Content *content = NULL;
+    KsError err;
+    assert_int_equal(content_parse(buf, len, "big.yaml", &content, &err), KS_ERR_PARSE);
+    assert_null(content);
+    assert_non_null(strstr(err.message, "more than the 1048576 (1 MiB)"));
+    assert_string_equal(err.source, "big.yaml");
+    /* One byte less is read (and fails later, for its missing strings). */
+    assert_int_equal(content_parse(buf, len - 1, "big.yaml", &content, &err), KS_ERR_PARSE);
+    assert_null(strstr(err.message, "1 MiB"));
+    free(buf);
+}
+
+/* Issue 8: nesting is bounded too (the reader's scan keeps a fixed stack). */
+static void test_error_nested_too_deep(void **state) {
+    (void)state;
+    char buf[512];
+    int n = snprintf(buf, sizeof buf, "format: kiosk-content/1\nlanguage: en\nstrings: ");
+    for (int i = 0; i < 70; i++) {
+        buf[n++] = '[';
+    }
+    for (int i = 0; i < 70; i++) {
+        buf[n++] = ']';
+    }
+    buf[n++] = '\n';
+    buf[n] = '\0';
+    expect_error(buf, "nested more than 64 levels deep", 3);
+}
+
 /* The duplicate-text test cannot know the later line without counting the
  * required keys; check it separately against the position of "nav.next". */
 static void test_error_duplicate_text_line(void **state) {
@@ -700,6 +799,10 @@ int main(void) {
         cmocka_unit_test(test_error_duplicate_text_line),
         cmocka_unit_test(test_error_placeholder_dropped),
         cmocka_unit_test(test_error_missing_sections),
+        cmocka_unit_test(test_error_billion_laughs),
+        cmocka_unit_test(test_error_alias_and_merge_key),
+        cmocka_unit_test(test_error_file_too_big),
+        cmocka_unit_test(test_error_nested_too_deep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

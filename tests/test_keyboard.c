@@ -248,6 +248,8 @@ static const BrokenCase BROKEN[] = {
      "layers[0].rows[0].keys[1].text"},
     {"layer_without_target.yaml", 7, "needs a \"target\"", NULL},
     {"yaml_syntax.yaml", 7, "YAML syntax", NULL},
+    /* Regression (issue 8): anchors and aliases are refused where they stand. */
+    {"alias.yaml", 7, "anchors (\"&row\") are not allowed", "layers[0].rows[0].keys"},
 };
 
 static void test_broken_layouts(void **state) {
