@@ -833,6 +833,87 @@ static void test_valid_submit_produces_exactly_one_request(void **state) {
     free(flow);
 }
 
+/* Types `phone` after the pre-filled country code of a filled-in form and
+ * submits; returns the phone's problem, *out_req set when one was committed. */
+static RequestProblem submit_phone(const char *phone, Request *out_req, bool *out_committed) {
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
+    type(flow, "Jane Doe", T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_PHONE, T0);
+    type(flow, phone, T0);
+    ev(flow, FLOW_EV_PICK_TIME, REQUEST_TIME_MORNING, T0);
+    ev(flow, FLOW_EV_TOGGLE_CONSENT, 0, T0);
+    ev(flow, FLOW_EV_SUBMIT, 0, T0);
+    RequestProblem problem = flow->form.problems.field[REQUEST_FIELD_PHONE];
+    *out_committed = flow_take_commit(flow, out_req);
+    free(flow);
+    return problem;
+}
+
+/* Regression (issue 8, hostile tester): phones stored as wrong numbers. An
+ * Arabic-Indic trunk zero after the pre-filled +971, the country code typed
+ * again, and separators the old 24-character field cut short. */
+static void test_regression_phone_typed_after_prefill(void **state) {
+    (void)state;
+    static const char *const TYPED[] = {
+        "\xD9\xA0"
+        "501234567",                /* ٠501234567 */
+        "971 50 123 4567",          /* the country code again */
+        "971 050 123 4567",         /* and its trunk zero */
+        "5 0 - 1 2 3 - 4 5 6 7",    /* 21 characters: fits now */
+        "(0) 50 - 123 - 4567",      /* zero in brackets */
+        "0 5 0 - 1 2 3 - 4 5 6 7 ", /* 24 characters after the prefill */
+    };
+    for (size_t i = 0; i < KS_ARRAY_LEN(TYPED); i++) {
+        Request req;
+        bool committed = false;
+        RequestProblem p = submit_phone(TYPED[i], &req, &committed);
+        if (p != REQUEST_PROBLEM_NONE || !committed) {
+            fail_msg("\"%s\": problem \"%s\", committed %d", TYPED[i], request_problem_id(p),
+                     committed);
+        }
+        assert_string_equal(req.phone, "+971501234567");
+    }
+}
+
+/* Regression (issue 8): a number longer than the field is refused as too
+ * long, never cut to a shorter number that passes. The first 35 characters
+ * typed here are "5    0    1    2    3    4    5    ", which alone would be
+ * +9715012345. */
+static void test_regression_phone_overflow_is_too_long(void **state) {
+    (void)state;
+    const char *typed = "5    0    1    2    3    4    5    6    7";
+    Request req;
+    bool committed = true;
+    assert_int_equal(submit_phone(typed, &req, &committed), REQUEST_PROBLEM_TOO_LONG);
+    assert_false(committed);
+
+    /* The patient sees what the field kept and the problem; once they
+     * delete, what they see is what is checked. */
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_PHONE, T0);
+    assert_true(type(flow, typed, T0));
+    assert_true(flow->form.phone.overflowed);
+    assert_int_equal(textedit_char_count(&flow->form.phone), 40);
+    assert_string_equal(flow->form.phone.text, "+971 5    0    1    2    3    4    5    ");
+    ev(flow, FLOW_EV_SUBMIT, 0, T0);
+    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_TOO_LONG);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_PHONE, T0);
+    ev(flow, FLOW_EV_BACKSPACE, 0, T0);
+    assert_false(flow->form.phone.overflowed);
+    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_NONE);
+    /* A name past its field is too long as well. */
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
+    for (int i = 0; i < 101; i++) {
+        type(flow, "a", T0);
+    }
+    assert_true(flow->form.name.overflowed);
+    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_NAME], REQUEST_PROBLEM_TOO_LONG);
+    free(flow);
+}
+
 static void test_submit_from_guide_carries_session_choices(void **state) {
     (void)state;
     Flow *flow = new_flow();
@@ -1279,6 +1360,8 @@ int main(void) {
         cmocka_unit_test(test_submit_empty_shows_problems_and_commits_nothing),
         cmocka_unit_test(test_problems_keep_typed_text_and_update),
         cmocka_unit_test(test_valid_submit_produces_exactly_one_request),
+        cmocka_unit_test(test_regression_phone_typed_after_prefill),
+        cmocka_unit_test(test_regression_phone_overflow_is_too_long),
         cmocka_unit_test(test_submit_from_guide_carries_session_choices),
         cmocka_unit_test(test_form_area_toggles),
         cmocka_unit_test(test_commit_ok_shows_thanks_with_ref),

@@ -201,6 +201,40 @@ static const PhoneCase PHONE_CASES[] = {
     {"050\xFF"
      "1234567",
      REQUEST_PROBLEM_BAD_ENCODING, NULL},
+    /* Regression (issue 8): the trunk zero after the clinic's own country
+     * code is dropped whatever script it is typed in, "+971 ٠501234567". */
+    {"+971 \xD9\xA0"
+     "501234567",
+     REQUEST_PROBLEM_NONE, UAE},
+    {"+971 \xDB\xB0"
+     "501234567",
+     REQUEST_PROBLEM_NONE, UAE}, /* Extended Arabic-Indic zero */
+    {"+971 0501234567", REQUEST_PROBLEM_NONE, UAE},
+    {"+971 (0) 50 123 4567", REQUEST_PROBLEM_NONE, UAE},
+    {"00971 050 123 4567", REQUEST_PROBLEM_NONE, UAE},
+    {"+971 00 50 123 4567", REQUEST_PROBLEM_BAD_CHARACTER, NULL}, /* a second zero */
+    /* Regression (issue 8): the country code typed again after it. */
+    {"+971 971 50 123 4567", REQUEST_PROBLEM_NONE, UAE},
+    {"+971 971 050 123 4567", REQUEST_PROBLEM_NONE, UAE},
+    {"+971 0971 50 123 4567", REQUEST_PROBLEM_NONE, UAE},
+    {"+971 971 971 50 123 4567", REQUEST_PROBLEM_NONE, UAE},
+    {"00971 971 50 123 4567", REQUEST_PROBLEM_NONE, UAE},
+    {"971 50 123 4567", REQUEST_PROBLEM_NONE, UAE},
+    {"971 050 123 4567", REQUEST_PROBLEM_NONE, UAE},
+    {"+971 \xD9\xA9\xD9\xA7\xD9\xA1 \xD9\xA5\xD9\xA0 \xD9\xA1\xD9\xA2\xD9\xA3 "
+     "\xD9\xA4\xD9\xA5\xD9\xA6\xD9\xA7",
+     REQUEST_PROBLEM_NONE, UAE}, /* +971 ٩٧١ ٥٠ ١٢٣ ٤٥٦٧ */
+    {"+971 971 4 123 4567", REQUEST_PROBLEM_NONE, "+97141234567"}, /* Dubai landline */
+    /* ... but a genuine number that starts with 971 is kept: under 11 digits
+     * once the repetition is dropped it cannot be one. */
+    {"+971 9 712 3456", REQUEST_PROBLEM_NONE, "+97197123456"},
+    {"09 712 3456", REQUEST_PROBLEM_NONE, "+97197123456"},
+    /* A second "+" or "00" after the pre-filled code is refused, not read. */
+    {"+971 +971 50 123 4567", REQUEST_PROBLEM_BAD_CHARACTER, NULL},
+    {"+971 00971 50 123 4567", REQUEST_PROBLEM_BAD_CHARACTER, NULL},
+    /* Another country's numbering is not ours to guess: digits kept. */
+    {"+44 020 7946 0958", REQUEST_PROBLEM_NONE, "+4402079460958"},
+    {"+44 44 20 7946 0958", REQUEST_PROBLEM_NONE, "+44442079460958"},
 };
 
 static void test_phone_table(void **state) {
@@ -238,6 +272,27 @@ static void test_phone_without_default_country(void **state) {
     assert_int_equal(request_check_phone("020 7946 0958", "+44", out, sizeof out),
                      REQUEST_PROBLEM_NONE);
     assert_string_equal(out, "+442079460958");
+    /* Issue 8: the rules for the clinic's own country follow its code. */
+    assert_int_equal(request_check_phone("+44 44 20 7946 0958", "+44", out, sizeof out),
+                     REQUEST_PROBLEM_NONE);
+    assert_string_equal(out, "+442079460958");
+    assert_int_equal(request_check_phone("+44 020 7946 0958", "+44", out, sizeof out),
+                     REQUEST_PROBLEM_NONE);
+    assert_string_equal(out, "+442079460958");
+    assert_int_equal(request_check_phone("+1 1 415 555 2671", "+1", out, sizeof out),
+                     REQUEST_PROBLEM_NONE);
+    assert_string_equal(out, "+14155552671");
+    /* Kazakhstan: national numbers start with 7 under +7, and are kept. */
+    assert_int_equal(request_check_phone("+7 701 123 4567", "+7", out, sizeof out),
+                     REQUEST_PROBLEM_NONE);
+    assert_string_equal(out, "+77011234567");
+    assert_int_equal(request_check_phone("+7 7 701 123 4567", "+7", out, sizeof out),
+                     REQUEST_PROBLEM_NONE);
+    assert_string_equal(out, "+77011234567");
+    /* No default country: neither the trunk zero nor a repetition is touched. */
+    assert_int_equal(request_check_phone("+971 971 50 123 4567", NULL, out, sizeof out),
+                     REQUEST_PROBLEM_NONE);
+    assert_string_equal(out, "+971971501234567");
     /* Check only. */
     assert_int_equal(request_check_phone("050 123 4567", "+971", NULL, 0), REQUEST_PROBLEM_NONE);
 }

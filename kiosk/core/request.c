@@ -257,6 +257,9 @@ void request_set_name(Request *req, const char *text) {
 
 #define PHONE_MIN_DIGITS 8
 #define PHONE_MAX_DIGITS 15
+/* A repeated country code is dropped only when what is left is a number of
+ * at least this many digits in all (request.h explains the figure). */
+#define PHONE_REPEAT_MIN_DIGITS 11
 
 /* The ASCII digit for `uc`, or -1 when it is not a digit we accept. */
 static int digit_value(ucs4_t uc) {
@@ -332,32 +335,73 @@ RequestProblem request_check_phone(const char *text, const char *country_code, c
         return REQUEST_PROBLEM_TOO_LONG;
     }
 
-    /* Split into the country code part (cc, its digits) and the rest. */
+    /* Split into the country code (cc, its digits) and the national number. */
+    const char *home = country_code && country_code[0] ? country_code + 1 : NULL;
+    if (home) {
+        assert(country_code[0] == '+' && home[0] >= '1' && home[0] <= '9');
+    }
+    size_t n_home = home ? strlen(home) : 0;
     const char *cc = "";
     const char *national = digits;
     size_t n_national = n_digits;
-    if (plus) {
-        /* The digits already start with the country code. */
-    } else if (n_digits >= 2 && digits[0] == '0' && digits[1] == '0') {
-        national = digits + 2;
-        n_national = n_digits - 2;
+    bool at_home = false; /* the number is in the clinic's own country */
+    if (plus || (n_digits >= 2 && digits[0] == '0' && digits[1] == '0')) {
+        const char *intl = plus ? digits : digits + 2;
+        size_t n_intl = plus ? n_digits : n_digits - 2;
+        if (n_intl > 0 && intl[0] == '0') {
+            /* No country code starts with 0: "+0..." or "000..." */
+            return REQUEST_PROBLEM_BAD_CHARACTER;
+        }
+        /* Country codes are prefix-free, so digits that start with the
+         * clinic's own code are a number in its country. */
+        if (home && n_intl >= n_home && memcmp(intl, home, n_home) == 0) {
+            at_home = true;
+            cc = home;
+            national = intl + n_home;
+            n_national = n_intl - n_home;
+        } else {
+            national = intl;
+            n_national = n_intl;
+        }
     } else {
-        if (!country_code || !country_code[0]) {
+        if (!home) {
             return REQUEST_PROBLEM_TOO_SHORT;
         }
-        assert(country_code[0] == '+' && country_code[1] >= '1' && country_code[1] <= '9');
-        cc = country_code + 1;
-        /* One trunk "0" belongs to national dialling only. */
+        at_home = true;
+        cc = home;
+    }
+    size_t n_cc = strlen(cc);
+    if (at_home) {
+        /* One trunk "0" belongs to national dialling only, whatever digits
+         * it was typed in and whether or not the country code came first
+         * ("+971 050...", as numbers are often written locally). */
         if (n_national > 0 && national[0] == '0') {
             national++;
             n_national--;
         }
+        /* Issue 8: the country code typed again after the pre-filled one
+         * ("+971 971 50 123 4567") would pass as a 15-digit number. See
+         * request.h for why PHONE_REPEAT_MIN_DIGITS keeps genuine numbers
+         * that start with those digits. */
+        while (n_national > n_cc && memcmp(national, cc, n_cc) == 0) {
+            const char *rest = national + n_cc;
+            size_t n_rest = n_national - n_cc;
+            if (rest[0] == '0') {
+                rest++;
+                n_rest--;
+            }
+            if (n_cc + n_rest < PHONE_REPEAT_MIN_DIGITS) {
+                break;
+            }
+            national = rest;
+            n_national = n_rest;
+        }
+        /* Rule 1's premise: no number here starts with 0 once its one trunk
+         * zero is gone, any more than a country code does. */
+        if (n_national > 0 && national[0] == '0') {
+            return REQUEST_PROBLEM_BAD_CHARACTER;
+        }
     }
-    if (cc[0] == '\0' && n_national > 0 && national[0] == '0') {
-        /* No country code starts with 0: "+0..." or "000..." */
-        return REQUEST_PROBLEM_BAD_CHARACTER;
-    }
-    size_t n_cc = strlen(cc);
     size_t total = n_cc + n_national;
     if (total < PHONE_MIN_DIGITS || n_national == 0) {
         return REQUEST_PROBLEM_TOO_SHORT;

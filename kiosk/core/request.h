@@ -131,23 +131,46 @@ RequestProblem request_check_name(const char *text, size_t text_len);
 /* Checks a typed phone number and writes its E.164 form to `out_e164`
  * (capacity `out_len`) on success. Accepts spaces, hyphens, dots and
  * brackets between digits; a leading "+" or "00" gives the country code,
- * otherwise `country_code` ("+971") is prefixed and one leading trunk "0"
- * dropped. Plausible E.164: country code not starting with 0, 8 to 15 digits
- * in all.
+ * otherwise `country_code` ("+971", the clinic's own) is prefixed. Plausible
+ * E.164: country code not starting with 0, 8 to 15 digits in all.
  * Details: `text` is NUL-terminated. Digits may be ASCII, Arabic-Indic
  * (U+0660-U+0669) or Extended Arabic-Indic (U+06F0-U+06F9); the output holds
- * ASCII digits only. "+" is allowed only as the first character after any
- * leading spaces; anywhere else, like letters, emoji and other symbols, it is
- * BAD_CHARACTER, and so is an international number whose country code starts
- * with 0 ("+0...", "000..."). Invisible characters are those of
+ * ASCII digits only, and every rule below reads digits by value, whatever
+ * script they were typed in. "+" is allowed only as the first character after
+ * any leading spaces; anywhere else, like letters, emoji and other symbols, it
+ * is BAD_CHARACTER, and so is an international number whose country code
+ * starts with 0 ("+0...", "000..."). Invisible characters are those of
  * request_check_name. Nothing typed (or only spaces) is EMPTY; separators with
  * no digits, or under 8 digits, TOO_SHORT; over 15 digits TOO_LONG. Order when
  * several apply: BAD_ENCODING > INVISIBLE > BAD_CHARACTER > EMPTY > TOO_SHORT /
  * TOO_LONG (a number holding a letter cannot be counted meaningfully).
+ * Numbers in the clinic's own country (no "+"/"00", or "+"/"00" followed by
+ * the digits of `country_code`) get two more rules, applied in this order
+ * (issue 8):
+ *  1. Trunk zero: one "0" right after the country code is dropped, ASCII or
+ *     Arabic-Indic: "+971 050...", "+971 ٠50..." and "050..." are all
+ *     +97150.... This assumes, as the default +971 does, that the country's
+ *     international numbers never start with 0 (not true of +39 Italy), so a
+ *     second leading "0" ("+971 00 50...") is BAD_CHARACTER, as a country
+ *     code starting with 0 is.
+ *  2. Repeated country code: while the national digits start with the
+ *     country code's digits again (then one trunk "0" may follow), that
+ *     repetition is dropped if what is left is a number of at least 11 digits
+ *     in all: "+971 971 50 123 4567" and "971 050 123 4567" are +971501234567,
+ *     "+971 971 4 123 4567" is +97141234567. Why 11: a genuine number whose
+ *     national part starts with the country code's digits is misread only if
+ *     that national part alone has 11 digits or more; no such number exists
+ *     under +971 (national numbers have 8 or 9 digits: "+971 9 712 3456" in
+ *     Fujairah stays +97197123456), +1, +44, +33 or +7, while the shortest
+ *     repeated number we must catch, a UAE landline, has 3 + 8 = 11. Countries
+ *     with 11-digit national numbers starting with their own code (some
+ *     German 49xx landlines) would be misread; no per-country length table
+ *     is kept to tell them apart.
  * `country_code` is "+" and 1-3 digits not starting with 0, or NULL/"" for
  * "no default": then a number without "+"/"00" is TOO_SHORT (its country code
- * is missing). `out_e164` may be NULL (check only); otherwise `out_len` must be
- * at least 17. Written only when the result is REQUEST_PROBLEM_NONE. */
+ * is missing) and neither rule applies. `out_e164` may be NULL (check only);
+ * otherwise `out_len` must be at least 17. Written only when the result is
+ * REQUEST_PROBLEM_NONE. */
 RequestProblem request_check_phone(const char *text, const char *country_code, char *out_e164,
                                    size_t out_len);
 
