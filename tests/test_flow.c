@@ -914,6 +914,66 @@ static void test_regression_phone_overflow_is_too_long(void **state) {
     free(flow);
 }
 
+/* Regression (issue 8, hostile tester): a tab, a control character or a
+ * byte that is not UTF-8 typed into the form used to vanish, so the name
+ * that passed was not the one typed. Now the field keeps them where the
+ * patient sees them, and the form refuses with their own problem. */
+static void test_regression_typed_controls_refused_not_stripped(void **state) {
+    (void)state;
+    static const struct {
+        const char *name;
+        const char *shown; /* what the name field holds */
+        RequestProblem problem;
+    } CASES[] = {
+        {"Anna\tLee", "Anna\tLee", REQUEST_PROBLEM_INVISIBLE},
+        {"An\x01na", "An\x01na", REQUEST_PROBLEM_INVISIBLE},
+        {"Anna\nLee", "Anna\nLee", REQUEST_PROBLEM_INVISIBLE},
+        {"An\xFFna", "An\xEF\xBF\xBDna", REQUEST_PROBLEM_BAD_ENCODING},
+        {"\xE3\x85\xA4", "\xE3\x85\xA4", REQUEST_PROBLEM_INVISIBLE}, /* U+3164 alone */
+        {"An\xCD\x8Fna", "An\xCD\x8Fna", REQUEST_PROBLEM_INVISIBLE}, /* U+034F inside */
+    };
+    for (size_t i = 0; i < KS_ARRAY_LEN(CASES); i++) {
+        Flow *flow = new_flow();
+        ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
+        fill_form(flow, T0);
+        ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
+        while (flow->form.name.len > 0) {
+            ev(flow, FLOW_EV_BACKSPACE, 0, T0);
+        }
+        type(flow, CASES[i].name, T0);
+        assert_string_equal(flow->form.name.text, CASES[i].shown);
+        ev(flow, FLOW_EV_SUBMIT, 0, T0);
+        assert_int_equal(flow->form.problems.field[REQUEST_FIELD_NAME], CASES[i].problem);
+        assert_string_equal(flow->form.name.text, CASES[i].shown); /* still shown */
+        Request req;
+        assert_false(flow_take_commit(flow, &req));
+        free(flow);
+    }
+    /* The phone field too. */
+    Request req;
+    bool committed = true;
+    assert_int_equal(submit_phone("050\t123 4567", &req, &committed), REQUEST_PROBLEM_INVISIBLE);
+    assert_false(committed);
+    assert_int_equal(submit_phone("050 123\xFF 4567", &req, &committed),
+                     REQUEST_PROBLEM_BAD_ENCODING);
+    assert_false(committed);
+}
+
+/* Issue 8: the name committed is the NFC form of what was typed. */
+static void test_submit_stores_name_in_nfc(void **state) {
+    (void)state;
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
+    fill_form(flow, T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
+    type(flow, " Jose\xCC\x81 \xE0\xA5\x98", T0); /* e + U+0301, U+0958 */
+    ev(flow, FLOW_EV_SUBMIT, 0, T0);
+    Request req;
+    assert_true(flow_take_commit(flow, &req));
+    assert_string_equal(req.name, "Jane Doe Jos\xC3\xA9 \xE0\xA4\x95\xE0\xA4\xBC");
+    free(flow);
+}
+
 static void test_submit_from_guide_carries_session_choices(void **state) {
     (void)state;
     Flow *flow = new_flow();
@@ -1362,6 +1422,8 @@ int main(void) {
         cmocka_unit_test(test_valid_submit_produces_exactly_one_request),
         cmocka_unit_test(test_regression_phone_typed_after_prefill),
         cmocka_unit_test(test_regression_phone_overflow_is_too_long),
+        cmocka_unit_test(test_regression_typed_controls_refused_not_stripped),
+        cmocka_unit_test(test_submit_stores_name_in_nfc),
         cmocka_unit_test(test_submit_from_guide_carries_session_choices),
         cmocka_unit_test(test_form_area_toggles),
         cmocka_unit_test(test_commit_ok_shows_thanks_with_ref),

@@ -80,6 +80,32 @@ static const NameCase NAME_CASES[] = {
     {"\xE2\x80\xAE"
      "An\xFFna",
      0, REQUEST_PROBLEM_BAD_ENCODING}, /* beats INVISIBLE */
+    /* Regression (issue 8, hostile tester): names that draw nothing. The
+     * Hangul fillers are letters by category, so they passed as names. */
+    {"\xE3\x85\xA4", 0, REQUEST_PROBLEM_INVISIBLE},             /* U+3164 alone */
+    {"\xE1\x85\x9F\xE1\x85\xA0", 0, REQUEST_PROBLEM_INVISIBLE}, /* U+115F U+1160 */
+    {"\xEF\xBE\xA0", 0, REQUEST_PROBLEM_INVISIBLE},             /* U+FFA0 */
+    {"Anna \xE3\x85\xA4", 0, REQUEST_PROBLEM_INVISIBLE},        /* filler after a name */
+    {"An\xCD\x8Fna", 0, REQUEST_PROBLEM_INVISIBLE},             /* U+034F CGJ inside */
+    {"\xE1\x9E\xB4", 0, REQUEST_PROBLEM_INVISIBLE},             /* U+17B4 Khmer */
+    {"\xE1\xA0\x8B", 0, REQUEST_PROBLEM_INVISIBLE},             /* U+180B Mongolian FVS */
+    {"\xE2\x81\xAA", 0, REQUEST_PROBLEM_INVISIBLE},             /* U+206A (deprecated) */
+    {"\xF0\x9B\xB2\xA0", 0, REQUEST_PROBLEM_INVISIBLE},         /* U+1BCA0 shorthand */
+    {"\xE2\xA0\x80", 0, REQUEST_PROBLEM_BAD_CHARACTER},         /* U+2800 braille blank */
+    {"\xE3\x80\x80", 0, REQUEST_PROBLEM_BAD_CHARACTER},         /* U+3000 alone */
+    {"\xE2\x80\x99.", 0, REQUEST_PROBLEM_BAD_CHARACTER},        /* no visible letter */
+    /* Issue 8: tabs, line breaks and bytes that were not UTF-8 have their
+     * own problem; U+FFFD is what an edit field shows for such bytes. */
+    {"Anna\nLee", 0, REQUEST_PROBLEM_INVISIBLE},
+    {"Anna\rLee", 0, REQUEST_PROBLEM_INVISIBLE},
+    {"\tAnna", 0, REQUEST_PROBLEM_INVISIBLE},
+    {"An\xEF\xBF\xBDna", 0, REQUEST_PROBLEM_BAD_ENCODING},
+    {"\xEF\xBF\xBD", 0, REQUEST_PROBLEM_BAD_ENCODING},
+    /* Canonically equivalent names judged alike, on their NFC form. */
+    {"\xE2\x84\xAB"
+     "ngstr\xC3\xB6m",
+     0, REQUEST_PROBLEM_NONE},                 /* U+212B ANGSTROM SIGN, stored as U+00C5 */
+    {"\xE0\xA5\x98", 0, REQUEST_PROBLEM_NONE}, /* U+0958 QA, NFC U+0915 U+093C */
 };
 
 static void test_name_table(void **state) {
@@ -123,6 +149,24 @@ static void test_name_length_limits(void **state) {
     fill(buf + 10, "b", 80);
     strcat(buf, "          ");
     assert_int_equal(request_check_name(buf, strlen(buf)), REQUEST_PROBLEM_NONE);
+
+    /* Regression (issue 8): the length is that of the NFC form, the one
+     * stored. U+0958 DEVANAGARI QA is one code point typed and two in NFC:
+     * 40 fit, 41 do not, though the text as typed has under 80. */
+    fill(buf, "\xE0\xA5\x98", 40);
+    assert_int_equal(request_check_name(buf, strlen(buf)), REQUEST_PROBLEM_NONE);
+    fill(buf, "\xE0\xA5\x98", 41);
+    assert_int_equal(request_check_name(buf, strlen(buf)), REQUEST_PROBLEM_TOO_LONG);
+    /* 80 of them are 240 bytes typed but 480 in NFC, more than req->name
+     * holds: refused, not stored raw. */
+    fill(buf, "\xE0\xA5\x98", 80);
+    assert_int_equal(request_check_name(buf, strlen(buf)), REQUEST_PROBLEM_TOO_LONG);
+    /* NFC may also shorten: 81 "e" + U+0301 pairs are 162 code points typed
+     * and 81 in NFC (too long), 80 pairs are 80 (fine). */
+    fill(buf, "e\xCC\x81", 80);
+    assert_int_equal(request_check_name(buf, strlen(buf)), REQUEST_PROBLEM_NONE);
+    fill(buf, "e\xCC\x81", 81);
+    assert_int_equal(request_check_name(buf, strlen(buf)), REQUEST_PROBLEM_TOO_LONG);
 
     /* 81 characters with an emoji: TOO_LONG outranks BAD_CHARACTER. */
     fill(buf, "a", 80);
@@ -376,17 +420,38 @@ static void test_set_name(void **state) {
     /* Decomposed input is stored composed (NFC). */
     request_set_name(&req, " Jose\xCC\x81 ");
     assert_string_equal(req.name, "Jos\xC3\xA9");
-    request_set_name(&req, "   ");
+    assert_true(request_set_name(&req, "   "));
     assert_string_equal(req.name, "");
 
-    /* Too long for the buffer: cut at a code point boundary, still valid. */
+    /* Regression (issue 8): a name whose NFC form is longer than the buffer
+     * was stored raw, unnormalised. Now nothing is stored but an empty name
+     * (which request_validate refuses), never a raw or cut one. */
     char big[REQUEST_NAME_CAP * 2];
+    fill(big, "\xE0\xA5\x98", 80); /* 240 bytes typed, 480 in NFC */
+    assert_false(request_set_name(&req, big));
+    assert_string_equal(req.name, "");
+    RequestProblems p;
+    req.kind = REQUEST_KIND_CONSULTATION;
+    request_validate(&req, &p);
+    assert_int_equal(p.field[REQUEST_FIELD_NAME], REQUEST_PROBLEM_EMPTY);
     fill(big, "\xE2\x82\xAC", 200); /* 600 bytes of 3-byte characters */
-    request_set_name(&req, big);
-    size_t len = strlen(req.name);
-    assert_true(len < REQUEST_NAME_CAP);
-    assert_int_equal(len % 3, 0);
-    assert_int_equal(len, (REQUEST_NAME_CAP - 1) / 3 * 3);
+    assert_false(request_set_name(&req, big));
+    assert_string_equal(req.name, "");
+    assert_false(request_set_name(&req, "An\xFFna"));
+    assert_string_equal(req.name, "");
+
+    /* Whatever request_check_name passes is stored whole, in NFC. */
+    fill(big, "\xE0\xA5\x98", 40);
+    assert_int_equal(request_check_name(big, strlen(big)), REQUEST_PROBLEM_NONE);
+    assert_true(request_set_name(&req, big));
+    char want[REQUEST_NAME_CAP];
+    fill(want, "\xE0\xA4\x95\xE0\xA4\xBC", 40);
+    assert_string_equal(req.name, want);
+    assert_int_equal(request_check_name(req.name, strlen(req.name)), REQUEST_PROBLEM_NONE);
+    fill(big, "\xF0\x90\x90\x80", 80); /* 80 four-byte letters: 320 bytes, the most */
+    assert_int_equal(request_check_name(big, strlen(big)), REQUEST_PROBLEM_NONE);
+    assert_true(request_set_name(&req, big));
+    assert_string_equal(req.name, big);
 }
 
 static void test_id_round_trips(void **state) {

@@ -94,7 +94,8 @@ typedef enum {
 typedef enum {
     REQUEST_PROBLEM_NONE = 0,
     REQUEST_PROBLEM_EMPTY,         /* nothing (or only spaces) typed / chosen */
-    REQUEST_PROBLEM_TOO_LONG,      /* name over 80 characters, phone over 15 digits */
+    REQUEST_PROBLEM_TOO_LONG,      /* name over 80 characters, phone over 15 digits, or
+                                      typed past what the form's field holds */
     REQUEST_PROBLEM_TOO_SHORT,     /* phone with too few digits to be real */
     REQUEST_PROBLEM_BAD_CHARACTER, /* a character a name/phone cannot hold (emoji, @, ...) */
     REQUEST_PROBLEM_INVISIBLE,     /* control, zero-width or bidi-override character */
@@ -112,20 +113,34 @@ typedef struct {
     RequestProblem field[REQUEST_FIELD_COUNT];
 } RequestProblems;
 
-/* Checks a typed name: 1-80 characters (code points, after trimming spaces)
- * of letters or combining marks of any script, spaces, hyphens, apostrophes
- * (' and U+2019) and dots. Control, zero-width and bidi control characters
- * are REQUEST_PROBLEM_INVISIBLE; anything else (emoji, digits, symbols) is
- * REQUEST_PROBLEM_BAD_CHARACTER. `text` need not be NUL-terminated.
+/* Checks a typed name: 1-80 characters (code points of its NFC form, after
+ * trimming spaces) of letters or combining marks of any script, spaces,
+ * hyphens, apostrophes (' and U+2019) and dots, with at least one visible
+ * letter. Control, zero-width, bidi control and other characters that draw
+ * nothing are REQUEST_PROBLEM_INVISIBLE; anything else (emoji, digits,
+ * symbols) is REQUEST_PROBLEM_BAD_CHARACTER. `text` need not be
+ * NUL-terminated.
  * Details: "space" is U+0020 only; other spaces (NBSP, U+2000-U+200A, U+3000)
  * are BAD_CHARACTER, tab and line breaks are controls (INVISIBLE). A combining
  * mark must follow a letter or another mark. A name with no letter at all
  * ("-", "..") is BAD_CHARACTER. Invisible means: C0/C1 controls, DEL, U+00AD,
  * U+200B-U+200F (ZWSP, ZWNJ, ZWJ, LRM, RLM), U+2028/U+2029, U+202A-U+202E,
- * U+2060-U+2064, U+2066-U+2069, U+FEFF and every other format (Cf) character.
+ * U+2060-U+2064, U+2066-U+2069, U+FEFF, every other format (Cf) character,
+ * and (issue 8) every other Default_Ignorable_Code_Point: the Hangul fillers
+ * U+115F, U+1160, U+3164 and U+FFA0 (letters by category, so U+3164 alone
+ * passed as a name), U+034F COMBINING GRAPHEME JOINER, U+17B4/U+17B5, the
+ * Mongolian free variation selectors... Variation selectors U+FE00-U+FE0F
+ * and U+E0100-U+E01EF stay BAD_CHARACTER. Invalid UTF-8 and U+FFFD (what an
+ * edit field shows for bytes that were not UTF-8) are BAD_ENCODING.
+ * Length (issue 8): counted on the NFC form, which is what request_set_name
+ * stores, so a text that NFC lengthens (U+0958 becomes two code points) is
+ * TOO_LONG when the stored form would be; an NFC form within 80 code points
+ * always fits req->name.
  * When several problems apply the most serious wins, in this order:
  * BAD_ENCODING > INVISIBLE > TOO_LONG > BAD_CHARACTER > EMPTY, so a hidden
- * bidi override is reported even inside an over-long name. One linear pass. */
+ * bidi override is reported even inside an over-long name. Encoding and
+ * invisible characters are found in one pass over the whole text, however
+ * long; text of over 320 code points is TOO_LONG without being normalised. */
 RequestProblem request_check_name(const char *text, size_t text_len);
 
 /* Checks a typed phone number and writes its E.164 form to `out_e164`
@@ -192,10 +207,13 @@ int request_validate_form(const char *name, const char *phone, const char *count
                           RequestContactTime time, bool consent, RequestProblems *out,
                           char *out_e164, size_t out_e164_len);
 
-/* Copies `text` into req->name trimmed of leading/trailing spaces, in Unicode
- * NFC form when that fits (so "e" + U+0301 is stored as U+00E9 and staff
- * searches match); a text too long for the buffer is cut at a code point
- * boundary. Never fails. */
-void request_set_name(Request *req, const char *text);
+/* Copies `text` (NUL-terminated) into req->name trimmed of leading/trailing
+ * spaces and always in Unicode NFC form (so "e" + U+0301 is stored as U+00E9
+ * and staff searches match). Does not otherwise validate: call
+ * request_check_name first; any name it passes is stored whole. Text that is
+ * not valid UTF-8, or whose NFC form does not fit the buffer, is never stored
+ * raw or cut (issue 8): req->name is left empty, which request_validate
+ * refuses, and false is returned. */
+bool request_set_name(Request *req, const char *text);
 
 #endif
