@@ -448,8 +448,13 @@ static KsStatus open_checks(Storage *s, bool in_memory) {
         if (rc == SQLITE_ROW) {
             const char *res = (const char *)sqlite3_column_text(st, 0);
             if (res == NULL || strcmp(res, "ok") != 0) {
-                fail_with(s, KS_ERR_CORRUPT, "open: database fails its quick check: %s",
-                          res ? res : "?");
+                /* quick_check lists one problem a line; the log wants one. */
+                char detail[sizeof s->error];
+                snprintf(detail, sizeof detail, "%s", res ? res : "?");
+                for (char *c = detail; (c = strchr(c, '\n')) != NULL;) {
+                    *c = ' ';
+                }
+                fail_with(s, KS_ERR_CORRUPT, "open: database fails its quick check: %s", detail);
                 sqlite3_finalize(st);
                 return KS_ERR_CORRUPT;
             }
@@ -468,7 +473,16 @@ static KsStatus open_checks(Storage *s, bool in_memory) {
     if (rc != SQLITE_OK) {
         return fail_sqlite(s, "open: read schema version", rc);
     }
-    if (version > STORAGE_SCHEMA_VERSION || version < 0) {
+    if (version < 0) {
+        /* Issue 8: versions only count up from 0, so no kiosk, older or
+         * newer, wrote this: it is damaged or another program's file. */
+        snprintf(s->error, sizeof s->error,
+                 "open: database schema version %d is not one any kiosk writes; the file is "
+                 "damaged or not a kiosk database, left untouched",
+                 version);
+        return KS_ERR_CORRUPT;
+    }
+    if (version > STORAGE_SCHEMA_VERSION) {
         snprintf(s->error, sizeof s->error,
                  "open: database schema version %d is newer than this kiosk knows (%d); "
                  "left untouched, update the kiosk software",
@@ -544,6 +558,16 @@ KsStatus storage_open(const char *path, const StorageOptions *options, Storage *
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, timeout);
 
+    /* Issue 8: SQLite opens a file the kiosk may not write read-only, and
+     * reading a WAL database that way makes -wal and -shm files it cannot
+     * remove again. Such a file could not take a request anyway, so it is
+     * refused before the first read. */
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        status = fail_with(s, KS_ERR_IO, "open: %s",
+                           "the file is read-only for the kiosk (check its owner and "
+                           "permissions); left untouched");
+        goto fail;
+    }
     status = open_checks(s, in_memory);
     if (status != KS_OK) {
         goto fail;
