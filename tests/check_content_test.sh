@@ -33,6 +33,10 @@ printf 'format: kiosk-nothing/1\n' > "$work/unknown.yaml"
 expect_error "$work/unknown.yaml" "format"
 printf 'format: kiosk-content/1\nlanguage: [\n' > "$work/syntax.yaml"
 expect_error "$work/syntax.yaml" "syntax.yaml:"
+# Issue 8: "billion laughs" is refused at its first anchor, not expanded
+# (the limits keep a regression from eating the shared machine's memory).
+( ulimit -t 20; expect_error "$src/tests/fixtures/content/billion_laughs.yaml" \
+    'billion_laughs.yaml:7:7: strings.l0: anchors ("&l0") are not allowed' ) || exit 1
 
 # Broken content at start-up: a calm out-of-service screen, the reason in the log.
 mkdir -p "$work/data/en" "$work/data/keyboards"

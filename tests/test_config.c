@@ -139,7 +139,8 @@ static void test_range_errors(void **state) {
 
 static void test_text_errors(void **state) {
     (void)state;
-    expect_error("\ncountry_code: \"971\"\n", "\"country_code\" must be \"+\" and 1 to 3 digits", 3);
+    expect_error("\ncountry_code: \"971\"\n", "\"country_code\" must be \"+\" and 1 to 3 digits",
+                 3);
     expect_error("country_code: \"+9715\"\n", "1 to 3 digits", 2);
     expect_error("country_code: \"+\"\n", "1 to 3 digits", 2);
     expect_error("country_code: \"+04\"\n", "not starting with 0", 2);
@@ -165,8 +166,8 @@ static void test_text_errors(void **state) {
 
 static void test_file_level_errors(void **state) {
     (void)state;
-    expect_error("idle_timeout: 30\n", "unknown key \"idle_timeout\" (did you mean \"idle_timeout_s\"?)",
-                 2);
+    expect_error("idle_timeout: 30\n",
+                 "unknown key \"idle_timeout\" (did you mean \"idle_timeout_s\"?)", 2);
     expect_error("clinic_name: A\nclinic_name: B\n", "given twice", 3);
     expect_error("clinic_name: [oops\n", "YAML syntax", 3);
 
@@ -189,6 +190,18 @@ static void test_file_level_errors(void **state) {
     assert_int_equal(err.line, 3);
 }
 
+/* Regression (issue 8, hostile tester): anchors, aliases and merge keys
+ * ("billion laughs") are refused at their line, and the settings are kept. */
+static void test_alias_and_anchor_refused(void **state) {
+    (void)state;
+    expect_error("clinic_name: &name Serenity Clinic\nkiosk_id: *name\n",
+                 "anchors (\"&name\") are not allowed", 2);
+    expect_error("clinic_name: Serenity Clinic\nkiosk_id: *name\n",
+                 "aliases (\"*name\") are not allowed", 3);
+    expect_error("clinic_name: Serenity Clinic\n<<: {kiosk_id: k}\n",
+                 "merge keys (\"<<\") are not allowed", 3);
+}
+
 /* A bad value after good ones must not leave the good ones applied. */
 static void test_failure_leaves_cfg_unchanged(void **state) {
     (void)state;
@@ -208,8 +221,7 @@ static void test_fixture_files(void **state) {
     };
     for (size_t i = 0; i < KS_ARRAY_LEN(CASES); i++) {
         char path[512];
-        snprintf(path, sizeof path, "%s/tests/fixtures/config/%s", KIOSK_SOURCE_DIR,
-                 CASES[i].file);
+        snprintf(path, sizeof path, "%s/tests/fixtures/config/%s", KIOSK_SOURCE_DIR, CASES[i].file);
         size_t len;
         char *buf = test_read_file(path, &len);
         Config cfg;
@@ -288,6 +300,7 @@ int main(void) {
         cmocka_unit_test(test_text_errors),
         cmocka_unit_test(test_file_level_errors),
         cmocka_unit_test(test_failure_leaves_cfg_unchanged),
+        cmocka_unit_test(test_alias_and_anchor_refused),
         cmocka_unit_test(test_fixture_files),
         cmocka_unit_test(test_set_good_values),
         cmocka_unit_test(test_set_bad_values),

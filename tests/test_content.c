@@ -33,11 +33,11 @@ static Content *load_real(void) {
 }
 
 /* A small valid guide: page "a" at lines 4-9 of a built document. */
-static const char MIN_GUIDE[] = "guide:\n"              /* 4 */
-                                "  - id: a\n"           /* 5 */
-                                "    title: A\n"        /* 6 */
-                                "    sections:\n"       /* 7 */
-                                "      - items:\n"      /* 8 */
+static const char MIN_GUIDE[] = "guide:\n"               /* 4 */
+                                "  - id: a\n"            /* 5 */
+                                "    title: A\n"         /* 6 */
+                                "    sections:\n"        /* 7 */
+                                "      - items:\n"       /* 8 */
                                 "          - Tip one\n"; /* 9 */
 
 static const char DEFAULT_HEAD[] = "format: kiosk-content/1\n"
@@ -171,27 +171,48 @@ static void test_real_file_loads_with_required_keys(void **state) {
 static void test_real_file_has_selfcheck_wording(void **state) {
     (void)state;
     static const char *const KEYS[] = {
-        "selfcheck.question.emergency",      "selfcheck.question.warning",
-        "selfcheck.question.feel",           "selfcheck.answer.breathing",
-        "selfcheck.answer.spreading_rash",   "selfcheck.answer.lips_swelling",
-        "selfcheck.answer.emergency_none",   "selfcheck.answer.strong_pain",
-        "selfcheck.answer.spreading_redness", "selfcheck.answer.pus",
-        "selfcheck.answer.fever",            "selfcheck.answer.swelling_worse",
-        "selfcheck.answer.warning_none",     "selfcheck.answer.redness",
-        "selfcheck.answer.swelling",         "selfcheck.answer.bruising",
-        "selfcheck.answer.tenderness",       "selfcheck.answer.feel_none",
-        "selfcheck.outcome.expected.title",  "selfcheck.outcome.expected.body",
-        "selfcheck.outcome.contact.title",   "selfcheck.outcome.contact.body",
-        "selfcheck.outcome.urgent.title",    "selfcheck.outcome.urgent.body",
-        "selfcheck.tip.cool-compress",       "selfcheck.tip.hands-off",
-        "selfcheck.tip.gentle-products",     "selfcheck.tip.avoid-heat",
-        "selfcheck.tip.rest-from-exercise",  "selfcheck.tip.drink-water",
-        "selfcheck.reason.breathing",        "selfcheck.reason.rash",
-        "selfcheck.reason.lips",             "selfcheck.reason.strong-pain",
-        "selfcheck.reason.spreading-redness", "selfcheck.reason.pus",
-        "selfcheck.reason.fever",            "selfcheck.reason.swelling-worse",
-        "selfcheck.reason.redness-late",     "selfcheck.reason.swelling-late",
-        "selfcheck.reason.bruising-late",    "selfcheck.reason.tenderness-late",
+        "selfcheck.question.emergency",
+        "selfcheck.question.warning",
+        "selfcheck.question.feel",
+        "selfcheck.answer.breathing",
+        "selfcheck.answer.spreading_rash",
+        "selfcheck.answer.lips_swelling",
+        "selfcheck.answer.emergency_none",
+        "selfcheck.answer.strong_pain",
+        "selfcheck.answer.spreading_redness",
+        "selfcheck.answer.pus",
+        "selfcheck.answer.fever",
+        "selfcheck.answer.swelling_worse",
+        "selfcheck.answer.warning_none",
+        "selfcheck.answer.redness",
+        "selfcheck.answer.swelling",
+        "selfcheck.answer.bruising",
+        "selfcheck.answer.tenderness",
+        "selfcheck.answer.feel_none",
+        "selfcheck.outcome.expected.title",
+        "selfcheck.outcome.expected.body",
+        "selfcheck.outcome.contact.title",
+        "selfcheck.outcome.contact.body",
+        "selfcheck.outcome.urgent.title",
+        "selfcheck.outcome.urgent.body",
+        "selfcheck.tip.cool-compress",
+        "selfcheck.tip.hands-off",
+        "selfcheck.tip.gentle-products",
+        "selfcheck.tip.avoid-heat",
+        "selfcheck.tip.rest-from-exercise",
+        "selfcheck.tip.drink-water",
+        "selfcheck.reason.breathing",
+        "selfcheck.reason.rash",
+        "selfcheck.reason.lips",
+        "selfcheck.reason.strong-pain",
+        "selfcheck.reason.spreading-redness",
+        "selfcheck.reason.pus",
+        "selfcheck.reason.fever",
+        "selfcheck.reason.swelling-worse",
+        "selfcheck.reason.redness-late",
+        "selfcheck.reason.swelling-late",
+        "selfcheck.reason.bruising-late",
+        "selfcheck.reason.tenderness-late",
     };
     Content *c = load_real();
     KsError err;
@@ -415,14 +436,12 @@ static void test_error_invalid_utf8(void **state) {
 
 static void test_error_control_character(void **state) {
     (void)state;
-    expect_error("format: kiosk-content/1\n\nlanguage: e\x01n\n", "control character U+0001",
-                 3);
+    expect_error("format: kiosk-content/1\n\nlanguage: e\x01n\n", "control character U+0001", 3);
 }
 
 static void test_error_wrong_format(void **state) {
     (void)state;
-    expect_error("format: kiosk-config/1\nlanguage: en\n", "format must be \"kiosk-content/1\"",
-                 1);
+    expect_error("format: kiosk-config/1\nlanguage: en\n", "format must be \"kiosk-content/1\"", 1);
     expect_error("language: en\nguide: []\n", "\"format\" is missing", 1);
     expect_error("- a list\n", "must be a mapping", 1);
 }
@@ -437,17 +456,17 @@ static void test_error_unknown_key_did_you_mean(void **state) {
                              "      - items: [x]\n",
                              NULL, NULL),
                        "unknown key \"titel\" (did you mean \"title\"?)", 6);
-    expect_built_error(build("format: kiosk-content/1\nlanguag: en\ndirection: ltr\n", NULL,
-                             NULL, NULL),
-                       "did you mean \"language\"", 2);
+    expect_built_error(
+        build("format: kiosk-content/1\nlanguag: en\ndirection: ltr\n", NULL, NULL, NULL),
+        "did you mean \"language\"", 2);
 }
 
 static void test_error_missing_required_text(void **state) {
     (void)state;
     /* Reported where the strings block starts (its first text, line 11:
      * libyaml places a block mapping at its first key), naming the key. */
-    expect_built_error(build(NULL, NULL, NULL, "nav.next"),
-                       "required text \"nav.next\" is missing", 11);
+    expect_built_error(build(NULL, NULL, NULL, "nav.next"), "required text \"nav.next\" is missing",
+                       11);
     char *buf = build(NULL, NULL, NULL, "nav.next");
     KsError err;
     Content *c = NULL;
@@ -518,12 +537,12 @@ static void test_error_bad_area(void **state) {
 
 static void test_error_bad_direction(void **state) {
     (void)state;
-    expect_built_error(build("format: kiosk-content/1\nlanguage: en\ndirection: right\n", NULL,
-                             NULL, NULL),
-                       "\"direction\" must be one of: ltr, rtl", 3);
-    expect_built_error(build("format: kiosk-content/1\nlanguage: e\ndirection: ltr\n", NULL,
-                             NULL, NULL),
-                       "language must be a 2-8 letter code", 2);
+    expect_built_error(
+        build("format: kiosk-content/1\nlanguage: en\ndirection: right\n", NULL, NULL, NULL),
+        "\"direction\" must be one of: ltr, rtl", 3);
+    expect_built_error(
+        build("format: kiosk-content/1\nlanguage: e\ndirection: ltr\n", NULL, NULL, NULL),
+        "language must be a 2-8 letter code", 2);
 }
 
 static void test_error_stage_days(void **state) {
@@ -660,6 +679,105 @@ static void test_error_missing_sections(void **state) {
                        "required key \"items\" is missing", 8);
 }
 
+/* Regression (issue 8, hostile tester): "billion laughs". A few hundred bytes
+ * of nested aliases under strings: passed the check and flattened into 10^9
+ * texts. Anchors are refused at the first one, with its line and key path,
+ * before anything is expanded. */
+static void test_error_billion_laughs(void **state) {
+    (void)state;
+    size_t len;
+    char *buf =
+        test_read_file(KIOSK_SOURCE_DIR "/tests/fixtures/content/billion_laughs.yaml", &len);
+    expect_error_len(buf, len, "anchors (\"&l0\") are not allowed", 7);
+    Content *content = NULL;
+    KsError err;
+    assert_int_equal(content_parse(buf, len, "test.yaml", &content, &err), KS_ERR_PARSE);
+    assert_string_equal(err.key_path, "strings.l0");
+    assert_int_equal(err.column, 7);
+    char text[800];
+    ks_error_format(&err, text, sizeof text);
+    assert_non_null(strstr(text, "test.yaml:7:7: strings.l0: anchors"));
+    free(buf);
+}
+
+/* Issue 8: an alias is refused even without its anchor (libyaml would call
+ * it undefined), and so is a merge key, wherever they stand. */
+static void test_error_alias_and_merge_key(void **state) {
+    (void)state;
+    expect_built_error(build(NULL, NULL, "  nav.next: *next\n", "nav.next"),
+                       "aliases (\"*next\") are not allowed", 11);
+    expect_built_error(build(NULL, NULL,
+                             "  nav:\n"
+                             "    <<: {next: Next}\n",
+                             "nav.next"),
+                       "merge keys (\"<<\") are not allowed", 12);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections: &s\n"
+                             "      - items: [x]\n",
+                             NULL, NULL),
+                       "anchors (\"&s\") are not allowed", 7);
+    expect_built_error(build(NULL,
+                             "guide:\n"
+                             "  - id: a\n"
+                             "    title: A\n"
+                             "    sections:\n"
+                             "      - items: [x, &i y]\n",
+                             NULL, NULL),
+                       "anchors (\"&i\") are not allowed", 8);
+    /* A quoted "<<" is an ordinary text name, not a merge key. */
+    Content *c = NULL;
+    char *buf = build(NULL, NULL, "  \"<<\": Back\n", NULL);
+    c = parse_ok(buf);
+    assert_string_equal(content_text(c, "<<"), "Back");
+    content_destroy(c);
+    free(buf);
+}
+
+/* Issue 8: the reader itself bounds what it will parse (1 MiB), so no caller
+ * can hand it a file big enough to exhaust memory. */
+static void test_error_file_too_big(void **state) {
+    (void)state;
+    size_t len = 1024 * 1024 + 1;
+    char *buf = malloc(len + 1);
+    assert_non_null(buf);
+    static const char head[] = "format: kiosk-content/1\nlanguage: en\n";
+    memcpy(buf, head, sizeof head - 1);
+    memset(buf + sizeof head - 1, '#', len - (sizeof head - 1));
+    for (size_t i = 100; i < len; i += 100) {
+        buf[i] = '\n';
+    }
+    buf[len] = '\0';
+    Content *content = NULL;
+    KsError err;
+    assert_int_equal(content_parse(buf, len, "big.yaml", &content, &err), KS_ERR_PARSE);
+    assert_null(content);
+    assert_non_null(strstr(err.message, "more than the 1048576 (1 MiB)"));
+    assert_string_equal(err.source, "big.yaml");
+    /* One byte less is read (and fails later, for its missing strings). */
+    assert_int_equal(content_parse(buf, len - 1, "big.yaml", &content, &err), KS_ERR_PARSE);
+    assert_null(strstr(err.message, "1 MiB"));
+    free(buf);
+}
+
+/* Issue 8: nesting is bounded too (the reader's scan keeps a fixed stack). */
+static void test_error_nested_too_deep(void **state) {
+    (void)state;
+    char buf[512];
+    int n = snprintf(buf, sizeof buf, "format: kiosk-content/1\nlanguage: en\nstrings: ");
+    for (int i = 0; i < 70; i++) {
+        buf[n++] = '[';
+    }
+    for (int i = 0; i < 70; i++) {
+        buf[n++] = ']';
+    }
+    buf[n++] = '\n';
+    buf[n] = '\0';
+    expect_error(buf, "nested more than 64 levels deep", 3);
+}
+
 /* The duplicate-text test cannot know the later line without counting the
  * required keys; check it separately against the position of "nav.next". */
 static void test_error_duplicate_text_line(void **state) {
@@ -708,6 +826,10 @@ int main(void) {
         cmocka_unit_test(test_error_duplicate_text_line),
         cmocka_unit_test(test_error_placeholder_dropped),
         cmocka_unit_test(test_error_missing_sections),
+        cmocka_unit_test(test_error_billion_laughs),
+        cmocka_unit_test(test_error_alias_and_merge_key),
+        cmocka_unit_test(test_error_file_too_big),
+        cmocka_unit_test(test_error_nested_too_deep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -687,7 +687,7 @@ static void test_form_focus_type_backspace_caret(void **state) {
     ev(flow, FLOW_EV_CARET, -1, T0);
     type(flow, "i", T0);
     assert_string_equal(flow->form.name.text, "Jain");
-    ev(flow, FLOW_EV_CARET, -10, T0); /* clamped to the start */
+    ev(flow, FLOW_EV_CARET, -10, T0);   /* clamped to the start */
     ev(flow, FLOW_EV_BACKSPACE, 0, T0); /* nothing before the caret */
     assert_string_equal(flow->form.name.text, "Jain");
     type(flow, "É", T0);
@@ -763,8 +763,7 @@ static void test_submit_empty_shows_problems_and_commits_nothing(void **state) {
     assert_int_equal(flow->form.focus, -1); /* the keyboard closes to show the problems */
     assert_int_equal(flow->form.problems.field[REQUEST_FIELD_NAME], REQUEST_PROBLEM_EMPTY);
     assert_int_equal(flow->form.problems.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_EMPTY);
-    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_CONTACT_TIME],
-                     REQUEST_PROBLEM_EMPTY);
+    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_CONTACT_TIME], REQUEST_PROBLEM_EMPTY);
     assert_int_equal(flow->form.problems.field[REQUEST_FIELD_CONSENT], REQUEST_PROBLEM_EMPTY);
     Request req;
     assert_false(flow_take_commit(flow, &req));
@@ -794,8 +793,7 @@ static void test_problems_keep_typed_text_and_update(void **state) {
     assert_int_equal(flow->form.problems.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_NONE);
     ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
     type(flow, "@", T0);
-    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_NAME],
-                     REQUEST_PROBLEM_BAD_CHARACTER);
+    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_NAME], REQUEST_PROBLEM_BAD_CHARACTER);
     free(flow);
 }
 
@@ -833,6 +831,147 @@ static void test_valid_submit_produces_exactly_one_request(void **state) {
     /* A second SUBMIT while it is awaited... the screen still shows the form
      * until the outcome comes back. */
     assert_screen(flow, "form.consultation");
+    free(flow);
+}
+
+/* Types `phone` after the pre-filled country code of a filled-in form and
+ * submits; returns the phone's problem, *out_req set when one was committed. */
+static RequestProblem submit_phone(const char *phone, Request *out_req, bool *out_committed) {
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
+    type(flow, "Jane Doe", T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_PHONE, T0);
+    type(flow, phone, T0);
+    ev(flow, FLOW_EV_PICK_TIME, REQUEST_TIME_MORNING, T0);
+    ev(flow, FLOW_EV_TOGGLE_CONSENT, 0, T0);
+    ev(flow, FLOW_EV_SUBMIT, 0, T0);
+    RequestProblem problem = flow->form.problems.field[REQUEST_FIELD_PHONE];
+    *out_committed = flow_take_commit(flow, out_req);
+    free(flow);
+    return problem;
+}
+
+/* Regression (issue 8, hostile tester): phones stored as wrong numbers. An
+ * Arabic-Indic trunk zero after the pre-filled +971, the country code typed
+ * again, and separators the old 24-character field cut short. */
+static void test_regression_phone_typed_after_prefill(void **state) {
+    (void)state;
+    static const char *const TYPED[] = {
+        "\xD9\xA0"
+        "501234567",                /* ٠501234567 */
+        "971 50 123 4567",          /* the country code again */
+        "971 050 123 4567",         /* and its trunk zero */
+        "5 0 - 1 2 3 - 4 5 6 7",    /* 21 characters: fits now */
+        "(0) 50 - 123 - 4567",      /* zero in brackets */
+        "0 5 0 - 1 2 3 - 4 5 6 7 ", /* 24 characters after the prefill */
+    };
+    for (size_t i = 0; i < KS_ARRAY_LEN(TYPED); i++) {
+        Request req;
+        bool committed = false;
+        RequestProblem p = submit_phone(TYPED[i], &req, &committed);
+        if (p != REQUEST_PROBLEM_NONE || !committed) {
+            fail_msg("\"%s\": problem \"%s\", committed %d", TYPED[i], request_problem_id(p),
+                     committed);
+        }
+        assert_string_equal(req.phone, "+971501234567");
+    }
+}
+
+/* Regression (issue 8): a number longer than the field is refused as too
+ * long, never cut to a shorter number that passes. The first 35 characters
+ * typed here are "5    0    1    2    3    4    5    ", which alone would be
+ * +9715012345. */
+static void test_regression_phone_overflow_is_too_long(void **state) {
+    (void)state;
+    const char *typed = "5    0    1    2    3    4    5    6    7";
+    Request req;
+    bool committed = true;
+    assert_int_equal(submit_phone(typed, &req, &committed), REQUEST_PROBLEM_TOO_LONG);
+    assert_false(committed);
+
+    /* The patient sees what the field kept and the problem; once they
+     * delete, what they see is what is checked. */
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_PHONE, T0);
+    assert_true(type(flow, typed, T0));
+    assert_true(flow->form.phone.overflowed);
+    assert_int_equal(textedit_char_count(&flow->form.phone), 40);
+    assert_string_equal(flow->form.phone.text, "+971 5    0    1    2    3    4    5    ");
+    ev(flow, FLOW_EV_SUBMIT, 0, T0);
+    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_TOO_LONG);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_PHONE, T0);
+    ev(flow, FLOW_EV_BACKSPACE, 0, T0);
+    assert_false(flow->form.phone.overflowed);
+    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_PHONE], REQUEST_PROBLEM_NONE);
+    /* A name past its field is too long as well. */
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
+    for (int i = 0; i < 101; i++) {
+        type(flow, "a", T0);
+    }
+    assert_true(flow->form.name.overflowed);
+    assert_int_equal(flow->form.problems.field[REQUEST_FIELD_NAME], REQUEST_PROBLEM_TOO_LONG);
+    free(flow);
+}
+
+/* Regression (issue 8, hostile tester): a tab, a control character or a
+ * byte that is not UTF-8 typed into the form used to vanish, so the name
+ * that passed was not the one typed. Now the field keeps them where the
+ * patient sees them, and the form refuses with their own problem. */
+static void test_regression_typed_controls_refused_not_stripped(void **state) {
+    (void)state;
+    static const struct {
+        const char *name;
+        const char *shown; /* what the name field holds */
+        RequestProblem problem;
+    } CASES[] = {
+        {"Anna\tLee", "Anna\tLee", REQUEST_PROBLEM_INVISIBLE},
+        {"An\x01na", "An\x01na", REQUEST_PROBLEM_INVISIBLE},
+        {"Anna\nLee", "Anna\nLee", REQUEST_PROBLEM_INVISIBLE},
+        {"An\xFFna", "An\xEF\xBF\xBDna", REQUEST_PROBLEM_BAD_ENCODING},
+        {"\xE3\x85\xA4", "\xE3\x85\xA4", REQUEST_PROBLEM_INVISIBLE}, /* U+3164 alone */
+        {"An\xCD\x8Fna", "An\xCD\x8Fna", REQUEST_PROBLEM_INVISIBLE}, /* U+034F inside */
+    };
+    for (size_t i = 0; i < KS_ARRAY_LEN(CASES); i++) {
+        Flow *flow = new_flow();
+        ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
+        fill_form(flow, T0);
+        ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
+        while (flow->form.name.len > 0) {
+            ev(flow, FLOW_EV_BACKSPACE, 0, T0);
+        }
+        type(flow, CASES[i].name, T0);
+        assert_string_equal(flow->form.name.text, CASES[i].shown);
+        ev(flow, FLOW_EV_SUBMIT, 0, T0);
+        assert_int_equal(flow->form.problems.field[REQUEST_FIELD_NAME], CASES[i].problem);
+        assert_string_equal(flow->form.name.text, CASES[i].shown); /* still shown */
+        Request req;
+        assert_false(flow_take_commit(flow, &req));
+        free(flow);
+    }
+    /* The phone field too. */
+    Request req;
+    bool committed = true;
+    assert_int_equal(submit_phone("050\t123 4567", &req, &committed), REQUEST_PROBLEM_INVISIBLE);
+    assert_false(committed);
+    assert_int_equal(submit_phone("050 123\xFF 4567", &req, &committed),
+                     REQUEST_PROBLEM_BAD_ENCODING);
+    assert_false(committed);
+}
+
+/* Issue 8: the name committed is the NFC form of what was typed. */
+static void test_submit_stores_name_in_nfc(void **state) {
+    (void)state;
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
+    fill_form(flow, T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
+    type(flow, " Jose\xCC\x81 \xE0\xA5\x98", T0); /* e + U+0301, U+0958 */
+    ev(flow, FLOW_EV_SUBMIT, 0, T0);
+    Request req;
+    assert_true(flow_take_commit(flow, &req));
+    assert_string_equal(req.name, "Jane Doe Jos\xC3\xA9 \xE0\xA4\x95\xE0\xA4\xBC");
     free(flow);
 }
 
@@ -1215,12 +1354,11 @@ static void test_thanks_returns_home_by_itself(void **state) {
     free(flow);
 }
 
-/* Regression (issue 3, found in review): the thank-you screen's auto-return is timed from the patient's
- * last touch (flow_commit_result used last_activity_ms as the time the
- * screen appeared, having no now_ms). When the outcome arrives late, as
- * when a background retry succeeds while the patient reads the save-failed
- * screen, the thank-you screen is already past its deadline and the next
- * tick resets to the welcome: the patient never gets to read the reference. */
+/* Regression (issue 3, found in review): the thank-you screen's auto-return is timed from the
+ * patient's last touch (flow_commit_result used last_activity_ms as the time the screen appeared,
+ * having no now_ms). When the outcome arrives late, as when a background retry succeeds while the
+ * patient reads the save-failed screen, the thank-you screen is already past its deadline and the
+ * next tick resets to the welcome: the patient never gets to read the reference. */
 static void test_regression_thanks_after_late_commit_stays_up(void **state) {
     (void)state;
     Flow *flow = new_flow();
@@ -1242,11 +1380,11 @@ static void test_regression_thanks_after_late_commit_stays_up(void **state) {
     free(flow);
 }
 
-/* Regression (issue 4, found in review): a self-check started from the "next" screen is evaluated at
- * the "when" the patient picked on the session screen, but when no area was
- * picked the request records when = -1 and days_since_session = -1
- * (fill_common only keeps `when` if an area was picked or the walk began as
- * a self-check), so the request contradicts its own summary ("day 4-7"). */
+/* Regression (issue 4, found in review): a self-check started from the "next" screen is evaluated
+ * at the "when" the patient picked on the session screen, but when no area was picked the request
+ * records when = -1 and days_since_session = -1 (fill_common only keeps `when` if an area was
+ * picked or the walk began as a self-check), so the request contradicts its own summary ("day
+ * 4-7"). */
 static void test_regression_selfcheck_from_next_keeps_when(void **state) {
     (void)state;
     Flow *flow = new_flow();
@@ -1323,6 +1461,10 @@ int main(void) {
         cmocka_unit_test(test_submit_empty_shows_problems_and_commits_nothing),
         cmocka_unit_test(test_problems_keep_typed_text_and_update),
         cmocka_unit_test(test_valid_submit_produces_exactly_one_request),
+        cmocka_unit_test(test_regression_phone_typed_after_prefill),
+        cmocka_unit_test(test_regression_phone_overflow_is_too_long),
+        cmocka_unit_test(test_regression_typed_controls_refused_not_stripped),
+        cmocka_unit_test(test_submit_stores_name_in_nfc),
         cmocka_unit_test(test_submit_from_guide_carries_session_choices),
         cmocka_unit_test(test_form_area_toggles),
         cmocka_unit_test(test_commit_ok_shows_thanks_with_ref),

@@ -234,8 +234,7 @@ static const BrokenCase BROKEN[] = {
      "layers[0].rows[0].keys[1].lable"},
     {"duplicate_key_id.yaml", 10, "key id \"a\" is used twice", "layers[1].rows[1].keys[1]"},
     {"missing_layer.yaml", 11, "no layer \"symbols\"", "layers[0].rows[0].keys[1].target"},
-    {"too_many_keys.yaml", 7, "too many keys in a row: 15 (at most 14)",
-     "layers[0].rows[1].keys"},
+    {"too_many_keys.yaml", 7, "too many keys in a row: 15 (at most 14)", "layers[0].rows[1].keys"},
     {"too_many_rows.yaml", 6, "too many rows: 7 (at most 6)", "layers[0].rows"},
     {"too_many_layers.yaml", 4, "too many layers: 5 (at most 4)", "layers"},
     {"type_without_text.yaml", 8, "needs \"text\"", "layers[0].rows[0].keys[1]"},
@@ -249,6 +248,8 @@ static const BrokenCase BROKEN[] = {
      "layers[0].rows[0].keys[1].text"},
     {"layer_without_target.yaml", 7, "needs a \"target\"", NULL},
     {"yaml_syntax.yaml", 7, "YAML syntax", NULL},
+    /* Regression (issue 8): anchors and aliases are refused where they stand. */
+    {"alias.yaml", 7, "anchors (\"&row\") are not allowed", "layers[0].rows[0].keys"},
 };
 
 static void test_broken_layouts(void **state) {
@@ -283,10 +284,8 @@ static void test_destroy_null(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_latin_layout),
-        cmocka_unit_test(test_phone_layout),
-        cmocka_unit_test(test_inline_layout_defaults),
-        cmocka_unit_test(test_broken_layouts),
+        cmocka_unit_test(test_latin_layout),           cmocka_unit_test(test_phone_layout),
+        cmocka_unit_test(test_inline_layout_defaults), cmocka_unit_test(test_broken_layouts),
         cmocka_unit_test(test_destroy_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -406,6 +406,173 @@ static void test_not_a_database_is_corrupt(void **state) {
     assert_non_null(strstr(err, "SQLITE_NOTADB"));
 }
 
+/* ---- refused databases leave no trace (issue 8) ----------------------------- */
+
+/* A VFS that opens every main database file read-only, as SQLite does by
+ * itself when the kiosk's user may not write the file (a copy left 0400 or
+ * owned by root); root, who runs these tests here, could write it anyway. */
+#define READONLY_VFS_NAME "kiosk-test-readonly"
+static sqlite3_vfs readonly_vfs;
+static int (*default_open)(sqlite3_vfs *, const char *, sqlite3_file *, int, int *);
+
+static int readonly_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
+                         int *out_flags) {
+    if (flags & SQLITE_OPEN_MAIN_DB) {
+        flags = (flags & ~(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_READONLY;
+    }
+    return default_open(vfs, name, file, flags, out_flags);
+}
+
+static void register_readonly_vfs(void) {
+    if (default_open) {
+        return;
+    }
+    sqlite3_vfs *def = sqlite3_vfs_find(NULL);
+    assert_non_null(def);
+    /* A copy keeps the default's methods and app data; only xOpen differs. */
+    readonly_vfs = *def;
+    readonly_vfs.zName = READONLY_VFS_NAME;
+    readonly_vfs.pNext = NULL;
+    default_open = def->xOpen;
+    readonly_vfs.xOpen = readonly_open;
+    assert_int_equal(sqlite3_vfs_register(&readonly_vfs, 0), SQLITE_OK);
+}
+
+static bool exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The whole file, for a byte-for-byte comparison; caller frees. */
+static unsigned char *slurp(const char *path, size_t *out_len) {
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    unsigned char *buf = malloc((size_t)st.st_size + 1);
+    assert_non_null(buf);
+    read_bytes(path, buf, (size_t)st.st_size + 1, out_len);
+    assert_int_equal(*out_len, (size_t)st.st_size);
+    return buf;
+}
+
+/* Opens `path` expecting `want` with `fragment` in the message, and checks
+ * the refusal left the file byte-for-byte as it was and no -wal, -shm or
+ * -journal beside it that was not there before. */
+static void expect_refused_untouched(const char *path, const char *vfs, KsStatus want,
+                                     const char *fragment) {
+    static const char *const SUFFIXES[] = {"-wal", "-shm", "-journal"};
+    bool had[3];
+    char companion[3][720];
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(companion[i], sizeof companion[i], "%s%s", path, SUFFIXES[i]);
+        had[i] = exists(companion[i]);
+    }
+    size_t n_before = 0;
+    unsigned char *before = slurp(path, &n_before);
+
+    StorageOptions options = {0, vfs};
+    Storage *s = NULL;
+    char err[512] = "";
+    KsStatus st = storage_open(path, &options, &s, err, sizeof err);
+    if (st != want || !strstr(err, fragment)) {
+        fail_msg("%s: wanted %s with \"%s\", got %s: %s", path, ks_status_name(want), fragment,
+                 ks_status_name(st), err);
+    }
+    assert_null(s);
+    assert_null(strchr(err, '\n')); /* one line for the log */
+
+    size_t n_after = 0;
+    unsigned char *after = slurp(path, &n_after);
+    assert_int_equal(n_before, n_after);
+    assert_memory_equal(before, after, n_before);
+    free(before);
+    free(after);
+    for (size_t i = 0; i < 3; i++) {
+        if (exists(companion[i]) != had[i]) {
+            fail_msg("%s: %s %s by the refused open", path, companion[i],
+                     had[i] ? "removed" : "left behind");
+        }
+    }
+}
+
+/* A WAL-mode database (as the kiosk itself writes) with `sql` run in it. */
+static void make_wal_db(const char *path, const char *sql) {
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, "PRAGMA journal_mode = WAL;");
+    raw_exec(db, sql);
+    sqlite3_close(db);
+    char wal[720];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    assert_false(exists(wal)); /* checkpointed and removed on close */
+}
+
+/* Regression (issue 8, hostile tester): user_version -5 was reported as
+ * "newer than this kiosk knows". No kiosk writes a negative version: the
+ * file is damaged or not ours, and is refused as such. */
+static void test_negative_version_is_corrupt(void **state) {
+    (void)state;
+    char dir[600];
+    char path[700];
+    fresh_dir("negative", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/kiosk.db", dir);
+    make_wal_db(path, "CREATE TABLE x (y); PRAGMA user_version = -5;");
+    expect_refused_untouched(path, NULL, KS_ERR_CORRUPT, "schema version -5");
+    Storage *s = NULL;
+    char err[512] = "";
+    assert_int_equal(storage_open(path, NULL, &s, err, sizeof err), KS_ERR_CORRUPT);
+    assert_null(strstr(err, "newer"));
+    assert_non_null(strstr(err, "not a kiosk database"));
+}
+
+/* Regression (issue 8): whatever the reason for refusing a database, it is
+ * left exactly as found, with no empty -wal/-shm files made beside it. */
+static void test_refused_databases_leave_no_trace(void **state) {
+    (void)state;
+    register_readonly_vfs();
+    char dir[600];
+    char path[700];
+    fresh_dir("refused", dir, sizeof dir);
+
+    snprintf(path, sizeof path, "%s/too-new.db", dir);
+    make_wal_db(path, "CREATE TABLE future (x); PRAGMA user_version = 9;");
+    expect_refused_untouched(path, NULL, KS_ERR_INVALID, "newer than this kiosk knows");
+
+    snprintf(path, sizeof path, "%s/garbage.db", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    for (int i = 0; i < 8192; i++) {
+        fputc((i * 131 + 7) & 0xff, f);
+    }
+    fclose(f);
+    expect_refused_untouched(path, NULL, KS_ERR_CORRUPT, "SQLITE_NOTADB");
+
+    /* A WAL database whose pages were overwritten: it fails its check. */
+    snprintf(path, sizeof path, "%s/corrupt.db", dir);
+    make_wal_db(path, "CREATE TABLE t (a, b); CREATE INDEX t_b ON t (b);"
+                      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
+                      "WHERE i < 2000) INSERT INTO t SELECT i, randomblob(50) FROM c;");
+    f = fopen(path, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 3 * 4096, SEEK_SET), 0);
+    for (int i = 0; i < 4 * 4096; i++) {
+        fputc(0x5A, f);
+    }
+    fclose(f);
+    expect_refused_untouched(path, NULL, KS_ERR_CORRUPT, "quick check");
+
+    /* The same too-new database when the kiosk may not write it: SQLite
+     * opens it read-only, and reading a WAL database read-only made -wal
+     * and -shm files that it could not remove again. */
+    snprintf(path, sizeof path, "%s/too-new.db", dir);
+    expect_refused_untouched(path, READONLY_VFS_NAME, KS_ERR_IO, "read-only");
+    /* A good kiosk database the kiosk may not write is refused too: every
+     * request would fail to save. */
+    snprintf(path, sizeof path, "%s/good.db", dir);
+    storage_close(open_ok(path));
+    expect_refused_untouched(path, READONLY_VFS_NAME, KS_ERR_IO, "read-only");
+    /* And it still opens when writable. */
+    storage_close(open_ok(path));
+}
+
 /* ---- references and idempotency -------------------------------------------- */
 
 static int cmp_ref(const void *a, const void *b) {
@@ -571,13 +738,13 @@ static void test_list_order_and_filters(void **state) {
         RequestUrgency urgency;
         int minute;
     } spec[] = {
-        {REQUEST_KIND_CONSULTATION, REQUEST_URGENCY_ROUTINE, 0},      /* 0 */
-        {REQUEST_KIND_FOLLOW_UP, REQUEST_URGENCY_CONCERNING, 1},      /* 1 */
-        {REQUEST_KIND_URGENT_ALERT, REQUEST_URGENCY_URGENT, 2},       /* 2 */
-        {REQUEST_KIND_CONSULTATION, REQUEST_URGENCY_ROUTINE, 3},      /* 3 */
-        {REQUEST_KIND_URGENT_ALERT, REQUEST_URGENCY_URGENT, 4},       /* 4 */
-        {REQUEST_KIND_FOLLOW_UP, REQUEST_URGENCY_CONCERNING, 5},      /* 5 */
-        {REQUEST_KIND_FOLLOW_UP, REQUEST_URGENCY_ROUTINE, 6},         /* 6 */
+        {REQUEST_KIND_CONSULTATION, REQUEST_URGENCY_ROUTINE, 0}, /* 0 */
+        {REQUEST_KIND_FOLLOW_UP, REQUEST_URGENCY_CONCERNING, 1}, /* 1 */
+        {REQUEST_KIND_URGENT_ALERT, REQUEST_URGENCY_URGENT, 2},  /* 2 */
+        {REQUEST_KIND_CONSULTATION, REQUEST_URGENCY_ROUTINE, 3}, /* 3 */
+        {REQUEST_KIND_URGENT_ALERT, REQUEST_URGENCY_URGENT, 4},  /* 4 */
+        {REQUEST_KIND_FOLLOW_UP, REQUEST_URGENCY_CONCERNING, 5}, /* 5 */
+        {REQUEST_KIND_FOLLOW_UP, REQUEST_URGENCY_ROUTINE, 6},    /* 6 */
     };
     enum { N = KS_ARRAY_LEN(spec) };
     char refs[N][REQUEST_REF_CAP];
@@ -710,6 +877,8 @@ int main(void) {
         cmocka_unit_test(test_migrate_from_v1),
         cmocka_unit_test(test_too_new_version_is_refused_untouched),
         cmocka_unit_test(test_not_a_database_is_corrupt),
+        cmocka_unit_test(test_negative_version_is_corrupt),
+        cmocka_unit_test(test_refused_databases_leave_no_trace),
         cmocka_unit_test(test_refs_unique_and_unambiguous),
         cmocka_unit_test(test_ref_clash_is_regenerated),
         cmocka_unit_test(test_enqueue_is_idempotent),

@@ -8,10 +8,22 @@
 
 #include <cmocka.h>
 
+#include <unistr.h>
+
 #include "textedit.h"
 
 static bool ins(TextEdit *e, const char *s) {
     return textedit_insert(e, s, strlen(s));
+}
+
+/* How many U+FFFD the buffer holds, after checking it is valid UTF-8. */
+static size_t u8_check_len(const TextEdit *e) {
+    assert_null(u8_check((const uint8_t *)e->text, e->len));
+    size_t n = 0;
+    for (const char *p = e->text; (p = strstr(p, "\xEF\xBF\xBD")) != NULL; p += 3) {
+        n++;
+    }
+    return n;
 }
 
 static void test_insert_ascii_and_caret(void **state) {
@@ -100,20 +112,53 @@ static void test_backspace_takes_combining_marks(void **state) {
     assert_int_equal(e.text[4], 0);
 }
 
-static void test_invalid_and_control_skipped(void **state) {
+/* Regression (issue 8, hostile tester): control characters and bytes that
+ * were not UTF-8 used to be dropped without a word, so "An\tna" became
+ * "Anna" and passed. They are kept visible now (bad bytes as U+FFFD) for
+ * validation to refuse, and the buffer still holds only valid UTF-8. */
+static void test_invalid_and_control_kept_visible(void **state) {
     (void)state;
     TextEdit e;
     textedit_init(&e, 0);
-    assert_true(textedit_insert(&e, "a\xFF" "b\x01" "c\x7F" "d\xC2\x85" "e\n", 11));
-    assert_string_equal(e.text, "abcde");
-    /* A sequence cut short at the end is dropped. */
+    assert_true(textedit_insert(&e,
+                                "a\xFF"
+                                "b\x01"
+                                "c\x7F"
+                                "d\xC2\x85"
+                                "e\n"
+                                "f\t",
+                                13));
+    assert_string_equal(e.text, "a\xEF\xBF\xBD"
+                                "b\x01"
+                                "c\x7F"
+                                "d\xC2\x85"
+                                "e\n"
+                                "f\t");
+    assert_int_equal(textedit_char_count(&e), 12);
+    /* A sequence cut short at the end is one replacement, not two. */
+    textedit_clear(&e);
     assert_true(ins(&e, "f\xE4\xB8"));
-    assert_string_equal(e.text, "abcdef");
-    /* An embedded NUL is a control character too. */
+    assert_string_equal(e.text, "f\xEF\xBF\xBD");
+    /* An overlong "/" and a UTF-16 surrogate are shown too, one U+FFFD for
+     * each bad sequence as libunistring's u8_mbtouc delimits them. */
+    textedit_clear(&e);
+    assert_true(ins(&e, "\xC0\xAF"));
+    assert_int_equal(u8_check_len(&e), 2);
+    textedit_clear(&e);
+    assert_true(ins(&e, "x\xED\xA0\x80y"));
+    assert_int_equal(e.text[0], 'x');
+    assert_int_equal(e.text[e.len - 1], 'y');
+    assert_int_equal(u8_check_len(&e), 1);
+    /* An embedded NUL would end the C string early: shown as U+FFFD too. */
+    textedit_clear(&e);
     assert_true(textedit_insert(&e, "g\0h", 3));
-    assert_string_equal(e.text, "abcdefgh");
-    assert_int_equal(e.len, 8);
+    assert_string_equal(e.text, "g\xEF\xBF\xBDh");
+    assert_int_equal(e.len, 5);
     assert_false(e.overflowed);
+    /* One backspace takes a replacement away whole. */
+    textedit_move(&e, -1);
+    assert_true(textedit_backspace(&e));
+    assert_string_equal(e.text, "gh");
 }
 
 static void test_max_chars_refusal_keeps_text(void **state) {
@@ -122,15 +167,18 @@ static void test_max_chars_refusal_keeps_text(void **state) {
     textedit_init(&e, 5);
     assert_true(ins(&e, "\xC3\xA9\xC3\xA9\xC3\xA9")); /* 3 chars, 6 bytes */
     assert_false(ins(&e, "abc"));                     /* only "ab" fits */
-    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9" "ab");
+    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9"
+                                "ab");
     assert_true(e.overflowed);
     assert_int_equal(textedit_char_count(&e), 5);
     assert_false(ins(&e, "z"));
-    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9" "ab");
+    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9"
+                                "ab");
     /* After a backspace there is room again; the flag stays until clear. */
     assert_true(textedit_backspace(&e));
     assert_true(ins(&e, "z"));
-    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9" "az");
+    assert_string_equal(e.text, "\xC3\xA9\xC3\xA9\xC3\xA9"
+                                "az");
     assert_true(e.overflowed);
     textedit_clear(&e);
     assert_false(e.overflowed);
@@ -184,7 +232,7 @@ int main(void) {
         cmocka_unit_test(test_insert_ascii_and_caret),
         cmocka_unit_test(test_multibyte_caret_and_backspace),
         cmocka_unit_test(test_backspace_takes_combining_marks),
-        cmocka_unit_test(test_invalid_and_control_skipped),
+        cmocka_unit_test(test_invalid_and_control_kept_visible),
         cmocka_unit_test(test_max_chars_refusal_keeps_text),
         cmocka_unit_test(test_byte_capacity_refusal),
         cmocka_unit_test(test_set_and_clear_wipes),

@@ -494,6 +494,8 @@ static const BrokenCase BROKEN_CASES[] = {
     {"bad_id", 7, "\"id\" must use only a-z, 0-9, '_' and '-', not \"Swelling\""},
     {"wrong_format", 1, "format must be \"kiosk-selfcheck/1\", not \"kiosk-selfcheck/2\""},
     {"yaml_syntax", 5, "YAML syntax"},
+    /* Regression (issue 8): one answer list shared by anchor and alias. */
+    {"alias", 6, "anchors (\"&feel_answers\") are not allowed"},
 };
 
 static void test_broken_files(void **state) {

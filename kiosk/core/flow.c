@@ -29,10 +29,16 @@ static void go(Flow *flow, FlowScreen screen, uint64_t now_ms) {
     flow->screen_since_ms = now_ms;
 }
 
+/* Room for a number as people type it, with separators and the pre-filled
+ * code: "+971 (0) 50 - 123 - 4567" is 24 characters. Input past this is
+ * refused and the field reports TOO_LONG (issue 8: at 24 a spaced-out number
+ * was cut to one that still passed). */
+#define FORM_PHONE_MAX_CHARS 40
+
 static void form_wipe(FlowForm *form) {
     wipe(form, sizeof *form);
     textedit_init(&form->name, REQUEST_NAME_MAX_CHARS + 20);
-    textedit_init(&form->phone, 24);
+    textedit_init(&form->phone, FORM_PHONE_MAX_CHARS);
     form->area = -1;
     form->focus = -1;
 }
@@ -105,10 +111,10 @@ int flow_days_since_session(const Flow *flow) {
 }
 
 /* What the phone field means, as the validator should see it: only the
- * pre-filled country code is nothing typed yet, and a trunk "0" typed right
- * after it ("+971 050...", as numbers are written locally) is dropped, as
- * UAE and UK numbering does when dialling internationally. */
-static const char *phone_as_typed(const Flow *flow, char *buf, size_t buf_len) {
+ * pre-filled country code is nothing typed yet. A trunk "0" or the country
+ * code typed again after it is request_check_phone's business (issue 8: done
+ * here, an Arabic-Indic zero was missed). */
+static const char *phone_as_typed(const Flow *flow) {
     const char *text = flow->form.phone.text;
     const char *cc = flow->settings.country_code ? flow->settings.country_code : "";
     size_t cc_len = strlen(cc);
@@ -117,14 +123,7 @@ static const char *phone_as_typed(const Flow *flow, char *buf, size_t buf_len) {
     }
     const char *rest = text + cc_len;
     rest += strspn(rest, " ");
-    if (*rest == '\0') {
-        return "";
-    }
-    if (rest[0] == '0') {
-        snprintf(buf, buf_len, "%s %s", cc, rest + 1);
-        return buf;
-    }
-    return text;
+    return *rest == '\0' ? "" : text;
 }
 
 bool flow_form_has_data(const Flow *flow) {
@@ -133,8 +132,7 @@ bool flow_form_has_data(const Flow *flow) {
         return false;
     }
     /* The pre-filled country code is ours, not the patient's. */
-    char phone[TEXTEDIT_CAP];
-    bool phone_typed = phone_as_typed(flow, phone, sizeof phone)[0] != '\0';
+    bool phone_typed = phone_as_typed(flow)[0] != '\0';
     return form->name.len > 0 || phone_typed || form->consent || form->time != REQUEST_TIME_NONE;
 }
 
@@ -221,12 +219,28 @@ static void start_selfcheck(Flow *flow, uint64_t now_ms) {
     go(flow, FLOW_SCREEN_SELFCHECK, now_ms);
 }
 
+/* Issue 8: a field that refused input holds a cut text, which may well pass
+ * ("+97150123456" from a longer number). It is TOO_LONG instead, unless
+ * what it kept shows a more serious problem. */
+static void refuse_cut(const TextEdit *field, RequestProblem *problem) {
+    if (field->overflowed &&
+        (*problem == REQUEST_PROBLEM_NONE || *problem == REQUEST_PROBLEM_EMPTY ||
+         *problem == REQUEST_PROBLEM_TOO_SHORT)) {
+        *problem = REQUEST_PROBLEM_TOO_LONG;
+    }
+}
+
 static int form_validate(Flow *flow, char *e164, size_t e164_len) {
     FlowForm *form = &flow->form;
-    char phone[TEXTEDIT_CAP];
-    return request_validate_form(form->name.text, phone_as_typed(flow, phone, sizeof phone),
-                                 flow->settings.country_code, form->time, form->consent,
-                                 &form->problems, e164, e164_len);
+    request_validate_form(form->name.text, phone_as_typed(flow), flow->settings.country_code,
+                          form->time, form->consent, &form->problems, e164, e164_len);
+    refuse_cut(&form->name, &form->problems.field[REQUEST_FIELD_NAME]);
+    refuse_cut(&form->phone, &form->problems.field[REQUEST_FIELD_PHONE]);
+    int n_problems = 0;
+    for (int f = 0; f < REQUEST_FIELD_COUNT; f++) {
+        n_problems += form->problems.field[f] != REQUEST_PROBLEM_NONE;
+    }
+    return n_problems;
 }
 
 static void form_update_problems(Flow *flow) {

@@ -33,8 +33,8 @@ typedef enum {
     ST_N
 } StatementId;
 
-#define LIST_COLUMNS                                                                              \
-    "id, uuid, ref, kind, urgency, status, name, phone, contact_time, area, when_choice, "        \
+#define LIST_COLUMNS                                                                               \
+    "id, uuid, ref, kind, urgency, status, name, phone, contact_time, area, when_choice, "         \
     "days_since_session, selfcheck_summary, language, consent, consent_at, kiosk_id, created_at, " \
     "note"
 
@@ -75,31 +75,54 @@ struct Storage {
 
 static const char *sqlite_code_name(int rc) {
     switch (rc) {
-    case SQLITE_IOERR_READ: return "SQLITE_IOERR_READ";
-    case SQLITE_IOERR_SHORT_READ: return "SQLITE_IOERR_SHORT_READ";
-    case SQLITE_IOERR_WRITE: return "SQLITE_IOERR_WRITE";
-    case SQLITE_IOERR_FSYNC: return "SQLITE_IOERR_FSYNC";
-    case SQLITE_IOERR_TRUNCATE: return "SQLITE_IOERR_TRUNCATE";
-    case SQLITE_IOERR_NOMEM: return "SQLITE_IOERR_NOMEM";
-    case SQLITE_BUSY_SNAPSHOT: return "SQLITE_BUSY_SNAPSHOT";
-    case SQLITE_CONSTRAINT_UNIQUE: return "SQLITE_CONSTRAINT_UNIQUE";
-    case SQLITE_CONSTRAINT_CHECK: return "SQLITE_CONSTRAINT_CHECK";
-    default: break;
+    case SQLITE_IOERR_READ:
+        return "SQLITE_IOERR_READ";
+    case SQLITE_IOERR_SHORT_READ:
+        return "SQLITE_IOERR_SHORT_READ";
+    case SQLITE_IOERR_WRITE:
+        return "SQLITE_IOERR_WRITE";
+    case SQLITE_IOERR_FSYNC:
+        return "SQLITE_IOERR_FSYNC";
+    case SQLITE_IOERR_TRUNCATE:
+        return "SQLITE_IOERR_TRUNCATE";
+    case SQLITE_IOERR_NOMEM:
+        return "SQLITE_IOERR_NOMEM";
+    case SQLITE_BUSY_SNAPSHOT:
+        return "SQLITE_BUSY_SNAPSHOT";
+    case SQLITE_CONSTRAINT_UNIQUE:
+        return "SQLITE_CONSTRAINT_UNIQUE";
+    case SQLITE_CONSTRAINT_CHECK:
+        return "SQLITE_CONSTRAINT_CHECK";
+    default:
+        break;
     }
     switch (rc & 0xff) {
-    case SQLITE_ERROR: return "SQLITE_ERROR";
-    case SQLITE_PERM: return "SQLITE_PERM";
-    case SQLITE_BUSY: return "SQLITE_BUSY";
-    case SQLITE_LOCKED: return "SQLITE_LOCKED";
-    case SQLITE_NOMEM: return "SQLITE_NOMEM";
-    case SQLITE_READONLY: return "SQLITE_READONLY";
-    case SQLITE_IOERR: return "SQLITE_IOERR";
-    case SQLITE_CORRUPT: return "SQLITE_CORRUPT";
-    case SQLITE_FULL: return "SQLITE_FULL";
-    case SQLITE_CANTOPEN: return "SQLITE_CANTOPEN";
-    case SQLITE_CONSTRAINT: return "SQLITE_CONSTRAINT";
-    case SQLITE_NOTADB: return "SQLITE_NOTADB";
-    default: return "SQLITE_OTHER";
+    case SQLITE_ERROR:
+        return "SQLITE_ERROR";
+    case SQLITE_PERM:
+        return "SQLITE_PERM";
+    case SQLITE_BUSY:
+        return "SQLITE_BUSY";
+    case SQLITE_LOCKED:
+        return "SQLITE_LOCKED";
+    case SQLITE_NOMEM:
+        return "SQLITE_NOMEM";
+    case SQLITE_READONLY:
+        return "SQLITE_READONLY";
+    case SQLITE_IOERR:
+        return "SQLITE_IOERR";
+    case SQLITE_CORRUPT:
+        return "SQLITE_CORRUPT";
+    case SQLITE_FULL:
+        return "SQLITE_FULL";
+    case SQLITE_CANTOPEN:
+        return "SQLITE_CANTOPEN";
+    case SQLITE_CONSTRAINT:
+        return "SQLITE_CONSTRAINT";
+    case SQLITE_NOTADB:
+        return "SQLITE_NOTADB";
+    default:
+        return "SQLITE_OTHER";
     }
 }
 
@@ -107,14 +130,20 @@ static KsStatus map_sqlite(int rc) {
     switch (rc & 0xff) {
     case SQLITE_OK:
     case SQLITE_DONE:
-    case SQLITE_ROW: return KS_OK;
-    case SQLITE_FULL: return KS_ERR_FULL;
+    case SQLITE_ROW:
+        return KS_OK;
+    case SQLITE_FULL:
+        return KS_ERR_FULL;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return KS_ERR_BUSY;
+    case SQLITE_LOCKED:
+        return KS_ERR_BUSY;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return KS_ERR_CORRUPT;
-    case SQLITE_NOMEM: return KS_ERR_NOMEM;
-    default: return KS_ERR_IO;
+    case SQLITE_NOTADB:
+        return KS_ERR_CORRUPT;
+    case SQLITE_NOMEM:
+        return KS_ERR_NOMEM;
+    default:
+        return KS_ERR_IO;
     }
 }
 
@@ -419,8 +448,13 @@ static KsStatus open_checks(Storage *s, bool in_memory) {
         if (rc == SQLITE_ROW) {
             const char *res = (const char *)sqlite3_column_text(st, 0);
             if (res == NULL || strcmp(res, "ok") != 0) {
-                fail_with(s, KS_ERR_CORRUPT, "open: database fails its quick check: %s",
-                          res ? res : "?");
+                /* quick_check lists one problem a line; the log wants one. */
+                char detail[sizeof s->error];
+                snprintf(detail, sizeof detail, "%s", res ? res : "?");
+                for (char *c = detail; (c = strchr(c, '\n')) != NULL;) {
+                    *c = ' ';
+                }
+                fail_with(s, KS_ERR_CORRUPT, "open: database fails its quick check: %s", detail);
                 sqlite3_finalize(st);
                 return KS_ERR_CORRUPT;
             }
@@ -439,7 +473,16 @@ static KsStatus open_checks(Storage *s, bool in_memory) {
     if (rc != SQLITE_OK) {
         return fail_sqlite(s, "open: read schema version", rc);
     }
-    if (version > STORAGE_SCHEMA_VERSION || version < 0) {
+    if (version < 0) {
+        /* Issue 8: versions only count up from 0, so no kiosk, older or
+         * newer, wrote this: it is damaged or another program's file. */
+        snprintf(s->error, sizeof s->error,
+                 "open: database schema version %d is not one any kiosk writes; the file is "
+                 "damaged or not a kiosk database, left untouched",
+                 version);
+        return KS_ERR_CORRUPT;
+    }
+    if (version > STORAGE_SCHEMA_VERSION) {
         snprintf(s->error, sizeof s->error,
                  "open: database schema version %d is newer than this kiosk knows (%d); "
                  "left untouched, update the kiosk software",
@@ -515,6 +558,16 @@ KsStatus storage_open(const char *path, const StorageOptions *options, Storage *
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, timeout);
 
+    /* Issue 8: SQLite opens a file the kiosk may not write read-only, and
+     * reading a WAL database that way makes -wal and -shm files it cannot
+     * remove again. Such a file could not take a request anyway, so it is
+     * refused before the first read. */
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        status = fail_with(s, KS_ERR_IO, "open: %s",
+                           "the file is read-only for the kiosk (check its owner and "
+                           "permissions); left untouched");
+        goto fail;
+    }
     status = open_checks(s, in_memory);
     if (status != KS_OK) {
         goto fail;
@@ -524,8 +577,8 @@ KsStatus storage_open(const char *path, const StorageOptions *options, Storage *
         goto fail;
     }
     for (int i = 0; i < ST_N; i++) {
-        rc = sqlite3_prepare_v3(s->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-                                &s->stmt[i], NULL);
+        rc = sqlite3_prepare_v3(s->db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
+                                NULL);
         if (rc != SQLITE_OK) {
             status = fail_sqlite(s, "open: prepare", rc);
             goto fail;
@@ -624,10 +677,8 @@ static KsStatus insert_one(Storage *s, Request *req) {
     rc = rc ? rc : sqlite3_bind_text(st, 6, req->phone, -1, SQLITE_TRANSIENT);
     rc = rc ? rc
             : sqlite3_bind_text(st, 7, request_time_id(req->contact_time), -1, SQLITE_TRANSIENT);
-    rc = rc ? rc
-            : bind_text_or_null(st, 8, req->area >= 0 ? ks_area_id((KsArea)req->area) : NULL);
-    rc = rc ? rc
-            : bind_text_or_null(st, 9, req->when >= 0 ? ks_when_id((KsWhen)req->when) : NULL);
+    rc = rc ? rc : bind_text_or_null(st, 8, req->area >= 0 ? ks_area_id((KsArea)req->area) : NULL);
+    rc = rc ? rc : bind_text_or_null(st, 9, req->when >= 0 ? ks_when_id((KsWhen)req->when) : NULL);
     if (rc == SQLITE_OK) {
         rc = req->days_since_session >= 0 ? sqlite3_bind_int(st, 10, req->days_since_session)
                                           : sqlite3_bind_null(st, 10);
@@ -707,10 +758,11 @@ static KsStatus read_row(Storage *s, sqlite3_stmt *st, StoredRequest *out) {
     RequestStatus stt;
     RequestContactTime t;
     if (!kind || !request_parse_kind(kind, &k) || !urgency || !request_parse_urgency(urgency, &u) ||
-        !status || !request_parse_status(status, &stt) || !time ||
-        !request_parse_time(time, &t)) {
-        snprintf(s->error, sizeof s->error, "read: request %lld has an unknown kind, urgency, "
-                 "status or contact time", (long long)out->id);
+        !status || !request_parse_status(status, &stt) || !time || !request_parse_time(time, &t)) {
+        snprintf(s->error, sizeof s->error,
+                 "read: request %lld has an unknown kind, urgency, "
+                 "status or contact time",
+                 (long long)out->id);
         return KS_ERR_CORRUPT;
     }
     r->kind = k;
@@ -763,8 +815,8 @@ static KsStatus list_statement(Storage *s, unsigned mask, sqlite3_stmt **out) {
         unsigned bit;
         const char *clause;
     } filters[] = {
-        {LIST_BY_STATUS, " AND status = ?1"},      {LIST_BY_KIND, " AND kind = ?2"},
-        {LIST_BY_URGENCY, " AND urgency = ?3"},    {LIST_SINCE, " AND created_at >= ?4"},
+        {LIST_BY_STATUS, " AND status = ?1"},   {LIST_BY_KIND, " AND kind = ?2"},
+        {LIST_BY_URGENCY, " AND urgency = ?3"}, {LIST_SINCE, " AND created_at >= ?4"},
         {LIST_UNTIL, " AND created_at < ?5"},
     };
     for (size_t i = 0; i < KS_ARRAY_LEN(filters); i++) {
@@ -776,8 +828,8 @@ static KsStatus list_statement(Storage *s, unsigned mask, sqlite3_stmt **out) {
     snprintf(sql + n, sizeof sql - n, "%s LIMIT ?6",
              (mask & LIST_NEWEST) ? " ORDER BY created_at DESC, id DESC"
                                   : " ORDER BY " URGENCY_RANK ", created_at, id");
-    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->list_stmt[mask],
-                                NULL);
+    int rc =
+        sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->list_stmt[mask], NULL);
     if (rc != SQLITE_OK) {
         return fail_sqlite(s, "list: prepare", rc);
     }

@@ -28,12 +28,15 @@ typedef struct {
 
 /* Opens (creating if needed) the database at `path` (":memory:" works) and
  * migrates it to STORAGE_SCHEMA_VERSION. A missing parent folder is created
- * 0700. Fails with KS_ERR_CORRUPT for a file that is not a database or fails
- * its quick check, KS_ERR_BUSY when locked past the timeout, KS_ERR_IO or
- * KS_ERR_FULL otherwise; a database written by a newer version of the kiosk
- * (user_version above STORAGE_SCHEMA_VERSION) is left untouched and refused
- * with KS_ERR_INVALID. `err` (may be NULL) gets a one-line reason. The file
- * and its -wal/-shm companions are private to the user (0600). */
+ * 0700. Fails with KS_ERR_CORRUPT for a file that is not a database, fails
+ * its quick check or has a negative user_version (no kiosk writes one),
+ * KS_ERR_BUSY when locked past the timeout, KS_ERR_IO for a file the kiosk
+ * may not write, KS_ERR_IO or KS_ERR_FULL otherwise; a database written by a
+ * newer version of the kiosk (user_version above STORAGE_SCHEMA_VERSION) is
+ * refused with KS_ERR_INVALID. A refused database is left byte-for-byte as
+ * it was, with no -wal/-shm files made beside it (issue 8). `err` (may be
+ * NULL) gets a one-line reason. The file and its -wal/-shm companions are
+ * private to the user (0600). */
 KsStatus storage_open(const char *path, const StorageOptions *options, Storage **out, char *err,
                       size_t err_len);
 void storage_close(Storage *storage);

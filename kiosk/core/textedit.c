@@ -11,27 +11,28 @@ void textedit_init(TextEdit *edit, size_t max_chars) {
     edit->max_chars = max_chars;
 }
 
-static bool is_control(ucs4_t uc) {
-    return uc < 0x20 || (uc >= 0x7F && uc <= 0x9F);
-}
+/* U+FFFD REPLACEMENT CHARACTER, shown in place of bytes that are not UTF-8. */
+static const char REPLACEMENT[] = "\xEF\xBF\xBD";
 
 bool textedit_insert(TextEdit *edit, const char *utf8, size_t len) {
     assert(edit && (utf8 || len == 0));
     size_t n_chars = textedit_char_count(edit);
     bool all_fit = true;
     for (size_t i = 0; i < len;) {
+        const uint8_t *at = (const uint8_t *)utf8 + i;
         ucs4_t uc;
-        int n = u8_mbtoucr(&uc, (const uint8_t *)utf8 + i, len - i);
-        if (n <= 0) {
-            /* Invalid or truncated sequence: drop one byte and resync, so the
-             * buffer never holds anything but valid UTF-8. */
-            i++;
-            continue;
-        }
-        size_t cp_len = (size_t)n;
-        if (is_control(uc)) {
-            i += cp_len;
-            continue;
+        int n = u8_mbtoucr(&uc, at, len - i);
+        const char *piece = utf8 + i;
+        size_t cp_len = (size_t)n; /* bytes inserted */
+        size_t consumed = cp_len;  /* bytes of input used */
+        if (n <= 0 || uc == 0) {
+            /* Issue 8: dropping these silently changed what the patient
+             * typed. Bytes that are not UTF-8 (u8_mbtouc tells how many
+             * form one bad sequence) and NUL, which would end the string
+             * early, become a visible U+FFFD that validation refuses. */
+            consumed = n <= 0 ? (size_t)u8_mbtouc(&uc, at, len - i) : 1;
+            piece = REPLACEMENT;
+            cp_len = sizeof REPLACEMENT - 1;
         }
         bool too_many = edit->max_chars != 0 && n_chars >= edit->max_chars;
         bool no_room = edit->len + cp_len + 1 > TEXTEDIT_CAP;
@@ -44,12 +45,12 @@ bool textedit_insert(TextEdit *edit, const char *utf8, size_t len) {
         }
         memmove(edit->text + edit->caret + cp_len, edit->text + edit->caret,
                 edit->len - edit->caret);
-        memcpy(edit->text + edit->caret, utf8 + i, cp_len);
+        memcpy(edit->text + edit->caret, piece, cp_len);
         edit->len += cp_len;
         edit->caret += cp_len;
         edit->text[edit->len] = '\0';
         n_chars++;
-        i += cp_len;
+        i += consumed;
     }
     return all_fit;
 }

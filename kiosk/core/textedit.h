@@ -1,6 +1,8 @@
 /* A fixed-capacity UTF-8 text field with a caret: what the on-screen and the
  * physical keyboard type into. Never allocates; never holds invalid UTF-8;
- * refuses input past its capacity instead of truncating mid-character. The
+ * never silently drops what was typed: refuses input past its capacity
+ * (saying so) instead of truncating mid-character, and keeps control
+ * characters and bad bytes visible for validation to refuse. The
  * buffer is wiped (zeroed) on clear so nothing a patient typed lingers in
  * memory for the next one. Knows nothing of SDL or fonts. */
 #ifndef KIOSK_TEXTEDIT_H
@@ -23,9 +25,12 @@ typedef struct {
 void textedit_init(TextEdit *edit, size_t max_chars);
 
 /* Inserts UTF-8 `utf8` (len bytes) at the caret and moves the caret past it.
- * Control characters (< U+0020, U+007F-U+009F) and invalid UTF-8 are skipped.
- * Inserts as much as fits (whole code points only, in order: input stops at
- * the first code point that does not fit); returns false and sets
+ * Control characters (tab, line breaks, U+007F-U+009F...) are inserted as
+ * typed; each sequence of bytes that is not UTF-8, and each NUL, is inserted
+ * as U+FFFD. Nothing is skipped (issue 8): request_check_name and _phone then
+ * refuse the text as INVISIBLE or BAD_ENCODING while the patient still sees
+ * it. Inserts as much as fits (whole code points only, in order: input stops
+ * at the first code point that does not fit); returns false and sets
  * `overflowed` if anything was refused for length. */
 bool textedit_insert(TextEdit *edit, const char *utf8, size_t len);
 

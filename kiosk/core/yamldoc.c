@@ -20,8 +20,208 @@ static yaml_node_t *node_of(YamlRef ref) {
     return yaml_document_get_node((yaml_document_t *)&ref.doc->document, ref.node_index);
 }
 
+/* ---- refusing what our files never need ------------------------------------ */
+
+/* One open mapping or sequence while scanning events: enough to name the
+ * path of the node being read ("strings.lol9[3]"). */
+typedef struct {
+    bool is_map;
+    bool at_key;  /* map: the next node is a key */
+    bool is_key;  /* this collection is itself a (complex) key of its parent */
+    size_t index; /* sequence: items seen so far */
+    char key[64]; /* map: the key whose value is being read */
+} ScanLevel;
+
+typedef struct {
+    ScanLevel levels[YAMLDOC_MAX_DEPTH];
+    size_t depth;
+    const char *source;
+    KsError *err;
+} Scan;
+
+/* The path of the node about to be read, in yaml_fail's form. */
+static void scan_path(const Scan *scan, char *out, size_t out_len) {
+    out[0] = '\0';
+    size_t used = 0;
+    for (size_t i = 0; i < scan->depth && used < out_len; i++) {
+        const ScanLevel *l = &scan->levels[i];
+        int n;
+        if (l->is_map) {
+            n = snprintf(out + used, out_len - used, "%s%s", used ? "." : "", l->key);
+        } else {
+            n = snprintf(out + used, out_len - used, "[%zu]", l->index);
+        }
+        if (n < 0) {
+            break;
+        }
+        used += (size_t)n;
+    }
+}
+
+static KsStatus scan_fail(const Scan *scan, const yaml_event_t *ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static KsStatus scan_fail(const Scan *scan, const yaml_event_t *ev, const char *fmt, ...) {
+    char path[160];
+    scan_path(scan, path, sizeof path);
+    char message[320];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    return ks_error_set(scan->err, scan->source, (int)ev->start_mark.line + 1,
+                        (int)ev->start_mark.column + 1, path, "%s", message);
+}
+
+/* A node starts: if it is a key, the parent map records it (its text, or
+ * "?" for a list or mapping used as a key) and waits for the value. Returns
+ * whether the node is a key. */
+static bool scan_node_start(Scan *scan, const char *key_text) {
+    if (scan->depth == 0) {
+        return false;
+    }
+    ScanLevel *l = &scan->levels[scan->depth - 1];
+    if (!l->is_map || !l->at_key) {
+        return false;
+    }
+    snprintf(l->key, sizeof l->key, "%s", key_text ? key_text : "?");
+    l->at_key = false;
+    return true;
+}
+
+/* A value (scalar, alias or whole collection) has been read: the parent map
+ * now waits for its next key, the parent sequence for its next item. */
+static void scan_value_done(Scan *scan) {
+    if (scan->depth == 0) {
+        return;
+    }
+    ScanLevel *l = &scan->levels[scan->depth - 1];
+    if (l->is_map) {
+        l->at_key = true;
+    } else {
+        l->index++;
+    }
+}
+
+static bool is_merge_key(const yaml_event_t *ev) {
+    const char *tag = (const char *)ev->data.scalar.tag;
+    if (tag && strcmp(tag, "tag:yaml.org,2002:merge") == 0) {
+        return true;
+    }
+    return ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+           strcmp((const char *)ev->data.scalar.value, "<<") == 0;
+}
+
+#define REFUSED_ANCHOR                                                                             \
+    "anchors (\"&%s\") are not allowed in kiosk data files; write the value out in full"
+#define REFUSED_ALIAS                                                                              \
+    "aliases (\"*%s\") are not allowed in kiosk data files; write the value out in full"
+#define REFUSED_MERGE                                                                              \
+    "merge keys (\"<<\") are not allowed in kiosk data files; write the keys out in full"
+
+static KsStatus scan_event(Scan *scan, const yaml_event_t *ev) {
+    switch (ev->type) {
+    case YAML_ALIAS_EVENT:
+        scan_node_start(scan, NULL);
+        return scan_fail(scan, ev, REFUSED_ALIAS, (const char *)ev->data.alias.anchor);
+    case YAML_SCALAR_EVENT: {
+        const char *text = (const char *)ev->data.scalar.value;
+        bool merge = is_merge_key(ev);
+        bool key = scan_node_start(scan, text);
+        if (ev->data.scalar.anchor) {
+            return scan_fail(scan, ev, REFUSED_ANCHOR, (const char *)ev->data.scalar.anchor);
+        }
+        if (key && merge) {
+            return scan_fail(scan, ev, REFUSED_MERGE);
+        }
+        if (!key) {
+            scan_value_done(scan);
+        }
+        return KS_OK;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        bool is_map = ev->type == YAML_MAPPING_START_EVENT;
+        const char *anchor = is_map ? (const char *)ev->data.mapping_start.anchor
+                                    : (const char *)ev->data.sequence_start.anchor;
+        bool key = scan_node_start(scan, NULL);
+        if (anchor) {
+            return scan_fail(scan, ev, REFUSED_ANCHOR, anchor);
+        }
+        if (scan->depth == YAMLDOC_MAX_DEPTH) {
+            return scan_fail(scan, ev, "nested more than %d levels deep", YAMLDOC_MAX_DEPTH);
+        }
+        ScanLevel *l = &scan->levels[scan->depth++];
+        memset(l, 0, sizeof *l);
+        l->is_map = is_map;
+        l->at_key = is_map;
+        l->is_key = key;
+        return KS_OK;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        if (scan->depth > 0) {
+            bool was_key = scan->levels[scan->depth - 1].is_key;
+            scan->depth--;
+            if (!was_key) {
+                scan_value_done(scan);
+            }
+        }
+        return KS_OK;
+    default:
+        return KS_OK;
+    }
+}
+
+/* Why a scan ahead of the loader (issue 8, "billion laughs"): libyaml's
+ * document tree shares an aliased node instead of copying it, but every
+ * parser of ours walks the tree, so a few hundred bytes of nested aliases
+ * become billions of visits and gigabytes of flattened texts. Our files are
+ * written by hand and never need anchors, aliases or merge keys, so they are
+ * refused outright, at their line, before any tree is built. The scan also
+ * bounds nesting, which no file of ours comes near. A syntax error ends the
+ * scan quietly: the loader then reports it with its usual message. */
+static KsStatus refuse_shared_nodes(const char *buf, size_t buf_len, const char *source,
+                                    KsError *err) {
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        ks_error_set(err, source, 0, 0, "", "out of memory");
+        return KS_ERR_NOMEM;
+    }
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, buf_len);
+    Scan scan;
+    memset(&scan, 0, sizeof scan);
+    scan.source = source;
+    scan.err = err;
+    KsStatus st = KS_OK;
+    bool done = false;
+    while (!done && st == KS_OK) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            break;
+        }
+        /* yaml_parser_load reads only the first document; so does the scan. */
+        done = ev.type == YAML_DOCUMENT_END_EVENT || ev.type == YAML_STREAM_END_EVENT;
+        st = scan_event(&scan, &ev);
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return st;
+}
+
 KsStatus yamldoc_load(const char *buf, size_t buf_len, const char *source, YamlDoc **out,
                       KsError *err) {
+    if (buf_len > YAMLDOC_MAX_BYTES) {
+        return ks_error_set(err, source, 0, 0, "",
+                            "the file is %zu bytes, more than the %d (1 MiB) a kiosk data "
+                            "file may have",
+                            buf_len, YAMLDOC_MAX_BYTES);
+    }
+    KsStatus scanned = refuse_shared_nodes(buf, buf_len, source, err);
+    if (scanned != KS_OK) {
+        return scanned;
+    }
     YamlDoc *doc = calloc(1, sizeof *doc);
     if (!doc) {
         ks_error_set(err, source, 0, 0, "", "out of memory");
@@ -38,9 +238,9 @@ KsStatus yamldoc_load(const char *buf, size_t buf_len, const char *source, YamlD
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     yaml_parser_set_input_string(&parser, (const unsigned char *)buf, buf_len);
     if (!yaml_parser_load(&parser, &doc->document)) {
-        const yaml_mark_t *mark =
-            parser.problem_mark.line || parser.problem_mark.column ? &parser.problem_mark
-                                                                   : &parser.context_mark;
+        const yaml_mark_t *mark = parser.problem_mark.line || parser.problem_mark.column
+                                      ? &parser.problem_mark
+                                      : &parser.context_mark;
         ks_error_set(err, source, (int)mark->line + 1, (int)mark->column + 1, "",
                      "YAML syntax: %s%s%s", parser.problem ? parser.problem : "unreadable",
                      parser.context ? " " : "", parser.context ? parser.context : "");
@@ -107,8 +307,7 @@ int yaml_column(YamlRef ref) {
 static YamlRef child(YamlRef parent, int index, const char *key, long seq_index) {
     YamlRef ref = {parent.doc, index, ""};
     if (key) {
-        snprintf(ref.path, sizeof ref.path, "%s%s%s", parent.path, parent.path[0] ? "." : "",
-                 key);
+        snprintf(ref.path, sizeof ref.path, "%s%s%s", parent.path, parent.path[0] ? "." : "", key);
     } else {
         snprintf(ref.path, sizeof ref.path, "%s[%ld]", parent.path, seq_index);
     }
@@ -121,7 +320,8 @@ YamlRef yaml_get(YamlRef map, const char *key) {
         for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
              p++) {
             yaml_node_t *k = yaml_document_get_node((yaml_document_t *)&map.doc->document, p->key);
-            if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0) {
+            if (k && k->type == YAML_SCALAR_NODE &&
+                strcmp((const char *)k->data.scalar.value, key) == 0) {
                 return child(map, p->value, key, 0);
             }
         }

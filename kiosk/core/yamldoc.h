@@ -3,7 +3,14 @@
  * ours needs and libyaml leaves out: typed look-ups that report the file, the
  * line and column and the key path of a mistake ("guide.pages[2].title"), and
  * a guard against unknown or duplicated keys so a typo is an error, not a
- * silently ignored setting. Parses from a buffer; knows nothing of files. */
+ * silently ignored setting. Parses from a buffer; knows nothing of files.
+ *
+ * Hostile files (issue 8): a buffer over YAMLDOC_MAX_BYTES (1 MiB, fifty
+ * times our largest shipped file) is refused before parsing, and so is any
+ * anchor ("&x"), alias ("*x") or merge key ("<<"): our files never need
+ * them, and aliases nested a few levels deep expand into billions of nodes
+ * for every parser that walks the tree ("billion laughs"). Nesting deeper
+ * than YAMLDOC_MAX_DEPTH levels is refused too. */
 #ifndef KIOSK_YAMLDOC_H
 #define KIOSK_YAMLDOC_H
 
@@ -11,6 +18,11 @@
 #include <stddef.h>
 
 #include "ks.h"
+
+/* Largest buffer yamldoc_load accepts, in bytes: 1 MiB. */
+#define YAMLDOC_MAX_BYTES (1024 * 1024)
+/* Deepest nesting of lists and mappings yamldoc_load accepts. */
+#define YAMLDOC_MAX_DEPTH 64
 
 typedef struct YamlDoc YamlDoc;
 
@@ -24,7 +36,10 @@ typedef struct {
 
 /* Parses `buf` (UTF-8 YAML, one document). `source` names the buffer in
  * errors. On success *out owns the tree; free with yamldoc_destroy. A syntax
- * error or an empty document fails with KS_ERR_PARSE and `err` filled. */
+ * error, an empty document, a buffer over YAMLDOC_MAX_BYTES, an anchor, an
+ * alias, a merge key or nesting over YAMLDOC_MAX_DEPTH fails with
+ * KS_ERR_PARSE and `err` filled (line, column and key path where the file
+ * has one). */
 KsStatus yamldoc_load(const char *buf, size_t buf_len, const char *source, YamlDoc **out,
                       KsError *err);
 void yamldoc_destroy(YamlDoc *doc);
