@@ -1,6 +1,7 @@
 #include "script.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -9,15 +10,23 @@
 
 #define SCRIPT_LINE_CAP 16384
 
-/* Feeds every queued SDL event to the app, as the interactive loop does. */
-static void pump(App *app) {
+/* Feeds every queued SDL event to the app, as the interactive loop does.
+ * Unless `async` is on, it then waits for the work a line started (a
+ * commit) so the next line sees its outcome. */
+static void pump_mode(App *app, bool async) {
     SDL_Event ev;
     while (SDL_PollEvent(&ev)) {
         app_handle_sdl_event(app, &ev);
     }
     app_advance(app, app->now_ms);
-    app_settle(app);
+    if (!async) {
+        app_settle(app);
+    }
     app_render_if_dirty(app);
+}
+
+static void pump(App *app) {
+    pump_mode(app, false);
 }
 
 static void push_tap(App *app, int x, int y) {
@@ -197,6 +206,7 @@ int script_run(App *app, FILE *in, const char *name) {
     int line_no = 0;
     int rc = 0;
     double tap_started_ms = -1, tap_to_frame_ms = 0;
+    bool async = false;
     pump(app);
     while (rc == 0 && fgets(line, SCRIPT_LINE_CAP, in)) {
         line_no++;
@@ -311,6 +321,12 @@ int script_run(App *app, FILE *in, const char *name) {
                           arg, "");
                 break;
             }
+        } else if (strcmp(cmd, "async") == 0) {
+            if (strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0) {
+                rc = fail(name, line_no, "async needs on or off (got \"%s\")%s", arg, "");
+                break;
+            }
+            async = strcmp(arg, "on") == 0;
         } else if (strcmp(cmd, "echo") == 0) {
             printf("%s\n", arg);
             fflush(stdout);
@@ -320,7 +336,7 @@ int script_run(App *app, FILE *in, const char *name) {
             rc = fail(name, line_no, "unknown action \"%s\"%s", cmd, "");
             break;
         }
-        pump(app);
+        pump_mode(app, async);
         if (tap_started_ms >= 0) {
             tap_to_frame_ms = clock_ms(CLOCK_MONOTONIC) - tap_started_ms;
             tap_started_ms = -1;

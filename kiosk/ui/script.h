@@ -18,6 +18,9 @@
  *   dump                   print "screen ID" then "widget ID KIND X Y W H LABEL" lines
  *   measure N [LABEL]      time N full redraws and view rebuilds of this screen and
  *                          print them with memory (the benchmark's probe)
+ *   async on|off           off (the default): each line waits for the commit it
+ *                          started; on: lines run while it works (the benchmark
+ *                          draws frames while another process holds the lock)
  *   echo TEXT              print TEXT (for readable logs)
  *   quit                   stop, exit 0
  *

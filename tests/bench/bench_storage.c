@@ -85,6 +85,27 @@ static int time_list(FILE *out, Storage *s, const StorageQuery *q, StoredRequest
     return 1;
 }
 
+bool bench_storage_make_db(const char *path, int64_t rows) {
+    Storage *s = NULL;
+    char err[256];
+    if (storage_open(path, NULL, &s, err, sizeof err) != KS_OK) {
+        return false;
+    }
+    enum { BATCH = 5000 };
+    Request *batch = calloc(BATCH, sizeof *batch);
+    bool ok = batch != NULL;
+    for (int64_t i = 0; ok && i < rows;) {
+        size_t n = 0;
+        for (; n < BATCH && i < rows; n++, i++) {
+            make_request(&batch[n], i);
+        }
+        ok = storage_enqueue_many(s, batch, n) == KS_OK;
+    }
+    free(batch);
+    storage_close(s);
+    return ok;
+}
+
 void bench_storage_run(const char *work_dir, FILE *out) {
     char path[1024];
     snprintf(path, sizeof path, "%s/bench_storage.db", work_dir);

@@ -6,6 +6,8 @@
 #ifndef KIOSK_BENCH_STORAGE_H
 #define KIOSK_BENCH_STORAGE_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Creates `work_dir`/bench_storage.db afresh (any old one is deleted), runs
@@ -14,5 +16,9 @@
  * to `out`. Failures are printed as "storage.<what> FAILED: <reason>" and end
  * the run; the file is left behind for inspection. Takes some seconds. */
 void bench_storage_run(const char *work_dir, FILE *out);
+
+/* A database at `path` holding `rows` requests (a realistic mix), made in
+ * large transactions; false when it could not be made. */
+bool bench_storage_make_db(const char *path, int64_t rows);
 
 #endif
