@@ -214,7 +214,9 @@ for ((run = 1; run <= runs; run++)); do
     done
     check_db "$snap/$(basename "$db")"
     rows=$(sqlite3 "$snap/$(basename "$db")" 'SELECT count(*) FROM requests;' 2>&1)
-    echo "run $run: $status; $rows rows stored, lost $lost_count"
+    if ((lost_count != 0 || run % 50 == 0 || last)); then
+        echo "run $run: $status; $rows rows stored, lost $lost_count"
+    fi
     if ((lost_count != 0)); then
         failed=1
     fi
