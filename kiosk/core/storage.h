@@ -18,8 +18,8 @@
 
 /* 1: the requests table. 2: the audit table and requests.forwarded_at.
  * 3: who claimed / finished a request and when, audit.request_ref, triggers
- * that make the audit table append-only, the settings table, and indexes for
- * the staff order across statuses. */
+ * that make the audit table append-only, the settings table, and an index
+ * for the staff order across statuses. */
 #define STORAGE_SCHEMA_VERSION 3
 
 /* Capacities of the staff fields, NUL included. Longer input is refused. */
@@ -270,8 +270,8 @@ KsStatus storage_backup_ex(Storage *storage, const char *dest_path,
  * A small key/value table the kiosk and kioskctl share through the database
  * (the staff PIN hash and its lock state live here, see kiosk/host/pin.h), so
  * what one writes the other reads, and it survives restarts and power cuts.
- * Keys are 1-63 characters of [a-z0-9_.-]; values are UTF-8 text of at most
- * STORAGE_VALUE_CAP - 1 bytes. */
+ * Keys are 1-63 characters of [a-z0-9_.-]; values are one line of UTF-8
+ * text without control characters, at most STORAGE_VALUE_CAP - 1 bytes. */
 
 /* The value of `key` into `out` (capacity `cap`). A missing key is not an
  * error: *out_found is false and `out` is "". A value longer than `cap` - 1
