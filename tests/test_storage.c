@@ -300,7 +300,7 @@ static void test_migrate_from_empty_file(void **state) {
     assert_non_null(f);
     fclose(f);
     Storage *s = open_ok(path);
-    assert_int_equal(storage_schema_version(s), 2);
+    assert_int_equal(storage_schema_version(s), STORAGE_SCHEMA_VERSION);
     assert_int_equal(count_of(s), 0);
     storage_close(s);
 }
@@ -322,7 +322,7 @@ static void test_migrate_from_v1(void **state) {
     sqlite3_close(db);
 
     Storage *s = open_ok(path);
-    assert_int_equal(storage_schema_version(s), 2);
+    assert_int_equal(storage_schema_version(s), STORAGE_SCHEMA_VERSION);
     StoredRequest got;
     assert_int_equal(storage_find_ref(s, "k7q-47", &got), KS_OK);
     assert_string_equal(got.request.name, "Old Row");
@@ -340,7 +340,7 @@ static void test_migrate_from_v1(void **state) {
     db = raw_open(path);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM audit"), 0);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM requests WHERE forwarded_at IS NULL"), 2);
-    assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+    assert_int_equal(raw_int(db, "PRAGMA user_version"), STORAGE_SCHEMA_VERSION);
     sqlite3_close(db);
 }
 
