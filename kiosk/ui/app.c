@@ -121,6 +121,9 @@ void app_handle_sdl_event(App *app, const SDL_Event *ev) {
         }
         app_handle_input(app, &in);
     }
+    /* The copy may hold typed text (a phone number): it must not outlive
+     * the patient's session on the stack. */
+    input_wipe_bytes(&in, sizeof in);
 }
 
 void app_advance(App *app, uint64_t now_ms) {
