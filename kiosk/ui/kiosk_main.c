@@ -233,6 +233,7 @@ static int run_loop(App *app) {
             while (SDL_PollEvent(&ev)) {
                 app_handle_sdl_event(app, &ev);
             }
+            input_wipe_bytes(&ev, sizeof ev); /* the last one may be typed text */
         }
         app_advance(app, app->now_ms);
     }
