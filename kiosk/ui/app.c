@@ -107,6 +107,7 @@ void app_handle_input(App *app, const InputEvent *ev) {
 }
 
 void app_handle_sdl_event(App *app, const SDL_Event *ev) {
+    window_guard_handle(&app->guard, app->window, ev, app->now_ms);
     InputEvent in;
     int w = app->width, h = app->height;
     if (app->window) {
@@ -120,10 +121,14 @@ void app_handle_sdl_event(App *app, const SDL_Event *ev) {
         }
         app_handle_input(app, &in);
     }
+    /* The copy may hold typed text (a phone number): it must not outlive
+     * the patient's session on the stack. */
+    input_wipe_bytes(&in, sizeof in);
 }
 
 void app_advance(App *app, uint64_t now_ms) {
     app->now_ms = now_ms;
+    window_guard_advance(&app->guard, app->window, now_ms);
     if (app->mode->ops->advance) {
         app->mode->ops->advance(app->mode, app);
     }
@@ -137,10 +142,14 @@ void app_settle(App *app) {
 }
 
 uint64_t app_next_deadline(const App *app) {
-    if (!app->mode->ops->next_deadline) {
-        return UINT64_MAX;
+    uint64_t deadline = window_guard_next_deadline(&app->guard);
+    if (app->mode->ops->next_deadline) {
+        uint64_t mode_deadline = app->mode->ops->next_deadline(app->mode, app);
+        if (mode_deadline < deadline) {
+            deadline = mode_deadline;
+        }
     }
-    return app->mode->ops->next_deadline(app->mode, app);
+    return deadline;
 }
 
 void app_update_view(App *app) {

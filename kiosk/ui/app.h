@@ -16,6 +16,7 @@
 #include "ks.h"
 #include "text_cache.h"
 #include "widgets.h"
+#include "window_guard.h"
 
 struct App {
     AppMode *mode; /* the current mode, borrowed */
@@ -26,6 +27,7 @@ struct App {
     int width, height;
     uint64_t now_ms;
     bool kiosk_mode; /* fullscreen: closing the window does nothing */
+    WindowGuard guard; /* kiosk mode: takes the screen back (zeroed: off) */
     bool quit;
     bool view_stale; /* rebuild the widget list before drawing or hit-testing */
     bool dirty;      /* draw on the next chance */

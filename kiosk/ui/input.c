@@ -36,6 +36,7 @@ bool input_translate(const SDL_Event *ev, int win_w, int win_h, InputEvent *out)
         return true;
     case SDL_TEXTINPUT:
         out->kind = INPUT_TEXT;
+        /* The caller wipes this copy after use (input_wipe_bytes). */
         SDL_strlcpy(out->text, ev->text.text, sizeof out->text);
         return out->text[0] != '\0';
     case SDL_KEYDOWN:
@@ -72,4 +73,41 @@ bool input_translate(const SDL_Event *ev, int win_w, int win_h, InputEvent *out)
     default:
         return false;
     }
+}
+
+void input_wipe_bytes(void *p, size_t n) {
+    volatile unsigned char *b = p;
+    while (n--) {
+        *b++ = 0;
+    }
+}
+
+/* SDL keeps consumed events' entries on a free list with their data intact,
+ * and takes from it first when an event is queued. Queuing this many blank
+ * events at once overwrites every entry the kiosk's queue can have grown to:
+ * script.c's `type` hands SDL at most 64 events before pumping, and a paste
+ * from X11 comes as one event per 31 bytes. */
+#define INPUT_SCRUB_EVENTS 512
+
+void input_wipe_pending_text(void) {
+    SDL_FlushEvents(SDL_TEXTEDITING, SDL_TEXTINPUT);
+    SDL_FlushEvent(SDL_TEXTEDITING_EXT);
+    if (SDL_IsTextInputActive()) {
+        SDL_StopTextInput();
+        SDL_StartTextInput();
+    }
+    static Uint32 scrub_type = 0;
+    if (scrub_type == 0) {
+        scrub_type = SDL_RegisterEvents(1);
+        if (scrub_type == (Uint32)-1) {
+            scrub_type = 0;
+            return;
+        }
+    }
+    static SDL_Event blanks[INPUT_SCRUB_EVENTS];
+    for (size_t i = 0; i < INPUT_SCRUB_EVENTS; i++) {
+        blanks[i].type = scrub_type;
+    }
+    SDL_PeepEvents(blanks, INPUT_SCRUB_EVENTS, SDL_ADDEVENT, 0, 0);
+    SDL_FlushEvent(scrub_type);
 }

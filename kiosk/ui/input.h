@@ -43,4 +43,15 @@ typedef struct {
  * `win_h` scale normalised finger positions to pixels. */
 bool input_translate(const SDL_Event *ev, int win_w, int win_h, InputEvent *out);
 
+/* Overwrites `n` bytes at `p` with zeros in a way the compiler keeps: for
+ * copies of typed text (SDL_Event, InputEvent) about to go out of scope. */
+void input_wipe_bytes(void *p, size_t n);
+
+/* At the wipe of a patient's session (issue 8): drops typed text still
+ * queued in SDL (SDL_TEXTINPUT, SDL_TEXTEDITING, SDL_TEXTEDITING_EXT), has
+ * SDL drop its input-method composition (stop and restart text input if it
+ * is on), and overwrites the copies SDL keeps of consumed events in its
+ * queue's free list. Needs the events subsystem; never fails. */
+void input_wipe_pending_text(void);
+
 #endif

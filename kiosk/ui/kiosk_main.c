@@ -233,6 +233,7 @@ static int run_loop(App *app) {
             while (SDL_PollEvent(&ev)) {
                 app_handle_sdl_event(app, &ev);
             }
+            input_wipe_bytes(&ev, sizeof ev); /* the last one may be typed text */
         }
         app_advance(app, app->now_ms);
     }
@@ -322,6 +323,19 @@ int kiosk_main(int argc, char **argv) {
         goto fail;
     }
     app->kiosk_mode = opt.fullscreen;
+    if (opt.fullscreen) {
+        /* Home is where create_window put it: the display's origin, at the
+         * size it was given (the display's, unless --size). */
+        SDL_Rect home = {0, 0, 0, 0};
+        int display = SDL_GetWindowDisplayIndex(window);
+        SDL_Rect bounds;
+        if (SDL_GetDisplayBounds(display < 0 ? 0 : display, &bounds) == 0) {
+            home.x = bounds.x;
+            home.y = bounds.y;
+        }
+        SDL_GetWindowSize(window, &home.w, &home.h);
+        window_guard_init(&app->guard, true, SDL_GetWindowID(window), home);
+    }
     app_render_if_dirty(app);
     if (opt.exit_after_first_frame) {
         printf("first-frame-ms %llu\n", (unsigned long long)elapsed_ms());

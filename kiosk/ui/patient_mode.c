@@ -78,11 +78,22 @@ static void deliver_results(PatientMode *pm, App *app) {
     }
 }
 
+/* The flow wiped the patient's session (idle reset, done, home): what they
+ * typed must not survive in SDL's queue or input method either. */
+static void wipe_if_session_ended(PatientMode *pm) {
+    uint32_t serial = flow_session_serial(pm->flow);
+    if (serial != pm->wiped_serial) {
+        pm->wiped_serial = serial;
+        input_wipe_pending_text();
+    }
+}
+
 static void send(PatientMode *pm, App *app, FlowEventKind kind, int arg, const char *text) {
     FlowEvent ev = {kind, arg, text};
     if (flow_handle(pm->flow, &ev, app->now_ms)) {
         app_mark_changed(app);
     }
+    wipe_if_session_ended(pm);
     pump_commits(pm, app);
 }
 
@@ -142,6 +153,7 @@ static void patient_advance(AppMode *mode, App *app) {
     if (flow_tick(pm->flow, app->now_ms)) {
         app_mark_changed(app);
     }
+    wipe_if_session_ended(pm);
     if (flow_idle_seconds_left(pm->flow, app->now_ms) != seconds_before) {
         app_mark_changed(app); /* the countdown's number changed */
     }
@@ -232,6 +244,7 @@ KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsS
     };
     mode->advanced_ms = now_ms;
     mode->flow = flow_create(&settings, data->content, data->triage, now_ms);
+    mode->wiped_serial = mode->flow ? flow_session_serial(mode->flow) : 0;
     return mode->flow ? KS_OK : KS_ERR_NOMEM;
 }
 

@@ -36,6 +36,7 @@ typedef struct {
     uint32_t awaited_serial; /* flow session it belongs to */
     RequestKind awaited_kind;
     uint64_t advanced_ms;    /* the clock at the last advance: the countdown shown then */
+    uint32_t wiped_serial;   /* flow session whose end SDL's text queue was wiped for */
 } PatientMode;
 
 /* Starts the flow at the welcome screen. `data`'s pointers and `requests`

@@ -1,10 +1,12 @@
 #include "script.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "text_cache.h"
 
@@ -18,6 +20,7 @@ static void pump_mode(App *app, bool async) {
     while (SDL_PollEvent(&ev)) {
         app_handle_sdl_event(app, &ev);
     }
+    input_wipe_bytes(&ev, sizeof ev); /* the last one may be typed text */
     app_advance(app, app->now_ms);
     if (!async) {
         app_settle(app);
@@ -65,6 +68,7 @@ static void push_text(App *app, const char *text) {
         memcpy(ev.text.text, text + pos, n);
         ev.text.text[n] = '\0';
         SDL_PushEvent(&ev);
+        input_wipe_bytes(&ev, sizeof ev); /* SDL has its copy; ours held typed text */
         pos += n;
         /* A long paste must not overflow SDL's event queue. */
         if (++queued % 64 == 0) {
@@ -197,18 +201,82 @@ static int fail(const char *name, int line_no, const char *fmt, const char *a, c
     return 1;
 }
 
+/* Reads the script straight from its file descriptor, not through stdio:
+ * a line's bytes are wiped once consumed (a `type` line holds what a
+ * patient would type, issue 8), and waiting on a pipe can be cut short by
+ * SIGTERM/SIGINT, which SDL turns into SDL_QUIT. */
+typedef struct {
+    int fd;
+    char *buf; /* SCRIPT_LINE_CAP bytes: buf[0..len) read, not yet consumed */
+    size_t len;
+    bool eof;
+} LineReader;
+
+/* SIGTERM or SIGINT arrived (or the app quit): stop between lines. */
+static bool quit_requested(App *app) {
+    SDL_PumpEvents();
+    if (SDL_HasEvent(SDL_QUIT)) {
+        app->quit = true;
+    }
+    return app->quit;
+}
+
+/* The next line into `line` (SCRIPT_LINE_CAP bytes, NUL-terminated, with
+ * its newline); false at the end of the input, on a read error or when the
+ * kiosk was asked to quit. A line longer than the buffer comes in pieces. */
+static bool read_line(App *app, LineReader *r, char *line) {
+    for (;;) {
+        char *nl = memchr(r->buf, '\n', r->len);
+        size_t take = nl ? (size_t)(nl - r->buf) + 1 : 0;
+        if (!nl && (r->eof || r->len == SCRIPT_LINE_CAP - 1)) {
+            take = r->len;
+        }
+        if (take > 0) {
+            memcpy(line, r->buf, take);
+            line[take] = '\0';
+            memmove(r->buf, r->buf + take, r->len - take);
+            input_wipe_bytes(r->buf + r->len - take, take);
+            r->len -= take;
+            return true;
+        }
+        if (r->eof || quit_requested(app)) {
+            return false;
+        }
+        /* Bounded waits: a signal between the check above and poll() is
+         * seen within 100 ms; one during poll() ends it with EINTR. */
+        struct pollfd pfd = {.fd = r->fd, .events = POLLIN};
+        int ready = poll(&pfd, 1, 100);
+        if (ready < 0 && errno != EINTR) {
+            return false;
+        }
+        if (ready <= 0) {
+            continue;
+        }
+        ssize_t n = read(r->fd, r->buf + r->len, SCRIPT_LINE_CAP - 1 - r->len);
+        if (n < 0 && errno != EINTR && errno != EAGAIN) {
+            return false;
+        }
+        if (n == 0) {
+            r->eof = true;
+        } else if (n > 0) {
+            r->len += (size_t)n;
+        }
+    }
+}
+
 int script_run(App *app, FILE *in, const char *name) {
-    char *line = malloc(SCRIPT_LINE_CAP);
+    char *line = calloc(2, SCRIPT_LINE_CAP);
     if (!line) {
         fprintf(stderr, "%s: out of memory\n", name);
         return 1;
     }
+    LineReader reader = {.fd = fileno(in), .buf = line + SCRIPT_LINE_CAP};
     int line_no = 0;
     int rc = 0;
     double tap_started_ms = -1, tap_to_frame_ms = 0;
     bool async = false;
     pump(app);
-    while (rc == 0 && fgets(line, SCRIPT_LINE_CAP, in)) {
+    while (rc == 0 && !app->quit && read_line(app, &reader, line)) {
         line_no++;
         size_t len = strlen(line);
         while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
@@ -341,7 +409,9 @@ int script_run(App *app, FILE *in, const char *name) {
             tap_to_frame_ms = clock_ms(CLOCK_MONOTONIC) - tap_started_ms;
             tap_started_ms = -1;
         }
+        input_wipe_bytes(line, SCRIPT_LINE_CAP);
     }
+    input_wipe_bytes(line, 2 * SCRIPT_LINE_CAP);
     free(line);
     return rc;
 }
