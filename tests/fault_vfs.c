@@ -138,9 +138,9 @@ static int f_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p) {
 }
 
 #define FAULT_IO_V1_METHODS                                                                        \
-    .xClose = f_close, .xRead = f_read, .xWrite = f_write, .xTruncate = f_truncate,               \
-    .xSync = f_sync, .xFileSize = f_file_size, .xLock = f_lock, .xUnlock = f_unlock,              \
-    .xCheckReservedLock = f_check_reserved, .xFileControl = f_file_control,                       \
+    .xClose = f_close, .xRead = f_read, .xWrite = f_write, .xTruncate = f_truncate,                \
+    .xSync = f_sync, .xFileSize = f_file_size, .xLock = f_lock, .xUnlock = f_unlock,               \
+    .xCheckReservedLock = f_check_reserved, .xFileControl = f_file_control,                        \
     .xSectorSize = f_sector_size, .xDeviceCharacteristics = f_device_chars
 
 static const sqlite3_io_methods fault_io_v1 = {.iVersion = 1, FAULT_IO_V1_METHODS};

@@ -32,16 +32,16 @@
 #include "app.h"
 #include "config.h"
 #include "content.h"
-#include "kiosk_app.h"
-#include "kiosk_data.h"
 #include "fault_vfs.h"
 #include "files.h"
 #include "keyboard.h"
+#include "kiosk_app.h"
+#include "kiosk_data.h"
 #include "outbox.h"
 #include "requests_service.h"
 #include "storage.h"
-#include "text_cache.h"
 #include "test_support.h"
+#include "text_cache.h"
 #include "triage.h"
 
 #define TEST_DIR KIOSK_BINARY_DIR "/test_app_faults_tmp"
@@ -144,8 +144,7 @@ static void db_path_for(char *out, size_t out_len, const char *name) {
 /* Starts the kiosk on `db_path` as it is (the caller prepared the file),
  * with the fallback spool at `spool_dir` (NULL: none, so a request the
  * database refuses is only held in memory). */
-static void kiosk_start_spooled(Kiosk *k, const char *db_path, bool faulty,
-                                const char *spool_dir) {
+static void kiosk_start_spooled(Kiosk *k, const char *db_path, bool faulty, const char *spool_dir) {
     memset(k, 0, sizeof *k);
     snprintf(k->db_path, sizeof k->db_path, "%s", db_path);
     fault_vfs_set(0);
@@ -214,10 +213,10 @@ static void tap(Kiosk *k, const char *id) {
         app_screen_id(&k->kiosk.app, screen, sizeof screen);
         fail_msg("no widget %s on screen %s", id, screen);
     }
-    InputEvent ev = {.kind = INPUT_TAP, .x = w->rect.x + w->rect.w / 2,
-                     .y = w->rect.y + w->rect.h / 2};
+    InputEvent ev = {
+        .kind = INPUT_TAP, .x = w->rect.x + w->rect.w / 2, .y = w->rect.y + w->rect.h / 2};
     app_handle_input(&k->kiosk.app, &ev);
-    app_settle(&k->kiosk.app); /* the commit it started has its outcome */
+    app_settle(&k->kiosk.app);          /* the commit it started has its outcome */
     app_render_if_dirty(&k->kiosk.app); /* draw every state, as the real loop does */
 }
 
@@ -335,7 +334,8 @@ static void expect_thanks_and_one_row(Kiosk *k) {
 static void expect_kept_not_acknowledged(Kiosk *k) {
     expect_screen(k, "save-failed");
     assert_null(find(k, "message.reference"));
-    assert_false(widgets_contain_text(k->kiosk.app.view, content_text(world.data.content, "thanks.title")));
+    assert_false(
+        widgets_contain_text(k->kiosk.app.view, content_text(world.data.content, "thanks.title")));
     assert_non_null(find(k, "savefail.retry"));
     assert_int_equal(pending(k), 1);
     int64_t rows = db_rows(k->db_path);
@@ -645,7 +645,6 @@ static void test_unusable_folder_starts_and_keeps_request(void **state) {
     kiosk_stop(&k);
 }
 
-
 /* The real kiosk (--fullscreen) cannot be closed by a patient: the window's
  * close button or Alt-F4 (SDL_WINDOWEVENT_CLOSE) means nothing, while
  * SIGTERM from systemd (SDL_QUIT) stops it. Windowed on a desktop, closing
@@ -719,8 +718,8 @@ static void test_database_and_spool_both_fail_never_says_kept(void **state) {
     fault_vfs_set(SQLITE_FULL);
     tap(&k, "form.submit");
     expect_kept_not_acknowledged(&k);
-    assert_false(widgets_contain_text(k.kiosk.app.view,
-                                      content_text(world.data.content, "kept.title")));
+    assert_false(
+        widgets_contain_text(k.kiosk.app.view, content_text(world.data.content, "kept.title")));
     assert_int_equal(spooled(&k), 0);
     kiosk_stop(&k);
 }

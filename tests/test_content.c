@@ -152,8 +152,8 @@ static void test_simple_screen_keys_come_from_the_table(void **state) {
     (void)state;
     expect_built_error(build(NULL, NULL, NULL, "savefail.retry"),
                        "required text \"savefail.retry\" is missing", 11);
-    expect_built_error(build(NULL, NULL, NULL, "idle.body"), "required text \"idle.body\" is missing",
-                       11);
+    expect_built_error(build(NULL, NULL, NULL, "idle.body"),
+                       "required text \"idle.body\" is missing", 11);
 }
 
 static void test_real_file_loads_with_required_keys(void **state) {

@@ -170,10 +170,14 @@ static void test_editing_keys_map(void **state) {
         SDL_Keycode sym;
         InputKey want;
     } table[] = {
-        {SDLK_BACKSPACE, INPUT_KEY_BACKSPACE}, {SDLK_LEFT, INPUT_KEY_LEFT},
-        {SDLK_RIGHT, INPUT_KEY_RIGHT},         {SDLK_HOME, INPUT_KEY_HOME},
-        {SDLK_END, INPUT_KEY_END},             {SDLK_RETURN, INPUT_KEY_RETURN},
-        {SDLK_KP_ENTER, INPUT_KEY_RETURN},     {SDLK_TAB, INPUT_KEY_TAB},
+        {SDLK_BACKSPACE, INPUT_KEY_BACKSPACE},
+        {SDLK_LEFT, INPUT_KEY_LEFT},
+        {SDLK_RIGHT, INPUT_KEY_RIGHT},
+        {SDLK_HOME, INPUT_KEY_HOME},
+        {SDLK_END, INPUT_KEY_END},
+        {SDLK_RETURN, INPUT_KEY_RETURN},
+        {SDLK_KP_ENTER, INPUT_KEY_RETURN},
+        {SDLK_TAB, INPUT_KEY_TAB},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         InputEvent out;

@@ -325,8 +325,8 @@ static void test_regression_backoff_keeps_line_within_width(void **state) {
  * single code point), lines are in order and cover every non-space byte. */
 static void test_wrap_invariants_on_many_texts(void **state) {
     (void)state;
-    static const char *const pieces[] = {"a", "bb", "ccc", "é", "日本", "مر", " ", " ", "  ",
-                                         "\n", "xxxxxxxxxxxxxx"};
+    static const char *const pieces[] = {"a", "bb", "ccc", "é",  "日本",          "مر",
+                                         " ", " ",  "  ",  "\n", "xxxxxxxxxxxxxx"};
     uint32_t seed = 12345;
     int calls = 0;
     for (int round = 0; round < 300; round++) {

@@ -189,10 +189,8 @@ static void test_remove_wipes(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_add_is_due_now),
-        cmocka_unit_test(test_backoff_doubles_to_cap),
-        cmocka_unit_test(test_due_order_and_remove),
-        cmocka_unit_test(test_no_fixed_cap),
+        cmocka_unit_test(test_add_is_due_now),       cmocka_unit_test(test_backoff_doubles_to_cap),
+        cmocka_unit_test(test_due_order_and_remove), cmocka_unit_test(test_no_fixed_cap),
         cmocka_unit_test(test_remove_wipes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

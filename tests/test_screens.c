@@ -50,7 +50,7 @@ static void test_every_screen_is_well_formed(void **state) {
 
 static void test_simple_screens_are_found_by_flow_ids(void **state) {
     (void)state;
-    static const char *const IDS[] = {"welcome", "next",  "done",  "thanks", "save-failed",
+    static const char *const IDS[] = {"welcome", "next", "done",  "thanks", "save-failed",
                                       "urgent",  "idle", "leave", "error"};
     for (size_t i = 0; i < sizeof IDS / sizeof IDS[0]; i++) {
         assert_non_null(screens_find(IDS[i]));

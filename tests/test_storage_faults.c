@@ -211,10 +211,8 @@ static void test_reopen_after_fault(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_disk_full_on_write),
-        cmocka_unit_test(test_io_error_on_write),
-        cmocka_unit_test(test_disk_full_mid_commit),
-        cmocka_unit_test(test_io_error_on_sync),
+        cmocka_unit_test(test_disk_full_on_write),   cmocka_unit_test(test_io_error_on_write),
+        cmocka_unit_test(test_disk_full_mid_commit), cmocka_unit_test(test_io_error_on_sync),
         cmocka_unit_test(test_reopen_after_fault),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

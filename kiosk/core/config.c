@@ -40,11 +40,12 @@ static bool is_letter(char c) {
 static bool check_country_code(const char *v, char *why, size_t why_len) {
     size_t digits = strlen(v) - 1;
     /* No country code starts with 0; request_check_phone relies on that. */
-    bool ok = v[0] == '+' && digits >= 1 && digits <= 3 &&
-              strspn(v + 1, "0123456789") == digits && v[1] != '0';
+    bool ok = v[0] == '+' && digits >= 1 && digits <= 3 && strspn(v + 1, "0123456789") == digits &&
+              v[1] != '0';
     if (!ok) {
-        snprintf(why, why_len, "must be \"+\" and 1 to 3 digits not starting with 0, such as "
-                               "\"+971\"");
+        snprintf(why, why_len,
+                 "must be \"+\" and 1 to 3 digits not starting with 0, such as "
+                 "\"+971\"");
     }
     return ok;
 }
@@ -117,10 +118,9 @@ static const Field FIELDS[] = {
      check_language, false, 0, 0},
     {"kiosk_id", FIELD_TEXT, offsetof(Config, kiosk_id), sizeof(((Config *)0)->kiosk_id),
      check_kiosk_id, false, 0, 0},
-    {"db_path", FIELD_TEXT, offsetof(Config, db_path), sizeof(((Config *)0)->db_path), NULL,
-     true, 0, 0},
-    {"idle_timeout_s", FIELD_SECONDS, offsetof(Config, idle_timeout_ms), 0, NULL, false, 10,
-     3600},
+    {"db_path", FIELD_TEXT, offsetof(Config, db_path), sizeof(((Config *)0)->db_path), NULL, true,
+     0, 0},
+    {"idle_timeout_s", FIELD_SECONDS, offsetof(Config, idle_timeout_ms), 0, NULL, false, 10, 3600},
     {"idle_countdown_s", FIELD_SECONDS, offsetof(Config, idle_countdown_ms), 0, NULL, false, 5,
      120},
     {"done_return_s", FIELD_SECONDS, offsetof(Config, done_return_ms), 0, NULL, false, 3, 120},
@@ -292,8 +292,8 @@ KsStatus config_set(Config *cfg, const char *key, const char *value, KsError *er
             size_t used = strlen(known);
             snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "", FIELDS[i].key);
         }
-        return ks_error_set(err, "command line", 0, 0, key,
-                            "unknown setting \"%s\" (settings: %s)", key, known);
+        return ks_error_set(err, "command line", 0, 0, key, "unknown setting \"%s\" (settings: %s)",
+                            key, known);
     }
     char why[200];
     if (!field_set(cfg, field, value, why, sizeof why)) {

@@ -12,11 +12,11 @@
 
 typedef struct {
     char clinic_name[128];
-    char country_code[8];      /* "+971": a "+" and 1-3 digits */
-    char emergency_number[16]; /* "999": digits only */
-    char language[16];         /* content file to load: data/<language>/content.yaml */
-    char kiosk_id[64];         /* stored with each request: letters, digits, - _ . */
-    char db_path[512];         /* "" = the per-user default */
+    char country_code[8];       /* "+971": a "+" and 1-3 digits */
+    char emergency_number[16];  /* "999": digits only */
+    char language[16];          /* content file to load: data/<language>/content.yaml */
+    char kiosk_id[64];          /* stored with each request: letters, digits, - _ . */
+    char db_path[512];          /* "" = the per-user default */
     uint32_t idle_timeout_ms;   /* no touch for this long asks "Are you still there?" */
     uint32_t idle_countdown_ms; /* then this long before wiping and going home */
     uint32_t done_return_ms;    /* thank-you and done screens return home after this */

@@ -26,7 +26,7 @@ struct Content {
     YamlDoc *doc;
     const char *language;
     ContentDirection direction;
-    int strings_line; /* where content_require() points when a key is missing */
+    int strings_line;      /* where content_require() points when a key is missing */
     ContentEntry *entries; /* sorted by key, for bsearch */
     size_t n_entries;
     size_t cap_entries;
@@ -82,8 +82,7 @@ static KsStatus check_text_bytes(const char *buf, size_t buf_len, const char *so
                        (uc >= 0x80 && uc < 0xA0 && uc != 0x85) || uc == 0xFFFE || uc == 0xFFFF;
         if (control) {
             return ks_error_set(err, source, line, column, "",
-                                "invisible control character U+%04X is not allowed",
-                                (unsigned)uc);
+                                "invisible control character U+%04X is not allowed", (unsigned)uc);
         }
         if (uc == '\n') {
             line++;
@@ -108,8 +107,7 @@ static const ContentEntry *find_entry(const Content *content, const char *key) {
     if (content->n_entries == 0) {
         return NULL;
     }
-    return bsearch(key, content->entries, content->n_entries, sizeof content->entries[0],
-                   key_cmp);
+    return bsearch(key, content->entries, content->n_entries, sizeof content->entries[0], key_cmp);
 }
 
 /* ---- strings ---------------------------------------------------------------- */
@@ -152,8 +150,8 @@ static KsStatus flatten(Content *content, YamlRef map, const char *prefix, KsErr
         char full[CONTENT_KEY_MAX];
         int len = snprintf(full, sizeof full, "%s%s%s", prefix, prefix[0] ? "." : "", key);
         if (len < 0 || (size_t)len >= sizeof full) {
-            return yaml_fail(value, err, "the name \"%s\" is too long (at most %d characters)",
-                             key, CONTENT_KEY_MAX - 1);
+            return yaml_fail(value, err, "the name \"%s\" is too long (at most %d characters)", key,
+                             CONTENT_KEY_MAX - 1);
         }
         KsStatus st;
         if (yaml_is_map(value)) {
@@ -179,7 +177,6 @@ static KsStatus flatten(Content *content, YamlRef map, const char *prefix, KsErr
     }
     return KS_OK;
 }
-
 
 typedef struct {
     const Content *content;
@@ -218,8 +215,8 @@ static KsStatus parse_strings(Content *content, YamlRef root, KsError *err) {
             const ContentEntry *earlier = later == a ? b : a;
             char path[CONTENT_KEY_MAX + 16];
             snprintf(path, sizeof path, "strings.%s", e->key);
-            return ks_error_set(err, yamldoc_source(content->doc), later->line, later->column,
-                                path, "text \"%s\" is given twice (first on line %d)", e->key,
+            return ks_error_set(err, yamldoc_source(content->doc), later->line, later->column, path,
+                                "text \"%s\" is given twice (first on line %d)", e->key,
                                 earlier->line);
         }
     }
@@ -238,8 +235,8 @@ static KsStatus parse_strings(Content *content, YamlRef root, KsError *err) {
                 char path[CONTENT_KEY_MAX + 16];
                 snprintf(path, sizeof path, "strings.%s", e->key);
                 return ks_error_set(err, yamldoc_source(content->doc), e->line, e->column, path,
-                                    "text \"%s\" must contain %s (the kiosk fills it in)",
-                                    e->key, PLACEHOLDERS[i].placeholders[j]);
+                                    "text \"%s\" must contain %s (the kiosk fills it in)", e->key,
+                                    PLACEHOLDERS[i].placeholders[j]);
             }
         }
     }
@@ -416,8 +413,7 @@ static KsStatus parse_page(YamlRef ref, ContentPage *out, KsError *err) {
     }
     YamlRef sections = yaml_get(ref, "sections");
     if (!yaml_present(sections)) {
-        return yaml_fail(missing_at(ref, "sections"), err,
-                         "required key \"sections\" is missing");
+        return yaml_fail(missing_at(ref, "sections"), err, "required key \"sections\" is missing");
     }
     st = yaml_expect_seq(sections, 1, "sections", err);
     if (st != KS_OK) {
@@ -488,12 +484,12 @@ static bool valid_language(const char *s) {
 }
 
 static KsStatus parse_root(Content *content, KsError *err) {
-    static const char *const KEYS[] = {"format", "language", "direction", "strings", "guide",
-                                       NULL};
+    static const char *const KEYS[] = {"format", "language", "direction", "strings", "guide", NULL};
     YamlRef root = yamldoc_root(content->doc);
     if (!yaml_is_map(root)) {
-        return yaml_fail(root, err, "a content file must be a mapping starting with "
-                                    "\"format: " CONTENT_FORMAT "\"");
+        return yaml_fail(root, err,
+                         "a content file must be a mapping starting with "
+                         "\"format: " CONTENT_FORMAT "\"");
     }
     /* The format first: a config or self-check file loaded by mistake should
      * say so, not list its keys as unknown. */

@@ -44,7 +44,7 @@ typedef struct {
 } ContentSection;
 
 typedef struct {
-    const char *id;    /* stable, lowercase: the screen id is "guide.<id>" */
+    const char *id; /* stable, lowercase: the screen id is "guide.<id>" */
     const char *title;
     const char *intro; /* may be NULL */
     size_t n_sections;

@@ -9,11 +9,16 @@
 
 const char *datafile_kind_name(DataFileKind kind) {
     switch (kind) {
-    case DATAFILE_CONTENT: return "content";
-    case DATAFILE_CONFIG: return "config";
-    case DATAFILE_SELFCHECK: return "self-check rules";
-    case DATAFILE_KEYBOARD: return "keyboard layout";
-    default: return "unknown";
+    case DATAFILE_CONTENT:
+        return "content";
+    case DATAFILE_CONFIG:
+        return "config";
+    case DATAFILE_SELFCHECK:
+        return "self-check rules";
+    case DATAFILE_KEYBOARD:
+        return "keyboard layout";
+    default:
+        return "unknown";
     }
 }
 
@@ -35,8 +40,8 @@ static DataFileKind kind_of(const char *format) {
     return DATAFILE_UNKNOWN;
 }
 
-KsStatus datafile_check(const char *buf, size_t buf_len, const char *source,
-                        DataFileKind *out_kind, KsError *err) {
+KsStatus datafile_check(const char *buf, size_t buf_len, const char *source, DataFileKind *out_kind,
+                        KsError *err) {
     *out_kind = DATAFILE_UNKNOWN;
     YamlDoc *doc = NULL;
     KsStatus st = yamldoc_load(buf, buf_len, source, &doc, err);
@@ -47,9 +52,10 @@ KsStatus datafile_check(const char *buf, size_t buf_len, const char *source,
     const char *format = yaml_scalar(yaml_get(root, "format"));
     DataFileKind kind = format ? kind_of(format) : DATAFILE_UNKNOWN;
     if (kind == DATAFILE_UNKNOWN) {
-        st = yaml_fail(yaml_present(yaml_get(root, "format")) ? yaml_get(root, "format") : root, err,
-                       "the first key must be \"format:\" naming kiosk-content/1, kiosk-config/1, "
-                       "kiosk-selfcheck/1 or kiosk-keyboard/1");
+        st =
+            yaml_fail(yaml_present(yaml_get(root, "format")) ? yaml_get(root, "format") : root, err,
+                      "the first key must be \"format:\" naming kiosk-content/1, kiosk-config/1, "
+                      "kiosk-selfcheck/1 or kiosk-keyboard/1");
         yamldoc_destroy(doc);
         return st;
     }
@@ -79,7 +85,8 @@ KsStatus datafile_check(const char *buf, size_t buf_len, const char *source,
         keyboard_destroy(layout);
         return st;
     }
-    default: return KS_ERR_PARSE;
+    default:
+        return KS_ERR_PARSE;
     }
 }
 

@@ -24,8 +24,8 @@ const char *datafile_kind_name(DataFileKind kind);
 /* Parses `buf` with the parser its `format:` names. *out_kind is set even
  * on failure when the format was recognised. KS_ERR_PARSE with `err` filled
  * for any mistake, including a missing or unknown format. */
-KsStatus datafile_check(const char *buf, size_t buf_len, const char *source,
-                        DataFileKind *out_kind, KsError *err);
+KsStatus datafile_check(const char *buf, size_t buf_len, const char *source, DataFileKind *out_kind,
+                        KsError *err);
 
 /* Fails naming the first self-check text (question, answer, outcome title
  * and body, tip, reason) that `content` lacks. */

@@ -294,7 +294,8 @@ static bool form_handle(Flow *flow, const FlowEvent *ev) {
                                                            : NULL;
     switch (ev->kind) {
     case FLOW_EV_FOCUS:
-        form->focus = (ev->arg == REQUEST_FIELD_NAME || ev->arg == REQUEST_FIELD_PHONE) ? ev->arg : -1;
+        form->focus =
+            (ev->arg == REQUEST_FIELD_NAME || ev->arg == REQUEST_FIELD_PHONE) ? ev->arg : -1;
         form->shift = false;
         form->shift_auto = false;
         form->layer[0] = '\0';
@@ -552,7 +553,8 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
     case FLOW_SCREEN_SELFCHECK:
         if (ev->kind == FLOW_EV_TOGGLE_ANSWER) {
             const TriageQuestion *q = triage_question(flow->triage, flow->question);
-            if (ev->arg < (int)q->first_answer || ev->arg >= (int)(q->first_answer + q->n_answers)) {
+            if (ev->arg < (int)q->first_answer ||
+                ev->arg >= (int)(q->first_answer + q->n_answers)) {
                 return false;
             }
             triage_toggle(flow->triage, &flow->answers, (size_t)ev->arg);
@@ -622,8 +624,7 @@ bool flow_commit_result(Flow *flow, uint32_t session_serial, FlowCommitOutcome o
 }
 
 static bool auto_returns(FlowScreen screen) {
-    return screen == FLOW_SCREEN_DONE || screen == FLOW_SCREEN_THANKS ||
-           screen == FLOW_SCREEN_KEPT;
+    return screen == FLOW_SCREEN_DONE || screen == FLOW_SCREEN_THANKS || screen == FLOW_SCREEN_KEPT;
 }
 
 uint64_t flow_next_deadline(const Flow *flow) {
@@ -653,7 +654,8 @@ bool flow_tick(Flow *flow, uint64_t now_ms) {
         }
         return false;
     }
-    if (auto_returns(flow->screen) && now_ms >= flow->screen_since_ms + flow->settings.done_return_ms) {
+    if (auto_returns(flow->screen) &&
+        now_ms >= flow->screen_since_ms + flow->settings.done_return_ms) {
         flow_reset(flow, now_ms);
         return true;
     }
@@ -686,27 +688,43 @@ void flow_screen_id(const Flow *flow, char *out, size_t out_len) {
         return;
     }
     switch (flow->screen) {
-    case FLOW_SCREEN_WELCOME: snprintf(out, out_len, "welcome"); return;
-    case FLOW_SCREEN_SESSION: snprintf(out, out_len, "session"); return;
+    case FLOW_SCREEN_WELCOME:
+        snprintf(out, out_len, "welcome");
+        return;
+    case FLOW_SCREEN_SESSION:
+        snprintf(out, out_len, "session");
+        return;
     case FLOW_SCREEN_GUIDE:
         snprintf(out, out_len, "guide.%s",
                  n_pages(flow) ? content_page(flow->content, flow->guide_page)->id : "");
         return;
-    case FLOW_SCREEN_NEXT: snprintf(out, out_len, "next"); return;
+    case FLOW_SCREEN_NEXT:
+        snprintf(out, out_len, "next");
+        return;
     case FLOW_SCREEN_SELFCHECK:
         snprintf(out, out_len, "selfcheck.%s", triage_question(flow->triage, flow->question)->id);
         return;
     case FLOW_SCREEN_RESULT:
         snprintf(out, out_len, "result.%s", flow->result.outcome_id ? flow->result.outcome_id : "");
         return;
-    case FLOW_SCREEN_URGENT: snprintf(out, out_len, "urgent"); return;
+    case FLOW_SCREEN_URGENT:
+        snprintf(out, out_len, "urgent");
+        return;
     case FLOW_SCREEN_FORM:
         snprintf(out, out_len, "form.%s", request_kind_id(flow->form.kind));
         return;
-    case FLOW_SCREEN_THANKS: snprintf(out, out_len, "thanks"); return;
-    case FLOW_SCREEN_SAVE_FAILED: snprintf(out, out_len, "save-failed"); return;
-    case FLOW_SCREEN_DONE: snprintf(out, out_len, "done"); return;
-    case FLOW_SCREEN_KEPT: snprintf(out, out_len, "kept"); return;
+    case FLOW_SCREEN_THANKS:
+        snprintf(out, out_len, "thanks");
+        return;
+    case FLOW_SCREEN_SAVE_FAILED:
+        snprintf(out, out_len, "save-failed");
+        return;
+    case FLOW_SCREEN_DONE:
+        snprintf(out, out_len, "done");
+        return;
+    case FLOW_SCREEN_KEPT:
+        snprintf(out, out_len, "kept");
+        return;
     }
     snprintf(out, out_len, "?");
 }
@@ -731,8 +749,8 @@ bool flow_progress(const Flow *flow, int *out_current, int *out_total) {
     case FLOW_SCREEN_SELFCHECK:
     case FLOW_SCREEN_RESULT: {
         int offset = flow->selfcheck_return == FLOW_SCREEN_SESSION ? 1 : 0;
-        *out_current = offset + 1 +
-                       (flow->screen == FLOW_SCREEN_RESULT ? questions : (int)flow->question);
+        *out_current =
+            offset + 1 + (flow->screen == FLOW_SCREEN_RESULT ? questions : (int)flow->question);
         *out_total = offset + questions + 1;
         return true;
     }

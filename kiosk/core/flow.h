@@ -30,7 +30,7 @@ typedef enum {
     FLOW_SCREEN_THANKS,      /* committed: reference shown */
     FLOW_SCREEN_SAVE_FAILED, /* not committed yet: tell the front desk */
     FLOW_SCREEN_DONE,
-    FLOW_SCREEN_KEPT         /* not in the database yet, but kept on disk: reference shown */
+    FLOW_SCREEN_KEPT /* not in the database yet, but kept on disk: reference shown */
 } FlowScreen;
 
 /* What became of a request the flow handed out (flow_take_commit). */
@@ -45,31 +45,31 @@ typedef enum { FLOW_OVERLAY_NONE = 0, FLOW_OVERLAY_IDLE, FLOW_OVERLAY_LEAVE } Fl
 typedef enum { FLOW_INTENT_GUIDE = 0, FLOW_INTENT_SELFCHECK } FlowIntent;
 
 typedef enum {
-    FLOW_EV_START = 0,      /* welcome: start the guide */
+    FLOW_EV_START = 0, /* welcome: start the guide */
     FLOW_EV_NEXT,
     FLOW_EV_BACK,
     FLOW_EV_HOME,
-    FLOW_EV_PICK_AREA,      /* arg: KsArea (session screen) */
-    FLOW_EV_PICK_WHEN,      /* arg: KsWhen */
+    FLOW_EV_PICK_AREA, /* arg: KsArea (session screen) */
+    FLOW_EV_PICK_WHEN, /* arg: KsWhen */
     FLOW_EV_OPEN_SELFCHECK,
-    FLOW_EV_OPEN_FORM,      /* arg: RequestKind (consultation or follow-up) */
-    FLOW_EV_TOGGLE_ANSWER,  /* arg: global answer index */
-    FLOW_EV_FOCUS,          /* arg: REQUEST_FIELD_NAME or _PHONE; -1 closes the keyboard */
-    FLOW_EV_TYPE,           /* text: UTF-8 typed into the focused field */
+    FLOW_EV_OPEN_FORM,     /* arg: RequestKind (consultation or follow-up) */
+    FLOW_EV_TOGGLE_ANSWER, /* arg: global answer index */
+    FLOW_EV_FOCUS,         /* arg: REQUEST_FIELD_NAME or _PHONE; -1 closes the keyboard */
+    FLOW_EV_TYPE,          /* text: UTF-8 typed into the focused field */
     FLOW_EV_BACKSPACE,
-    FLOW_EV_CARET,          /* arg: code points to move (negative = left) */
+    FLOW_EV_CARET, /* arg: code points to move (negative = left) */
     FLOW_EV_SHIFT,
-    FLOW_EV_LAYER,          /* text: keyboard layer id */
-    FLOW_EV_PICK_TIME,      /* arg: RequestContactTime */
-    FLOW_EV_FORM_AREA,      /* arg: KsArea */
+    FLOW_EV_LAYER,     /* text: keyboard layer id */
+    FLOW_EV_PICK_TIME, /* arg: RequestContactTime */
+    FLOW_EV_FORM_AREA, /* arg: KsArea */
     FLOW_EV_TOGGLE_CONSENT,
     FLOW_EV_SUBMIT,
-    FLOW_EV_RETRY,          /* save failed: try again now */
-    FLOW_EV_FINISH,         /* to the done screen */
-    FLOW_EV_STAY,           /* idle prompt: "I'm still here" */
-    FLOW_EV_LEAVE_CONFIRM,  /* leave the form, wiping it */
+    FLOW_EV_RETRY,         /* save failed: try again now */
+    FLOW_EV_FINISH,        /* to the done screen */
+    FLOW_EV_STAY,          /* idle prompt: "I'm still here" */
+    FLOW_EV_LEAVE_CONFIRM, /* leave the form, wiping it */
     FLOW_EV_LEAVE_CANCEL,
-    FLOW_EV_NONE            /* a widget that does nothing when tapped */
+    FLOW_EV_NONE /* a widget that does nothing when tapped */
 } FlowEventKind;
 
 typedef struct {

@@ -18,8 +18,8 @@ struct Flow {
     uint32_t session_serial; /* bumped at each wipe: a request's outcome for an old
                                 session is not shown to the next patient */
 
-    int area;      /* KsArea, -1 until picked */
-    int when;      /* KsWhen, defaults to today */
+    int area;           /* KsArea, -1 until picked */
+    int when;           /* KsWhen, defaults to today */
     bool session_known; /* the patient went through the session screen */
     size_t guide_page;
     FlowScreen selfcheck_return;
@@ -30,12 +30,12 @@ struct Flow {
 
     FlowForm form;
 
-    bool commit_pending;     /* a request waits in `commit` for flow_take_commit */
-    bool awaiting_commit;    /* taken, outcome not reported yet */
-    bool awaiting_urgent;    /* the awaited request is the urgent alert */
+    bool commit_pending;  /* a request waits in `commit` for flow_take_commit */
+    bool awaiting_commit; /* taken, outcome not reported yet */
+    bool awaiting_urgent; /* the awaited request is the urgent alert */
     Request commit;
     char ack_ref[REQUEST_REF_CAP];
-    bool urgent_sent;        /* the urgent alert is committed (ack_ref) */
+    bool urgent_sent; /* the urgent alert is committed (ack_ref) */
 
     uint64_t last_activity_ms;
     uint64_t screen_since_ms;

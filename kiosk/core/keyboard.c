@@ -71,11 +71,11 @@ static const struct {
     ucs4_t uc;
     const char *name;
 } CHAR_NAMES[] = {
-    {'\'', "apostrophe"}, {0x2019, "right-quote"}, {'-', "hyphen"},   {'.', "dot"},
-    {',', "comma"},       {'+', "plus"},           {'@', "at"},       {' ', "space-char"},
-    {'_', "underscore"},  {'/', "slash"},          {'*', "star"},     {'#', "hash"},
-    {0x00DF, "sharp-s"},  {0x00F8, "o-stroke"},    {0x00E6, "ae"},    {0x0153, "oe"},
-    {0x0142, "l-stroke"}, {0x0111, "d-stroke"},    {0x00FE, "thorn"}, {0x00F0, "eth"},
+    {'\'', "apostrophe"},  {0x2019, "right-quote"}, {'-', "hyphen"},   {'.', "dot"},
+    {',', "comma"},        {'+', "plus"},           {'@', "at"},       {' ', "space-char"},
+    {'_', "underscore"},   {'/', "slash"},          {'*', "star"},     {'#', "hash"},
+    {0x00DF, "sharp-s"},   {0x00F8, "o-stroke"},    {0x00E6, "ae"},    {0x0153, "oe"},
+    {0x0142, "l-stroke"},  {0x0111, "d-stroke"},    {0x00FE, "thorn"}, {0x00F0, "eth"},
     {0x0131, "dotless-i"},
 };
 
@@ -83,9 +83,9 @@ static const struct {
     ucs4_t mark;
     const char *name;
 } MARK_NAMES[] = {
-    {0x0300, "grave"},   {0x0301, "acute"},  {0x0302, "circumflex"}, {0x0303, "tilde"},
-    {0x0304, "macron"},  {0x0306, "breve"},  {0x0307, "dot"},        {0x0308, "diaeresis"},
-    {0x030A, "ring"},    {0x030B, "double-acute"}, {0x030C, "caron"}, {0x0327, "cedilla"},
+    {0x0300, "grave"},  {0x0301, "acute"},        {0x0302, "circumflex"}, {0x0303, "tilde"},
+    {0x0304, "macron"}, {0x0306, "breve"},        {0x0307, "dot"},        {0x0308, "diaeresis"},
+    {0x030A, "ring"},   {0x030B, "double-acute"}, {0x030C, "caron"},      {0x0327, "cedilla"},
     {0x0328, "ogonek"},
 };
 
@@ -308,9 +308,8 @@ static KsStatus parse_key(Parser *p, YamlRef ref, KeyboardKey *key) {
                 return yaml_fail(ref, err, "a key that types needs \"text\"");
             }
             if ((st = check_text(yaml_get(ref, "text"), "\"text\"", text, err)) != KS_OK ||
-                (shifted &&
-                 (st = check_text(yaml_get(ref, "shifted"), "\"shifted\"", shifted, err)) !=
-                     KS_OK)) {
+                (shifted && (st = check_text(yaml_get(ref, "shifted"), "\"shifted\"", shifted,
+                                             err)) != KS_OK)) {
                 return st;
             }
         } else {
@@ -481,8 +480,8 @@ static KsStatus parse_doc(Parser *p, YamlRef root) {
     return check_targets(p, layers);
 }
 
-KsStatus keyboard_parse(const char *buf, size_t buf_len, const char *source,
-                        KeyboardLayout **out, KsError *err) {
+KsStatus keyboard_parse(const char *buf, size_t buf_len, const char *source, KeyboardLayout **out,
+                        KsError *err) {
     assert(buf && out);
     YamlDoc *doc = NULL;
     KsStatus st = yamldoc_load(buf, buf_len, source, &doc, err);

@@ -23,13 +23,13 @@ typedef enum {
 } KeyAction;
 
 typedef struct {
-    const char *id;      /* stable, unique in the layout: widget id is "kbd.<id>" */
+    const char *id; /* stable, unique in the layout: widget id is "kbd.<id>" */
     KeyAction action;
-    const char *text;    /* TYPE: what it types; otherwise NULL */
-    const char *shifted; /* TYPE: what it types with shift on (defaults to text) */
-    const char *label;   /* what the key shows (defaults to text); may be a content key
-                            like "@keyboard.space" to be looked up in the content file */
-    float width;         /* relative width, 1.0 = one letter key */
+    const char *text;         /* TYPE: what it types; otherwise NULL */
+    const char *shifted;      /* TYPE: what it types with shift on (defaults to text) */
+    const char *label;        /* what the key shows (defaults to text); may be a content key
+                                 like "@keyboard.space" to be looked up in the content file */
+    float width;              /* relative width, 1.0 = one letter key */
     const char *target_layer; /* LAYER only */
 } KeyboardKey;
 
@@ -63,8 +63,8 @@ typedef struct KeyboardLayout KeyboardLayout;
  * not have text/shifted; only LAYER keys have (and need) a target. The
  * layout owns all its strings; pointers stay valid until keyboard_destroy.
  * Fails with KS_ERR_PARSE (err filled) or KS_ERR_NOMEM. */
-KsStatus keyboard_parse(const char *buf, size_t buf_len, const char *source,
-                        KeyboardLayout **out, KsError *err);
+KsStatus keyboard_parse(const char *buf, size_t buf_len, const char *source, KeyboardLayout **out,
+                        KsError *err);
 void keyboard_destroy(KeyboardLayout *layout);
 
 const char *keyboard_id(const KeyboardLayout *layout);

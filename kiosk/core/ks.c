@@ -6,14 +6,22 @@
 
 const char *ks_status_name(KsStatus status) {
     switch (status) {
-    case KS_OK: return "ok";
-    case KS_ERR_NOMEM: return "out of memory";
-    case KS_ERR_IO: return "i/o error";
-    case KS_ERR_FULL: return "disk full";
-    case KS_ERR_CORRUPT: return "corrupt";
-    case KS_ERR_BUSY: return "busy";
-    case KS_ERR_PARSE: return "parse error";
-    case KS_ERR_INVALID: return "invalid";
+    case KS_OK:
+        return "ok";
+    case KS_ERR_NOMEM:
+        return "out of memory";
+    case KS_ERR_IO:
+        return "i/o error";
+    case KS_ERR_FULL:
+        return "disk full";
+    case KS_ERR_CORRUPT:
+        return "corrupt";
+    case KS_ERR_BUSY:
+        return "busy";
+    case KS_ERR_PARSE:
+        return "parse error";
+    case KS_ERR_INVALID:
+        return "invalid";
     }
     return "unknown";
 }
@@ -35,8 +43,8 @@ void ks_error_format(const KsError *err, char *out, size_t out_len) {
     }
 }
 
-KsStatus ks_error_set(KsError *err, const char *source, int line, int column,
-                      const char *key_path, const char *fmt, ...) {
+KsStatus ks_error_set(KsError *err, const char *source, int line, int column, const char *key_path,
+                      const char *fmt, ...) {
     if (err) {
         memset(err, 0, sizeof *err);
         snprintf(err->source, sizeof err->source, "%s", source ? source : "");

@@ -41,9 +41,8 @@ void ks_error_format(const KsError *err, char *out, size_t out_len);
 
 /* Fills `err` (if not NULL); `fmt` is printf-style. Returns KS_ERR_PARSE so
  * parsers can write `return ks_error_set(...)`. */
-KsStatus ks_error_set(KsError *err, const char *source, int line, int column,
-                      const char *key_path, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+KsStatus ks_error_set(KsError *err, const char *source, int line, int column, const char *key_path,
+                      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 typedef enum { KS_AREA_FACE = 0, KS_AREA_SCALP, KS_AREA_BODY, KS_AREA_COUNT } KsArea;
 
@@ -57,10 +56,10 @@ typedef enum {
 } KsWhen;
 
 /* Stable ids used in data files, widget ids and the database. */
-const char *ks_area_id(KsArea area);       /* "face" "scalp" "body" */
-const char *ks_when_id(KsWhen when);       /* "today" "1-3" "4-7" "8+" */
-int ks_parse_area(const char *id, KsArea *out_area);   /* 1 on success */
-int ks_parse_when(const char *id, KsWhen *out_when);   /* 1 on success */
+const char *ks_area_id(KsArea area);                 /* "face" "scalp" "body" */
+const char *ks_when_id(KsWhen when);                 /* "today" "1-3" "4-7" "8+" */
+int ks_parse_area(const char *id, KsArea *out_area); /* 1 on success */
+int ks_parse_when(const char *id, KsWhen *out_when); /* 1 on success */
 
 /* The fewest days since the session that `when` can mean: 0, 1, 4, 8. The
  * self-check rules compare against this, so "4-7 days" counts as day 4. */

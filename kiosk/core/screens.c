@@ -5,11 +5,16 @@
 #include "flow.h"
 #include "request.h"
 
-#define BRAND(id) {SCREEN_PART_BRAND, id, NULL, "{clinic}", 0, 0, SCREEN_WHEN_ALWAYS}
-#define PART(role, id, key) {role, id, key, NULL, 0, 0, SCREEN_WHEN_ALWAYS}
-#define FILLED(role, id, key, when) {role, id, key, NULL, 0, 0, when}
-#define BUTTON(id, key, action, arg, when) {SCREEN_PART_BUTTON, id, key, NULL, action, arg, when}
-#define BUILT_IN(role, id, words) {role, id, NULL, words, 0, 0, SCREEN_WHEN_ALWAYS}
+#define BRAND(id)                                                                                  \
+    { SCREEN_PART_BRAND, id, NULL, "{clinic}", 0, 0, SCREEN_WHEN_ALWAYS }
+#define PART(role, id, key)                                                                        \
+    { role, id, key, NULL, 0, 0, SCREEN_WHEN_ALWAYS }
+#define FILLED(role, id, key, when)                                                                \
+    { role, id, key, NULL, 0, 0, when }
+#define BUTTON(id, key, action, arg, when)                                                         \
+    { SCREEN_PART_BUTTON, id, key, NULL, action, arg, when }
+#define BUILT_IN(role, id, words)                                                                  \
+    { role, id, NULL, words, 0, 0, SCREEN_WHEN_ALWAYS }
 
 /* The order of parts is the reading order on screen. Placeholders in the
  * words ("{ref}", "{seconds}", "{number}") are filled by the front end. */
@@ -31,8 +36,8 @@ static const ScreenSpec SCREENS[] = {
      {PART(SCREEN_PART_TITLE, "next.title", "next.title"),
       PART(SCREEN_PART_BODY, "next.body", "next.body"),
       BUTTON("next.selfcheck", "next.selfcheck", FLOW_EV_OPEN_SELFCHECK, 0, SCREEN_WHEN_SELFCHECK),
-      BUTTON("next.consultation", "next.consultation", FLOW_EV_OPEN_FORM,
-             REQUEST_KIND_CONSULTATION, SCREEN_WHEN_ALWAYS),
+      BUTTON("next.consultation", "next.consultation", FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION,
+             SCREEN_WHEN_ALWAYS),
       BUTTON("next.follow_up", "next.follow_up", FLOW_EV_OPEN_FORM, REQUEST_KIND_FOLLOW_UP,
              SCREEN_WHEN_ALWAYS),
       BUTTON("next.finish", "next.finish", FLOW_EV_FINISH, 0, SCREEN_WHEN_ALWAYS)},

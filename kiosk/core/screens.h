@@ -22,14 +22,14 @@ typedef enum {
 } ScreenLayout;
 
 typedef enum {
-    SCREEN_PART_BRAND,    /* the clinic's name */
+    SCREEN_PART_BRAND, /* the clinic's name */
     SCREEN_PART_TITLE,
     SCREEN_PART_BODY,
     SCREEN_PART_EMPHASIS, /* what the patient must read first (a reference, a number) */
     SCREEN_PART_STATUS,
-    SCREEN_PART_NOTE,     /* small print */
-    SCREEN_PART_BUTTON,   /* the first button of a screen is its primary one */
-    SCREEN_PART_BACKDROP  /* OVERLAY: a touch anywhere else sends this part's action */
+    SCREEN_PART_NOTE,    /* small print */
+    SCREEN_PART_BUTTON,  /* the first button of a screen is its primary one */
+    SCREEN_PART_BACKDROP /* OVERLAY: a touch anywhere else sends this part's action */
 } ScreenPartRole;
 
 /* When a part shows; the front end says which conditions hold. */

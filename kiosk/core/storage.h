@@ -72,8 +72,8 @@ typedef struct {
     int64_t id; /* rowid */
     Request request;
     RequestStatus status;
-    char created_at[32]; /* UTC ISO-8601, "2026-11-24T07:33:48.123Z" */
-    char consent_at[32]; /* "" when no consent */
+    char created_at[32];                /* UTC ISO-8601, "2026-11-24T07:33:48.123Z" */
+    char consent_at[32];                /* "" when no consent */
     char note[STORAGE_NOTE_CAP];        /* staff note, "" if none */
     char claimed_by[STORAGE_ACTOR_CAP]; /* "" unless claimed (kept once done) */
     char claimed_at[32];                /* "" unless claimed (kept once done) */

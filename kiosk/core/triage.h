@@ -18,11 +18,7 @@
 #define TRIAGE_MAX_ANSWERS 64
 #define TRIAGE_MAX_ITEMS 16
 
-typedef enum {
-    TRIAGE_LEVEL_EXPECTED = 0,
-    TRIAGE_LEVEL_CONTACT,
-    TRIAGE_LEVEL_URGENT
-} TriageLevel;
+typedef enum { TRIAGE_LEVEL_EXPECTED = 0, TRIAGE_LEVEL_CONTACT, TRIAGE_LEVEL_URGENT } TriageLevel;
 
 typedef enum { TRIAGE_QUESTION_YES_NO = 0, TRIAGE_QUESTION_PICK_ANY } TriageQuestionKind;
 
@@ -47,11 +43,11 @@ typedef struct {
 
 typedef struct {
     TriageLevel level;
-    const char *outcome_id;                     /* id of the outcome reached */
+    const char *outcome_id; /* id of the outcome reached */
     size_t n_reasons;
-    const char *reason_ids[TRIAGE_MAX_ITEMS];   /* why, from matching rules at that level */
+    const char *reason_ids[TRIAGE_MAX_ITEMS]; /* why, from matching rules at that level */
     size_t n_tips;
-    const char *tip_ids[TRIAGE_MAX_ITEMS];      /* care tips matching the picks, no repeats */
+    const char *tip_ids[TRIAGE_MAX_ITEMS]; /* care tips matching the picks, no repeats */
 } TriageResult;
 
 typedef struct Triage Triage;

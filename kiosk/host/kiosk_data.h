@@ -17,8 +17,8 @@
 
 typedef struct {
     Config config;
-    Content *content;  /* NULL when the kiosk must stay out of service */
-    Triage *triage;    /* NULL when the self-check is off */
+    Content *content; /* NULL when the kiosk must stay out of service */
+    Triage *triage;   /* NULL when the self-check is off */
     KeyboardLayout *letters;
     KeyboardLayout *phone;
     char problem[900]; /* the first fatal problem, "" when none */

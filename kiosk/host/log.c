@@ -9,10 +9,14 @@ static atomic_int threshold = LOG_LEVEL_INFO;
 
 static const char *level_name(LogLevel level) {
     switch (level) {
-    case LOG_LEVEL_DEBUG: return "DEBUG";
-    case LOG_LEVEL_INFO: return "INFO";
-    case LOG_LEVEL_WARN: return "WARN";
-    case LOG_LEVEL_ERROR: return "ERROR";
+    case LOG_LEVEL_DEBUG:
+        return "DEBUG";
+    case LOG_LEVEL_INFO:
+        return "INFO";
+    case LOG_LEVEL_WARN:
+        return "WARN";
+    case LOG_LEVEL_ERROR:
+        return "ERROR";
     }
     return "INFO";
 }

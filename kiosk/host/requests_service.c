@@ -42,16 +42,16 @@ struct RequestsService {
     pthread_t thread;
 
     pthread_mutex_t lock;
-    pthread_cond_t work;  /* a job was queued, or stop */
-    pthread_cond_t idle;  /* the worker finished its jobs */
+    pthread_cond_t work; /* a job was queued, or stop */
+    pthread_cond_t idle; /* the worker finished its jobs */
     Job *jobs_head, *jobs_tail;
     bool running_job;
     bool stop;
     uint64_t next_token;
     RequestResult results[RESULTS_CAP];
     size_t n_results;
-    uint64_t next_due_ms;       /* published by the worker */
-    bool due_queued;            /* a JOB_DUE waits: do not queue another */
+    uint64_t next_due_ms; /* published by the worker */
+    bool due_queued;      /* a JOB_DUE waits: do not queue another */
     RequestsServiceStatus status;
 
     /* The worker's own: touched only by the worker thread. */
@@ -121,8 +121,9 @@ static bool ensure_open(RequestsService *svc) {
         return true;
     }
     char err[256] = "";
-    KsStatus st = storage_open(svc->db_path, svc->has_storage_options ? &svc->storage_options : NULL,
-                               &svc->storage, err, sizeof err);
+    KsStatus st =
+        storage_open(svc->db_path, svc->has_storage_options ? &svc->storage_options : NULL,
+                     &svc->storage, err, sizeof err);
     if (st != KS_OK) {
         char what[512];
         snprintf(what, sizeof what, "database %s cannot be opened (%s): %s", svc->db_path,
@@ -152,8 +153,7 @@ static void remember(RequestsService *svc, uint64_t token, RequestOutcome outcom
     snprintf(r->ref, sizeof r->ref, "%s", ref);
 }
 
-static void publish(RequestsService *svc, uint64_t token, RequestOutcome outcome,
-                    const char *ref) {
+static void publish(RequestsService *svc, uint64_t token, RequestOutcome outcome, const char *ref) {
     pthread_mutex_lock(&svc->lock);
     if (svc->n_results == RESULTS_CAP) {
         /* Nobody polls (a stuck UI): drop the oldest notice, not a request;
@@ -293,7 +293,8 @@ static void run_retry(RequestsService *svc, Job *job) {
         return;
     }
     if (outbox_find(&svc->outbox, job->token)) {
-        publish(svc, job->token, REQUEST_OUTCOME_NOT_SAVED, outbox_find(&svc->outbox, job->token)->request.ref);
+        publish(svc, job->token, REQUEST_OUTCOME_NOT_SAVED,
+                outbox_find(&svc->outbox, job->token)->request.ref);
         return;
     }
     /* Not in memory: saved or kept earlier. Say so again. */
@@ -384,9 +385,15 @@ static void *worker_main(void *arg) {
         svc->running_job = true;
         pthread_mutex_unlock(&svc->lock);
         switch (job->kind) {
-        case JOB_SUBMIT: run_submit(svc, job); break;
-        case JOB_RETRY: run_retry(svc, job); break;
-        case JOB_DUE: run_due(svc, job); break;
+        case JOB_SUBMIT:
+            run_submit(svc, job);
+            break;
+        case JOB_RETRY:
+            run_retry(svc, job);
+            break;
+        case JOB_DUE:
+            run_due(svc, job);
+            break;
         }
         refresh_status(svc);
         memset(job, 0, sizeof *job); /* the copy held the patient's name and phone */

@@ -40,18 +40,18 @@ typedef struct {
 
 typedef struct {
     const char *db_path;
-    const char *spool_dir;          /* NULL or "": no spool (then only memory) */
-    const StorageOptions *storage;  /* may be NULL */
-    void (*wake)(void *ctx);        /* called from the worker when a result is ready */
+    const char *spool_dir;         /* NULL or "": no spool (then only memory) */
+    const StorageOptions *storage; /* may be NULL */
+    void (*wake)(void *ctx);       /* called from the worker when a result is ready */
     void *wake_ctx;
 } RequestsServiceOptions;
 
 typedef struct {
     bool database_open;
-    size_t in_memory; /* requests neither saved nor kept */
-    size_t spooled;   /* requests kept in the spool, waiting for the database */
+    size_t in_memory;     /* requests neither saved nor kept */
+    size_t spooled;       /* requests kept in the spool, waiting for the database */
     size_t spool_corrupt; /* spool files moved aside as damaged */
-    bool busy;        /* the worker has jobs */
+    bool busy;            /* the worker has jobs */
     char last_error[256];
 } RequestsServiceStatus;
 

@@ -80,7 +80,9 @@ static void handle_tap(App *app, int x, int y) {
 void app_handle_input(App *app, const InputEvent *ev) {
     AppMode *mode = app->mode;
     switch (ev->kind) {
-    case INPUT_TAP: handle_tap(app, ev->x, ev->y); break;
+    case INPUT_TAP:
+        handle_tap(app, ev->x, ev->y);
+        break;
     case INPUT_TEXT:
         if (mode->ops->text) {
             mode->ops->text(mode, app, ev->text);
@@ -95,14 +97,19 @@ void app_handle_input(App *app, const InputEvent *ev) {
         measure_window(app);
         app_mark_changed(app);
         break;
-    case INPUT_REDRAW: app->dirty = true; break;
+    case INPUT_REDRAW:
+        app->dirty = true;
+        break;
     case INPUT_CLOSE:
         if (!app->kiosk_mode) {
             app->quit = true; /* windowed on a desktop: closing is fine */
         }
         break;
-    case INPUT_QUIT: app->quit = true; break;
-    case INPUT_NONE: break;
+    case INPUT_QUIT:
+        app->quit = true;
+        break;
+    case INPUT_NONE:
+        break;
     }
 }
 
@@ -161,8 +168,8 @@ void app_update_view(App *app) {
     if (app->view->overflow) {
         char id[96];
         app_screen_id(app, id, sizeof id);
-        SDL_LogWarn(SDL_LOG_CATEGORY_APPLICATION, "screen %s does not fit %dx%d (%s)", id, app->width,
-                    app->height, app->view->overflow_what);
+        SDL_LogWarn(SDL_LOG_CATEGORY_APPLICATION, "screen %s does not fit %dx%d (%s)", id,
+                    app->width, app->height, app->view->overflow_what);
     }
 }
 

@@ -26,7 +26,7 @@ struct App {
     WidgetList *view;
     int width, height;
     uint64_t now_ms;
-    bool kiosk_mode; /* fullscreen: closing the window does nothing */
+    bool kiosk_mode;   /* fullscreen: closing the window does nothing */
     WindowGuard guard; /* kiosk mode: takes the screen back (zeroed: off) */
     bool quit;
     bool view_stale; /* rebuild the widget list before drawing or hit-testing */

@@ -4,15 +4,23 @@
 
 static InputKey map_key(SDL_Keycode key) {
     switch (key) {
-    case SDLK_BACKSPACE: return INPUT_KEY_BACKSPACE;
-    case SDLK_LEFT: return INPUT_KEY_LEFT;
-    case SDLK_RIGHT: return INPUT_KEY_RIGHT;
-    case SDLK_HOME: return INPUT_KEY_HOME;
-    case SDLK_END: return INPUT_KEY_END;
+    case SDLK_BACKSPACE:
+        return INPUT_KEY_BACKSPACE;
+    case SDLK_LEFT:
+        return INPUT_KEY_LEFT;
+    case SDLK_RIGHT:
+        return INPUT_KEY_RIGHT;
+    case SDLK_HOME:
+        return INPUT_KEY_HOME;
+    case SDLK_END:
+        return INPUT_KEY_END;
     case SDLK_RETURN:
-    case SDLK_KP_ENTER: return INPUT_KEY_RETURN;
-    case SDLK_TAB: return INPUT_KEY_TAB;
-    default: return INPUT_KEY_NONE;
+    case SDLK_KP_ENTER:
+        return INPUT_KEY_RETURN;
+    case SDLK_TAB:
+        return INPUT_KEY_TAB;
+    default:
+        return INPUT_KEY_NONE;
     }
 }
 

@@ -88,8 +88,8 @@ static int parse_options(int argc, char **argv, Options *opt) {
         if (strcmp(a, "--fullscreen") == 0) {
             opt->fullscreen = true;
         } else if (strcmp(a, "--size") == 0) {
-            if (!next || sscanf(next, "%dx%d", &opt->width, &opt->height) != 2 || opt->width < 320 ||
-                opt->height < 320 || opt->width > 8192 || opt->height > 8192) {
+            if (!next || sscanf(next, "%dx%d", &opt->width, &opt->height) != 2 ||
+                opt->width < 320 || opt->height < 320 || opt->width > 8192 || opt->height > 8192) {
                 fprintf(stderr, "kiosk: --size needs WxH between 320 and 8192, e.g. 800x1280\n");
                 return 2;
             }
@@ -252,8 +252,9 @@ int kiosk_main(int argc, char **argv) {
 
     set_hints(&opt);
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        fprintf(stderr, "kiosk: cannot start SDL video (%s). On a desktop, is DISPLAY set? "
-                        "Without one, try SDL_VIDEODRIVER=kmsdrm or offscreen.\n",
+        fprintf(stderr,
+                "kiosk: cannot start SDL video (%s). On a desktop, is DISPLAY set? "
+                "Without one, try SDL_VIDEODRIVER=kmsdrm or offscreen.\n",
                 SDL_GetError());
         return 3;
     }
@@ -344,7 +345,7 @@ int kiosk_main(int argc, char **argv) {
         goto fail;
     }
     log_info("kiosk started: %dx%d, %s renderer, database %s%s", app->width, app->height,
-            opt.renderer, db_path, loaded.content ? "" : " (OUT OF SERVICE: see the error above)");
+             opt.renderer, db_path, loaded.content ? "" : " (OUT OF SERVICE: see the error above)");
 
     if (scripted) {
         FILE *f = strcmp(opt.script_path, "-") == 0 ? stdin : fopen(opt.script_path, "r");

@@ -43,9 +43,12 @@ static void pump_commits(PatientMode *pm, App *app) {
 
 static FlowCommitOutcome flow_outcome(RequestOutcome outcome) {
     switch (outcome) {
-    case REQUEST_OUTCOME_SAVED: return FLOW_COMMIT_SAVED;
-    case REQUEST_OUTCOME_KEPT: return FLOW_COMMIT_KEPT;
-    case REQUEST_OUTCOME_NOT_SAVED: break;
+    case REQUEST_OUTCOME_SAVED:
+        return FLOW_COMMIT_SAVED;
+    case REQUEST_OUTCOME_KEPT:
+        return FLOW_COMMIT_KEPT;
+    case REQUEST_OUTCOME_NOT_SAVED:
+        break;
     }
     return FLOW_COMMIT_FAILED;
 }
@@ -126,11 +129,21 @@ static void patient_key(AppMode *mode, App *app, InputKey key) {
     bool on_form = flow_screen(pm->flow) == FLOW_SCREEN_FORM;
     bool typing = on_form && form->focus >= 0;
     switch (key) {
-    case INPUT_KEY_BACKSPACE: send(pm, app, FLOW_EV_BACKSPACE, 0, NULL); break;
-    case INPUT_KEY_LEFT: send(pm, app, FLOW_EV_CARET, -1, NULL); break;
-    case INPUT_KEY_RIGHT: send(pm, app, FLOW_EV_CARET, 1, NULL); break;
-    case INPUT_KEY_HOME: send(pm, app, FLOW_EV_CARET, -10000, NULL); break;
-    case INPUT_KEY_END: send(pm, app, FLOW_EV_CARET, 10000, NULL); break;
+    case INPUT_KEY_BACKSPACE:
+        send(pm, app, FLOW_EV_BACKSPACE, 0, NULL);
+        break;
+    case INPUT_KEY_LEFT:
+        send(pm, app, FLOW_EV_CARET, -1, NULL);
+        break;
+    case INPUT_KEY_RIGHT:
+        send(pm, app, FLOW_EV_CARET, 1, NULL);
+        break;
+    case INPUT_KEY_HOME:
+        send(pm, app, FLOW_EV_CARET, -10000, NULL);
+        break;
+    case INPUT_KEY_END:
+        send(pm, app, FLOW_EV_CARET, 10000, NULL);
+        break;
     case INPUT_KEY_TAB:
     case INPUT_KEY_RETURN:
         if (typing) {
@@ -142,7 +155,8 @@ static void patient_key(AppMode *mode, App *app, InputKey key) {
             send(pm, app, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, NULL);
         }
         break;
-    case INPUT_KEY_NONE: break;
+    case INPUT_KEY_NONE:
+        break;
     }
 }
 

@@ -35,8 +35,8 @@ typedef struct {
     uint64_t awaited_token;  /* the current patient's request in the service */
     uint32_t awaited_serial; /* flow session it belongs to */
     RequestKind awaited_kind;
-    uint64_t advanced_ms;    /* the clock at the last advance: the countdown shown then */
-    uint32_t wiped_serial;   /* flow session whose end SDL's text queue was wiped for */
+    uint64_t advanced_ms;  /* the clock at the last advance: the countdown shown then */
+    uint32_t wiped_serial; /* flow session whose end SDL's text queue was wiped for */
 } PatientMode;
 
 /* Starts the flow at the welcome screen. `data`'s pointers and `requests`

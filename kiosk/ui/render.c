@@ -29,16 +29,26 @@ static void set_color(SDL_Renderer *r, Rgba c) {
 
 static Rgba tone_ink(WidgetTone tone) {
     switch (tone) {
-    case TONE_PRIMARY: return PRIMARY;
-    case TONE_DO: return DO;
-    case TONE_DONT: return DONT;
-    case TONE_NORMAL: return PRIMARY;
-    case TONE_WARNING: return WARNING;
-    case TONE_URGENT: return DONT;
-    case TONE_MUTED: return INK_MUTED;
-    case TONE_ERROR: return DONT;
-    case TONE_ON_DARK: return WHITE;
-    default: return INK;
+    case TONE_PRIMARY:
+        return PRIMARY;
+    case TONE_DO:
+        return DO;
+    case TONE_DONT:
+        return DONT;
+    case TONE_NORMAL:
+        return PRIMARY;
+    case TONE_WARNING:
+        return WARNING;
+    case TONE_URGENT:
+        return DONT;
+    case TONE_MUTED:
+        return INK_MUTED;
+    case TONE_ERROR:
+        return DONT;
+    case TONE_ON_DARK:
+        return WHITE;
+    default:
+        return INK;
     }
 }
 
@@ -84,8 +94,8 @@ static void draw_lines(SDL_Renderer *r, TextCache *texts, const WidgetList *list
         const LayoutLine *line = &list->lines[w->first_line + i];
         int tw = 0, th = 0;
         SDL_Color color = {ink.r, ink.g, ink.b, 255};
-        SDL_Texture *tex = text_cache_get(texts, w->bold, w->font_px, color,
-                                          w->label + line->start, line->len, &tw, &th);
+        SDL_Texture *tex = text_cache_get(texts, w->bold, w->font_px, color, w->label + line->start,
+                                          line->len, &tw, &th);
         if (tex) {
             int x = box_x + layout_line_x(box_w, tw, w->align, w->dir);
             SDL_Rect dst = {x, y + (w->line_height - th) / 2, tw, th};
@@ -146,8 +156,8 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *lis
         frame_round(r, w->rect, 16, w->selected ? 5 : 2, border, fill);
         if (w->tone != TONE_DEFAULT && w->tone != TONE_HIGHLIGHT) {
             /* A coloured bar on the reading edge says do / don't / warning. */
-            Rect bar = {w->dir == LAYOUT_DIR_RTL ? w->rect.x + w->rect.w - 10 : w->rect.x, w->rect.y,
-                        10, w->rect.h};
+            Rect bar = {w->dir == LAYOUT_DIR_RTL ? w->rect.x + w->rect.w - 10 : w->rect.x,
+                        w->rect.y, 10, w->rect.h};
             fill_round(r, bar, 5, ink);
         }
         return;
@@ -155,17 +165,20 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *lis
     case WIDGET_BUTTON:
     case WIDGET_KEY: {
         bool primary = w->tone == TONE_PRIMARY && !w->disabled;
-        Rgba fill = w->disabled  ? DISABLED
-                    : primary    ? PRIMARY
-                    : w->tone == TONE_URGENT ? WHITE
+        Rgba fill = w->disabled                               ? DISABLED
+                    : primary                                 ? PRIMARY
+                    : w->tone == TONE_URGENT                  ? WHITE
                     : w->selected && w->kind == WIDGET_BUTTON ? PRIMARY_SOFT
                                                               : CARD;
-        Rgba border = w->disabled                ? DISABLED
-                      : primary || w->selected   ? PRIMARY
-                      : w->tone == TONE_ERROR    ? DONT
-                                                 : BORDER;
+        Rgba border = w->disabled              ? DISABLED
+                      : primary || w->selected ? PRIMARY
+                      : w->tone == TONE_ERROR  ? DONT
+                                               : BORDER;
         frame_round(r, w->rect, radius, w->selected || w->tone == TONE_ERROR ? 4 : 2, border, fill);
-        Rgba text = w->disabled ? INK_MUTED : primary ? WHITE : w->tone == TONE_URGENT ? URGENT_BG : INK;
+        Rgba text = w->disabled              ? INK_MUTED
+                    : primary                ? WHITE
+                    : w->tone == TONE_URGENT ? URGENT_BG
+                                             : INK;
         if (w->kind == WIDGET_KEY && w->selected) {
             fill_round(r, (Rect){w->rect.x + 4, w->rect.y + 4, w->rect.w - 8, w->rect.h - 8},
                        radius, PRIMARY_SOFT);

@@ -35,8 +35,8 @@ KsStatus screenshot_save(SDL_Renderer *renderer, int width, int height, const ch
     if (png && !save_png) {
         return KS_ERR_IO;
     }
-    SDL_Surface *surface = SDL_CreateRGBSurfaceWithFormat(0, width, height, 32,
-                                                          SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *surface =
+        SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!surface) {
         SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "screenshot: %s", SDL_GetError());
         return KS_ERR_NOMEM;

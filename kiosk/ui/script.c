@@ -343,7 +343,8 @@ int script_run(App *app, FILE *in, const char *name) {
             char *second = arg + strcspn(arg, " ");
             if (!parse_long(arg, &w) || !*second || !parse_long(second + 1, &h) || w < 200 ||
                 h < 200) {
-                rc = fail(name, line_no, "resize needs W H of at least 200 (got \"%s\")%s", arg, "");
+                rc =
+                    fail(name, line_no, "resize needs W H of at least 200 (got \"%s\")%s", arg, "");
                 break;
             }
             SDL_SetWindowSize(app->window, (int)w, (int)h);

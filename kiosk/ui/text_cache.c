@@ -76,7 +76,8 @@ static KsStatus load_font_file(const char *path, FontFile *out) {
     }
     TTF_Font *probe = TTF_OpenFontRW(SDL_RWFromConstMem(out->data, (int)out->size), 1, 16);
     if (!probe) {
-        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "not a usable font %s: %s", path, TTF_GetError());
+        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "not a usable font %s: %s", path,
+                     TTF_GetError());
         SDL_free(out->data);
         out->data = NULL;
         return KS_ERR_IO;

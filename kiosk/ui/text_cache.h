@@ -19,8 +19,8 @@ typedef struct TextCache TextCache;
 typedef struct {
     const char *regular_path;
     const char *bold_path;
-    bool rtl;            /* shape right-to-left (TTF_DIRECTION_RTL) */
-    const char *script;  /* ISO 15924 script for HarfBuzz, e.g. "Latn", "Arab" */
+    bool rtl;           /* shape right-to-left (TTF_DIRECTION_RTL) */
+    const char *script; /* ISO 15924 script for HarfBuzz, e.g. "Latn", "Arab" */
 } TextCacheFonts;
 
 /* Reads both font files and checks they open. Fails with KS_ERR_IO (logged

@@ -66,31 +66,32 @@ static int fit_scale(View *v, LayoutAtScale body, int top, int limit, int max_sc
 static void build_session(View *v) {
     int top = view_top_bar(v, true, false);
     Cursor c = {v->margin, top, v->w - 2 * v->margin};
-    view_text(v, &c, "session.title", view_text_of(v, "session.title"), v->title_px, true, TONE_DEFAULT,
-            LAYOUT_ALIGN_START);
+    view_text(v, &c, "session.title", view_text_of(v, "session.title"), v->title_px, true,
+              TONE_DEFAULT, LAYOUT_ALIGN_START);
     c.y += v->gap;
-    view_text(v, &c, "session.area.question", view_text_of(v, "session.area.question"), v->heading_px, true,
-            TONE_DEFAULT, LAYOUT_ALIGN_START);
+    view_text(v, &c, "session.area.question", view_text_of(v, "session.area.question"),
+              v->heading_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
     int choice_h = v->portrait ? v->target * 3 / 2 : v->target * 5 / 4;
     int area_per_row = v->portrait ? 1 : KS_AREA_COUNT;
     for (int a = 0; a < KS_AREA_COUNT; a++) {
         char id[48];
         snprintf(id, sizeof id, "session.area.%s", ks_area_id((KsArea)a));
-        Widget *w = view_tappable(v, WIDGET_CHOICE, id, view_grid_cell(v, &c, a, area_per_row, choice_h),
-                             view_text_of(v, id), FLOW_EV_PICK_AREA, a, TONE_DEFAULT);
+        Widget *w =
+            view_tappable(v, WIDGET_CHOICE, id, view_grid_cell(v, &c, a, area_per_row, choice_h),
+                          view_text_of(v, id), FLOW_EV_PICK_AREA, a, TONE_DEFAULT);
         if (w) {
             w->selected = flow_area(v->flow) == a;
         }
     }
     c.y += view_grid_height(v, KS_AREA_COUNT, area_per_row, choice_h) + v->gap * 2;
-    view_text(v, &c, "session.when.question", view_text_of(v, "session.when.question"), v->heading_px, true,
-            TONE_DEFAULT, LAYOUT_ALIGN_START);
+    view_text(v, &c, "session.when.question", view_text_of(v, "session.when.question"),
+              v->heading_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
     int per_row = v->portrait ? 2 : KS_WHEN_COUNT;
     for (int i = 0; i < KS_WHEN_COUNT; i++) {
         char id[48];
         snprintf(id, sizeof id, "session.when.%s", ks_when_id((KsWhen)i));
-        Widget *w = view_tappable(v, WIDGET_CHOICE, id, view_grid_cell(v, &c, i, per_row, choice_h), view_text_of(v, id),
-                             FLOW_EV_PICK_WHEN, i, TONE_DEFAULT);
+        Widget *w = view_tappable(v, WIDGET_CHOICE, id, view_grid_cell(v, &c, i, per_row, choice_h),
+                                  view_text_of(v, id), FLOW_EV_PICK_WHEN, i, TONE_DEFAULT);
         if (w) {
             w->selected = flow_when(v->flow) == i;
         }
@@ -102,11 +103,16 @@ static void build_session(View *v) {
 
 static WidgetTone tone_of(ContentTone tone) {
     switch (tone) {
-    case CONTENT_TONE_DO: return TONE_DO;
-    case CONTENT_TONE_DONT: return TONE_DONT;
-    case CONTENT_TONE_NORMAL: return TONE_NORMAL;
-    case CONTENT_TONE_WARNING: return TONE_WARNING;
-    default: return TONE_DEFAULT;
+    case CONTENT_TONE_DO:
+        return TONE_DO;
+    case CONTENT_TONE_DONT:
+        return TONE_DONT;
+    case CONTENT_TONE_NORMAL:
+        return TONE_NORMAL;
+    case CONTENT_TONE_WARNING:
+        return TONE_WARNING;
+    default:
+        return TONE_DEFAULT;
     }
 }
 
@@ -124,7 +130,8 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
     int heading = v->heading_px * scale_pct / 100;
     int pad = v->gap;
     int bar = s->tone == CONTENT_TONE_INFO ? 0 : 10;
-    bool current = stage_is_current(s, flow_days_since_session(v->flow)) && flow_area(v->flow) != -2;
+    bool current =
+        stage_is_current(s, flow_days_since_session(v->flow)) && flow_area(v->flow) != -2;
     Widget *card = NULL;
     char id[64];
     if (!v->measuring) {
@@ -140,8 +147,7 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
     Cursor c = {inner_x, area.y + pad, area.w - 2 * pad - bar};
     if (current) {
         const char *badge = view_text_of(v, "guide.you_are_here");
-        int bw = text_cache_measure(v->texts, true, v->small_px, badge, strlen(badge)) +
-                 v->gap * 2;
+        int bw = text_cache_measure(v->texts, true, v->small_px, badge, strlen(badge)) + v->gap * 2;
         int bh = text_cache_line_height(v->texts, true, v->small_px) + v->gap / 2;
         if (!v->measuring) {
             snprintf(id, sizeof id, "guide.section.%zu.current", si + 1);
@@ -162,7 +168,8 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
     if (s->heading) {
         snprintf(id, sizeof id, "guide.section.%zu.heading", si + 1);
         view_text(v, &c, id, s->heading, heading, true,
-                s->tone == CONTENT_TONE_INFO ? TONE_DEFAULT : tone_of(s->tone), LAYOUT_ALIGN_START);
+                  s->tone == CONTENT_TONE_INFO ? TONE_DEFAULT : tone_of(s->tone),
+                  LAYOUT_ALIGN_START);
     }
     int bullet_w = text_cache_measure(v->texts, true, body, "\xE2\x80\xA2", 3) + body / 2;
     int shown = 0;
@@ -202,9 +209,9 @@ static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) 
     char id[64];
     snprintf(id, sizeof id, "guide.title");
     view_text(v, &c, id, page->title, v->title_px * scale_pct / 100, true, TONE_DEFAULT,
-            LAYOUT_ALIGN_START);
+              LAYOUT_ALIGN_START);
     view_text(v, &c, "guide.intro", page->intro, v->body_px * scale_pct / 100, false, TONE_MUTED,
-            LAYOUT_ALIGN_START);
+              LAYOUT_ALIGN_START);
     c.y += v->gap / 2;
     size_t n = page->n_sections;
     bool columns = !v->portrait && n >= 2;
@@ -258,7 +265,7 @@ static void build_guide(View *v) {
         Cursor m = {v->margin, 0, v->w - 2 * v->margin};
         v->measuring = true;
         view_text(v, &m, NULL, view_text_of(v, "guide.disclaimer"), v->small_px, false, TONE_MUTED,
-                LAYOUT_ALIGN_START);
+                  LAYOUT_ALIGN_START);
         v->measuring = false;
         disclaimer_h = m.y;
     }
@@ -275,8 +282,8 @@ static void build_guide(View *v) {
     }
     guide_body(v, page, top, scale);
     Cursor d = {v->margin, bottom_limit + v->gap / 2, v->w - 2 * v->margin};
-    view_text(v, &d, "guide.disclaimer", view_text_of(v, "guide.disclaimer"), v->small_px, false, TONE_MUTED,
-            LAYOUT_ALIGN_START);
+    view_text(v, &d, "guide.disclaimer", view_text_of(v, "guide.disclaimer"), v->small_px, false,
+              TONE_MUTED, LAYOUT_ALIGN_START);
     view_footer(v, true, true, true, NULL);
 }
 
@@ -287,13 +294,13 @@ static void build_selfcheck(View *v) {
     const TriageQuestion *q = triage_question(triage, flow_question(v->flow));
     int top = view_top_bar(v, true, false);
     Cursor c = {v->margin, top, v->w - 2 * v->margin};
-    view_text(v, &c, "selfcheck.title", view_text_of(v, "selfcheck.title"), v->small_px, true, TONE_PRIMARY,
-            LAYOUT_ALIGN_START);
-    view_text(v, &c, "selfcheck.question", view_text_keyf(v, "selfcheck.question.%s", q->id), v->title_px, true,
-            TONE_DEFAULT, LAYOUT_ALIGN_START);
+    view_text(v, &c, "selfcheck.title", view_text_of(v, "selfcheck.title"), v->small_px, true,
+              TONE_PRIMARY, LAYOUT_ALIGN_START);
+    view_text(v, &c, "selfcheck.question", view_text_keyf(v, "selfcheck.question.%s", q->id),
+              v->title_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
     if (q->kind == TRIAGE_QUESTION_PICK_ANY) {
-        view_text(v, &c, "selfcheck.hint", view_text_of(v, "selfcheck.pick_hint"), v->body_px, false,
-                TONE_MUTED, LAYOUT_ALIGN_START);
+        view_text(v, &c, "selfcheck.hint", view_text_of(v, "selfcheck.pick_hint"), v->body_px,
+                  false, TONE_MUTED, LAYOUT_ALIGN_START);
     }
     c.y += v->gap / 2;
     int per_row = v->portrait ? 1 : 2;
@@ -312,15 +319,16 @@ static void build_selfcheck(View *v) {
         const TriageAnswer *a = triage_answer(triage, index);
         char id[64];
         snprintf(id, sizeof id, "selfcheck.answer.%s", a->id);
-        Widget *w = view_tappable(v, WIDGET_CHOICE, id, view_grid_cell(v, &c, i, per_row, cell_h), view_text_of(v, id),
-                             FLOW_EV_TOGGLE_ANSWER, (int)index, TONE_DEFAULT);
+        Widget *w =
+            view_tappable(v, WIDGET_CHOICE, id, view_grid_cell(v, &c, i, per_row, cell_h),
+                          view_text_of(v, id), FLOW_EV_TOGGLE_ANSWER, (int)index, TONE_DEFAULT);
         if (w) {
             w->selected = (flow_answers(v->flow)->picked >> index) & 1u;
         }
     }
     c.y += view_grid_height(v, n, per_row, cell_h) + v->gap;
-    view_text(v, &c, "selfcheck.disclaimer", view_text_of(v, "selfcheck.disclaimer"), v->small_px, false,
-            TONE_MUTED, LAYOUT_ALIGN_START);
+    view_text(v, &c, "selfcheck.disclaimer", view_text_of(v, "selfcheck.disclaimer"), v->small_px,
+              false, TONE_MUTED, LAYOUT_ALIGN_START);
     bool answered = triage_question_answered(triage, flow_answers(v->flow), flow_question(v->flow));
     view_footer(v, true, q->kind == TRIAGE_QUESTION_PICK_ANY, answered, NULL);
 }
@@ -331,10 +339,10 @@ static int result_body(View *v, int top, int scale) {
     int body = v->body_px * scale / 100;
     bool contact = r->level == TRIAGE_LEVEL_CONTACT;
     view_text(v, &c, "result.title", view_text_keyf(v, "selfcheck.outcome.%s.title", r->outcome_id),
-            v->title_px * scale / 100, true, contact ? TONE_WARNING : TONE_NORMAL,
-            LAYOUT_ALIGN_START);
-    view_text(v, &c, "result.body", view_text_keyf(v, "selfcheck.outcome.%s.body", r->outcome_id), body, false,
-            TONE_DEFAULT, LAYOUT_ALIGN_START);
+              v->title_px * scale / 100, true, contact ? TONE_WARNING : TONE_NORMAL,
+              LAYOUT_ALIGN_START);
+    view_text(v, &c, "result.body", view_text_keyf(v, "selfcheck.outcome.%s.body", r->outcome_id),
+              body, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
     char id[64];
     c.y += v->gap / 2;
     /* Landscape: why on the left, what helps on the right. */
@@ -345,11 +353,12 @@ static int result_body(View *v, int top, int scale) {
     }
     if (r->n_reasons) {
         view_text(v, &why, "result.reasons_heading", view_text_of(v, "result.reasons_heading"),
-                v->heading_px * scale / 100, true, TONE_WARNING, LAYOUT_ALIGN_START);
+                  v->heading_px * scale / 100, true, TONE_WARNING, LAYOUT_ALIGN_START);
         for (size_t i = 0; i < r->n_reasons; i++) {
             snprintf(id, sizeof id, "result.reason.%s", r->reason_ids[i]);
-            const char *text = widgets_printf(v->list, "\xE2\x80\xA2 %s",
-                                              view_text_keyf(v, "selfcheck.reason.%s", r->reason_ids[i]));
+            const char *text =
+                widgets_printf(v->list, "\xE2\x80\xA2 %s",
+                               view_text_keyf(v, "selfcheck.reason.%s", r->reason_ids[i]));
             view_text(v, &why, id, text, body, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
         }
         if (!side_by_side) {
@@ -358,11 +367,11 @@ static int result_body(View *v, int top, int scale) {
     }
     if (r->n_tips) {
         view_text(v, &helps, "result.tips_heading", view_text_of(v, "result.tips_heading"),
-                v->heading_px * scale / 100, true, TONE_PRIMARY, LAYOUT_ALIGN_START);
+                  v->heading_px * scale / 100, true, TONE_PRIMARY, LAYOUT_ALIGN_START);
         for (size_t i = 0; i < r->n_tips; i++) {
             snprintf(id, sizeof id, "result.tip.%s", r->tip_ids[i]);
-            const char *text =
-                widgets_printf(v->list, "\xE2\x80\xA2 %s", view_text_keyf(v, "selfcheck.tip.%s", r->tip_ids[i]));
+            const char *text = widgets_printf(v->list, "\xE2\x80\xA2 %s",
+                                              view_text_keyf(v, "selfcheck.tip.%s", r->tip_ids[i]));
             view_text(v, &helps, id, text, body, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
         }
     }
@@ -377,9 +386,9 @@ static void build_result(View *v) {
     int disclaimer_h = v->small_px * 3;
     int limit = v->h - view_footer_height(v) - buttons_h - disclaimer_h - v->gap * 2;
     const TriageResult *r = flow_result(v->flow);
-    uint64_t key = memo_key(v, (uint64_t)(uintptr_t)r->outcome_id,
-                            (uint64_t)r->n_reasons * 64 + r->n_tips,
-                            (uint64_t)(uintptr_t)(r->n_reasons ? r->reason_ids[0] : NULL));
+    uint64_t key =
+        memo_key(v, (uint64_t)(uintptr_t)r->outcome_id, (uint64_t)r->n_reasons * 64 + r->n_tips,
+                 (uint64_t)(uintptr_t)(r->n_reasons ? r->reason_ids[0] : NULL));
     int scale;
     if (!memo_find(v, key, &scale)) {
         scale = fit_scale(v, result_body, top, limit, 130);
@@ -389,13 +398,14 @@ static void build_result(View *v) {
     Cursor c = {v->margin, y, v->w - 2 * v->margin};
     bool contact = flow_result(v->flow)->level == TRIAGE_LEVEL_CONTACT;
     int per_row = v->portrait ? 1 : 2;
-    view_button(v, "result.follow_up", view_grid_cell(v, &c, 0, per_row, bh), view_text_of(v, "result.follow_up"),
-           FLOW_EV_OPEN_FORM, REQUEST_KIND_FOLLOW_UP, contact);
-    view_button(v, "result.finish", view_grid_cell(v, &c, 1, per_row, bh), view_text_of(v, "result.finish"),
-           FLOW_EV_FINISH, 0, !contact);
+    view_button(v, "result.follow_up", view_grid_cell(v, &c, 0, per_row, bh),
+                view_text_of(v, "result.follow_up"), FLOW_EV_OPEN_FORM, REQUEST_KIND_FOLLOW_UP,
+                contact);
+    view_button(v, "result.finish", view_grid_cell(v, &c, 1, per_row, bh),
+                view_text_of(v, "result.finish"), FLOW_EV_FINISH, 0, !contact);
     c.y += view_grid_height(v, 2, per_row, bh) + v->gap;
-    view_text(v, &c, "selfcheck.disclaimer", view_text_of(v, "selfcheck.disclaimer"), v->small_px, false,
-            TONE_MUTED, LAYOUT_ALIGN_START);
+    view_text(v, &c, "selfcheck.disclaimer", view_text_of(v, "selfcheck.disclaimer"), v->small_px,
+              false, TONE_MUTED, LAYOUT_ALIGN_START);
     view_footer(v, true, false, false, NULL);
 }
 
@@ -404,7 +414,7 @@ static void build_result(View *v) {
 static Widget *field_widget(View *v, const char *id, Rect r, const TextEdit *edit, bool focused,
                             int field, bool error) {
     Widget *w = view_tappable(v, WIDGET_FIELD, id, r, edit->text, FLOW_EV_FOCUS, field,
-                         error ? TONE_ERROR : TONE_DEFAULT);
+                              error ? TONE_ERROR : TONE_DEFAULT);
     if (w) {
         w->focused = focused;
         w->bold = false;
@@ -414,8 +424,8 @@ static Widget *field_widget(View *v, const char *id, Rect r, const TextEdit *edi
         /* A field is one line: long text keeps its tail (where the caret is) in view. */
         const char *shown = edit->text;
         int room = r.w - 2 * w->padding - 8;
-        while (*shown && text_cache_measure(v->texts, false, v->heading_px, shown,
-                                            strlen(shown)) > room) {
+        while (*shown &&
+               text_cache_measure(v->texts, false, v->heading_px, shown, strlen(shown)) > room) {
             shown++;
             while ((*shown & 0xC0) == 0x80) {
                 shown++;
@@ -448,7 +458,8 @@ static void problem_text(View *v, Cursor *c, RequestField field) {
 }
 
 static bool has_problem(const View *v, RequestField field) {
-    return flow_form(v->flow)->tried && flow_form(v->flow)->problems.field[field] != REQUEST_PROBLEM_NONE;
+    return flow_form(v->flow)->tried &&
+           flow_form(v->flow)->problems.field[field] != REQUEST_PROBLEM_NONE;
 }
 
 static void keyboard_widgets(View *v, Rect area) {
@@ -513,8 +524,12 @@ static void keyboard_widgets(View *v, Rect area) {
                 action = FLOW_EV_TYPE;
                 text = form->shift && key->shifted ? key->shifted : key->text;
                 break;
-            case KEY_ACTION_SHIFT: action = FLOW_EV_SHIFT; break;
-            case KEY_ACTION_BACKSPACE: action = FLOW_EV_BACKSPACE; break;
+            case KEY_ACTION_SHIFT:
+                action = FLOW_EV_SHIFT;
+                break;
+            case KEY_ACTION_BACKSPACE:
+                action = FLOW_EV_BACKSPACE;
+                break;
             case KEY_ACTION_SPACE:
                 action = FLOW_EV_TYPE;
                 text = " ";
@@ -524,7 +539,8 @@ static void keyboard_widgets(View *v, Rect area) {
                 text = key->target_layer;
                 break;
             }
-            Widget *w = view_tappable(v, WIDGET_KEY, id, kr, label ? label : "", action, 0, TONE_DEFAULT);
+            Widget *w =
+                view_tappable(v, WIDGET_KEY, id, kr, label ? label : "", action, 0, TONE_DEFAULT);
             if (w) {
                 w->action.text = text;
                 w->selected = key->action == KEY_ACTION_SHIFT && form->shift;
@@ -538,8 +554,9 @@ static void build_form_typing(View *v, int top) {
     const FlowForm *form = flow_form(v->flow);
     bool name = form->focus == REQUEST_FIELD_NAME;
     Cursor c = {v->margin, top, v->w - 2 * v->margin};
-    view_text(v, &c, "form.field.label", view_text_of(v, name ? "form.name.label" : "form.phone.label"),
-            v->heading_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
+    view_text(v, &c, "form.field.label",
+              view_text_of(v, name ? "form.name.label" : "form.phone.label"), v->heading_px, true,
+              TONE_DEFAULT, LAYOUT_ALIGN_START);
     int field_h = v->target * 5 / 4;
     int next_w = v->target * 3;
     Rect fr = {c.x, c.y, c.w - next_w - v->gap, field_h};
@@ -551,7 +568,7 @@ static void build_form_typing(View *v, int top) {
     field_widget(v, name ? "form.name" : "form.phone", fr, name ? &form->name : &form->phone, true,
                  form->focus, has_problem(v, name ? REQUEST_FIELD_NAME : REQUEST_FIELD_PHONE));
     view_button(v, "form.field.next", nr, view_text_of(v, "nav.next"), FLOW_EV_FOCUS,
-           name ? REQUEST_FIELD_PHONE : -1, true);
+                name ? REQUEST_FIELD_PHONE : -1, true);
     c.y += field_h + v->gap / 2;
     problem_text(v, &c, name ? REQUEST_FIELD_NAME : REQUEST_FIELD_PHONE);
     c.y += v->gap / 2;
@@ -568,13 +585,14 @@ static void segmented_row(View *v, Cursor *c, const char *label_key, const char 
                           const char *const *ids, const char *const *label_keys, int n,
                           int first_arg, int selected, FlowEventKind action, bool error,
                           int choice_h) {
-    view_text(v, c, NULL, view_text_of(v, label_key), v->body_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
+    view_text(v, c, NULL, view_text_of(v, label_key), v->body_px, true, TONE_DEFAULT,
+              LAYOUT_ALIGN_START);
     for (int i = 0; i < n; i++) {
         char id[64];
         snprintf(id, sizeof id, "%s%s", id_prefix, ids[i]);
         Widget *w = view_tappable(v, WIDGET_BUTTON, id, view_grid_cell(v, c, i, n, choice_h),
-                             view_text_of(v, label_keys[i]), action, first_arg + i,
-                             error ? TONE_ERROR : TONE_DEFAULT);
+                                  view_text_of(v, label_keys[i]), action, first_arg + i,
+                                  error ? TONE_ERROR : TONE_DEFAULT);
         if (w) {
             w->selected = selected == first_arg + i;
             w->bold = false;
@@ -587,17 +605,19 @@ static void segmented_row(View *v, Cursor *c, const char *label_key, const char 
 static int form_overview_body(View *v, int top) {
     const FlowForm *form = flow_form(v->flow);
     Cursor c = {v->margin, top, v->w - 2 * v->margin};
-    const char *title = form->kind == REQUEST_KIND_FOLLOW_UP ? "form.follow_up.title"
-                                                             : "form.consultation.title";
-    view_text(v, &c, "form.title", view_text_of(v, title), v->title_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
+    const char *title =
+        form->kind == REQUEST_KIND_FOLLOW_UP ? "form.follow_up.title" : "form.consultation.title";
+    view_text(v, &c, "form.title", view_text_of(v, title), v->title_px, true, TONE_DEFAULT,
+              LAYOUT_ALIGN_START);
     /* On a short landscape screen (1024x600) the routine intro gives way to
      * the fields; the note that the nurse will see the answers always stays. */
     bool compact = !v->portrait && v->h < 700;
     if (!compact || form->urgency == REQUEST_URGENCY_CONCERNING) {
         view_text(v, &c, "form.intro",
-                view_text_of(v, form->urgency == REQUEST_URGENCY_CONCERNING ? "form.concerning_note"
-                                                                 : "form.intro"),
-                v->body_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
+                  view_text_of(v, form->urgency == REQUEST_URGENCY_CONCERNING
+                                      ? "form.concerning_note"
+                                      : "form.intro"),
+                  v->body_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
     }
     c.y += v->gap / 2;
     /* Landscape: name, phone and time on the left; area, consent and Send on the right. */
@@ -611,13 +631,13 @@ static int form_overview_body(View *v, int top) {
 
     Cursor *col = &left;
     view_text(v, col, NULL, view_text_of(v, "form.name.label"), v->body_px, true, TONE_DEFAULT,
-            LAYOUT_ALIGN_START);
+              LAYOUT_ALIGN_START);
     field_widget(v, "form.name", (Rect){col->x, col->y, col->w, field_h}, &form->name, false,
                  REQUEST_FIELD_NAME, has_problem(v, REQUEST_FIELD_NAME));
     col->y += field_h + v->gap / 2;
     problem_text(v, col, REQUEST_FIELD_NAME);
     view_text(v, col, NULL, view_text_of(v, "form.phone.label"), v->body_px, true, TONE_DEFAULT,
-            LAYOUT_ALIGN_START);
+              LAYOUT_ALIGN_START);
     field_widget(v, "form.phone", (Rect){col->x, col->y, col->w, field_h}, &form->phone, false,
                  REQUEST_FIELD_PHONE, has_problem(v, REQUEST_FIELD_PHONE));
     col->y += field_h + v->gap / 2;
@@ -638,9 +658,10 @@ static int form_overview_body(View *v, int top) {
     col->y += v->gap / 2;
     /* The consent tick box: its label can run to two lines. */
     int consent_h = v->target * 5 / 4;
-    Widget *cw = view_tappable(v, WIDGET_CHECK, "form.consent", (Rect){col->x, col->y, col->w, consent_h},
-                          view_text_of(v, "form.consent.label"), FLOW_EV_TOGGLE_CONSENT, 0,
-                          has_problem(v, REQUEST_FIELD_CONSENT) ? TONE_ERROR : TONE_DEFAULT);
+    Widget *cw =
+        view_tappable(v, WIDGET_CHECK, "form.consent", (Rect){col->x, col->y, col->w, consent_h},
+                      view_text_of(v, "form.consent.label"), FLOW_EV_TOGGLE_CONSENT, 0,
+                      has_problem(v, REQUEST_FIELD_CONSENT) ? TONE_ERROR : TONE_DEFAULT);
     if (cw) {
         cw->selected = form->consent;
     }
@@ -648,22 +669,23 @@ static int form_overview_body(View *v, int top) {
     char days[16];
     snprintf(days, sizeof days, "%u", (unsigned)v->in->config->retention_days);
     const ViewValue days_value[] = {{"days", days}};
-    view_text(v, col, "form.consent.note", view_fill(v, view_text_of(v, "form.consent.note"), days_value, 1),
-            v->small_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
+    view_text(v, col, "form.consent.note",
+              view_fill(v, view_text_of(v, "form.consent.note"), days_value, 1), v->small_px, false,
+              TONE_MUTED, LAYOUT_ALIGN_START);
     problem_text(v, col, REQUEST_FIELD_CONSENT);
 
     col->y += v->gap;
     int submit_h = v->target * 5 / 4;
-    view_button(v, "form.submit", (Rect){col->x, col->y, col->w, submit_h}, view_text_of(v, "form.submit"),
-           FLOW_EV_SUBMIT, 0, true);
+    view_button(v, "form.submit", (Rect){col->x, col->y, col->w, submit_h},
+                view_text_of(v, "form.submit"), FLOW_EV_SUBMIT, 0, true);
     col->y += submit_h + v->gap / 2;
     int n_problems = 0;
     for (int f = 0; f < REQUEST_FIELD_COUNT; f++) {
         n_problems += has_problem(v, (RequestField)f);
     }
     if (n_problems) {
-        view_text(v, col, "form.problem.summary", view_text_of(v, "form.problem.summary"), v->body_px, true,
-                TONE_ERROR, LAYOUT_ALIGN_START);
+        view_text(v, col, "form.problem.summary", view_text_of(v, "form.problem.summary"),
+                  v->body_px, true, TONE_ERROR, LAYOUT_ALIGN_START);
     }
     int lowest = left.y > right.y ? left.y : right.y;
     return lowest;
@@ -733,26 +755,38 @@ void view_build(WidgetList *out, const ViewInput *in) {
         snprintf(seconds, sizeof seconds, "%u", (unsigned)flow_idle_seconds_left(flow, in->now_ms));
         snprintf(days, sizeof days, "%u", (unsigned)in->config->retention_days);
         const ViewValue values[] = {
-            {"clinic", in->config->clinic_name}, {"ref", flow_ack_ref(flow)},
-            {"number", in->config->emergency_number}, {"seconds", seconds}, {"days", days},
+            {"clinic", in->config->clinic_name},
+            {"ref", flow_ack_ref(flow)},
+            {"number", in->config->emergency_number},
+            {"seconds", seconds},
+            {"days", days},
         };
         unsigned conditions = 1u << SCREEN_WHEN_ALWAYS;
         conditions |= in->triage ? 1u << SCREEN_WHEN_SELFCHECK : 0;
-        conditions |= flow_urgent_sent(flow) ? 1u << SCREEN_WHEN_ALERT_SENT
-                                             : 1u << SCREEN_WHEN_ALERT_PENDING;
+        conditions |=
+            flow_urgent_sent(flow) ? 1u << SCREEN_WHEN_ALERT_SENT : 1u << SCREEN_WHEN_ALERT_PENDING;
         view_simple_build(&v, simple, values, KS_ARRAY_LEN(values), conditions);
     } else {
         switch (flow_screen(flow)) {
-        case FLOW_SCREEN_SESSION: build_session(&v); break;
-        case FLOW_SCREEN_GUIDE: build_guide(&v); break;
-        case FLOW_SCREEN_SELFCHECK: build_selfcheck(&v); break;
+        case FLOW_SCREEN_SESSION:
+            build_session(&v);
+            break;
+        case FLOW_SCREEN_GUIDE:
+            build_guide(&v);
+            break;
+        case FLOW_SCREEN_SELFCHECK:
+            build_selfcheck(&v);
+            break;
         case FLOW_SCREEN_RESULT:
             if (flow_result(flow)) {
                 build_result(&v);
             }
             break;
-        case FLOW_SCREEN_FORM: build_form(&v); break;
-        default: break;
+        case FLOW_SCREEN_FORM:
+            build_form(&v);
+            break;
+        default:
+            break;
         }
     }
     if (flow_overlay(flow) == FLOW_OVERLAY_NONE) {

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache *texts,
-                   int width, int height) {
+void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache *texts, int width,
+                   int height) {
     memset(v, 0, sizeof *v);
     v->list = list;
     v->content = content;
@@ -12,8 +12,8 @@ void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache 
     v->w = width;
     v->h = height;
     v->portrait = height > width;
-    v->dir = content && content_direction(content) == CONTENT_DIR_RTL ? LAYOUT_DIR_RTL
-                                                                       : LAYOUT_DIR_LTR;
+    v->dir =
+        content && content_direction(content) == CONTENT_DIR_RTL ? LAYOUT_DIR_RTL : LAYOUT_DIR_LTR;
     int shortest = width < height ? width : height;
     v->target = view_touch_target(width, height);
     v->margin = shortest * 4 / 100 < 16 ? 16 : shortest * 4 / 100;
@@ -88,7 +88,7 @@ static int measure_text(void *ctx, const char *text, size_t len) {
 /* Wraps `label` into `width` and returns the block's height; when not
  * measuring, stores the lines in the widget. */
 int view_wrap_into(View *v, Widget *w, const char *label, int width, int px, bool bold,
-                     int *out_line_h) {
+                   int *out_line_h) {
     MeasureCtx m = {v->texts, bold, px};
     LayoutResult lr;
     layout_wrap(label, strlen(label), width, measure_text, &m, &lr);
@@ -117,7 +117,7 @@ int view_wrap_into(View *v, Widget *w, const char *label, int width, int px, boo
 
 /* A wrapped text block at the cursor, full cursor width; advances the cursor. */
 Widget *view_text(View *v, Cursor *c, const char *id, const char *label, int px, bool bold,
-                       WidgetTone tone, LayoutAlign align) {
+                  WidgetTone tone, LayoutAlign align) {
     if (!label || !label[0]) {
         return NULL;
     }
@@ -157,7 +157,7 @@ static int longest_word(View *v, const char *label, int px, bool bold) {
 /* A tappable widget with its label wrapped inside; shrinks the type if the
  * label would not fit the height. */
 Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const char *label,
-                        int action, int arg, WidgetTone tone) {
+                      int action, int arg, WidgetTone tone) {
     if (v->measuring) {
         return NULL;
     }
@@ -170,7 +170,8 @@ Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const ch
     w->tone = tone;
     w->dir = v->dir;
     w->bold = kind == WIDGET_BUTTON || kind == WIDGET_KEY;
-    w->align = kind == WIDGET_BUTTON || kind == WIDGET_KEY ? LAYOUT_ALIGN_CENTER : LAYOUT_ALIGN_START;
+    w->align =
+        kind == WIDGET_BUTTON || kind == WIDGET_KEY ? LAYOUT_ALIGN_CENTER : LAYOUT_ALIGN_START;
     w->padding = v->target / 5;
     int inset = 0;
     if (kind == WIDGET_CHOICE || kind == WIDGET_CHECK) {
@@ -200,10 +201,10 @@ Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const ch
     return w;
 }
 
-Widget *view_button(View *v, const char *id, Rect r, const char *label, int action,
-                      int arg, bool primary) {
+Widget *view_button(View *v, const char *id, Rect r, const char *label, int action, int arg,
+                    bool primary) {
     return view_tappable(v, WIDGET_BUTTON, id, r, label, action, arg,
-                    primary ? TONE_PRIMARY : TONE_DEFAULT);
+                         primary ? TONE_PRIMARY : TONE_DEFAULT);
 }
 
 /* Lays out `n` equal boxes across the cursor width in rows of `per_row`,
@@ -274,8 +275,8 @@ int view_top_bar(View *v, bool with_home, bool with_back) {
     if (!with_back) {
         Cursor c = {v->margin, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2,
                     v->w - 2 * v->margin - v->target * 2 - v->gap};
-        view_text(v, &c, "clinic.name", v->clinic_name ? v->clinic_name : "", v->small_px, true, TONE_PRIMARY,
-                LAYOUT_ALIGN_START);
+        view_text(v, &c, "clinic.name", v->clinic_name ? v->clinic_name : "", v->small_px, true,
+                  TONE_PRIMARY, LAYOUT_ALIGN_START);
     }
     return v->margin / 2 + bar_h;
 }
@@ -297,8 +298,9 @@ void view_footer(View *v, bool back, bool next, bool next_enabled, const char *n
     }
     if (next) {
         Rect r = {rtl ? v->margin : v->w - v->margin - bw, y, bw, v->target};
-        Widget *w = view_button(v, "nav.next", r, next_label ? next_label : view_text_of(v, "nav.next"),
-                           v->next_action, 0, true);
+        Widget *w =
+            view_button(v, "nav.next", r, next_label ? next_label : view_text_of(v, "nav.next"),
+                        v->next_action, 0, true);
         if (w) {
             w->disabled = !next_enabled;
         }
@@ -345,4 +347,3 @@ void view_check_text_fits(View *v) {
         }
     }
 }
-

@@ -26,9 +26,9 @@ typedef struct View {
     WidgetList *list;
     const Content *content; /* texts by key; NULL only for the out-of-service screen */
     TextCache *texts;
-    const char *clinic_name;       /* shown in the top bar */
-    const struct ViewInput *in;    /* the patient builders' input (NULL elsewhere) */
-    const struct Flow *flow;       /* the patient's flow (NULL elsewhere) */
+    const char *clinic_name;    /* shown in the top bar */
+    const struct ViewInput *in; /* the patient builders' input (NULL elsewhere) */
+    const struct Flow *flow;    /* the patient's flow (NULL elsewhere) */
     int w, h;
     bool portrait;
     LayoutDirection dir;
@@ -59,8 +59,8 @@ typedef struct {
 
 /* Fills `v` for a `width` x `height` window: metrics, an empty `list`, no
  * actions on the chrome yet (WIDGET_NO_ACTION). */
-void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache *texts,
-                   int width, int height);
+void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache *texts, int width,
+                   int height);
 
 /* The smallest touch target the layout uses at this window size, in pixels. */
 int view_touch_target(int width, int height);

@@ -123,8 +123,8 @@ static void build_choices(View *v, const ShownParts *parts) {
     Cursor c = {v->margin, top, v->w - 2 * v->margin};
     view_text(v, &c, id_of(parts, SCREEN_PART_TITLE), words_of(parts, SCREEN_PART_TITLE),
               v->title_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
-    view_text(v, &c, id_of(parts, SCREEN_PART_BODY), words_of(parts, SCREEN_PART_BODY),
-              v->body_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
+    view_text(v, &c, id_of(parts, SCREEN_PART_BODY), words_of(parts, SCREEN_PART_BODY), v->body_px,
+              false, TONE_MUTED, LAYOUT_ALIGN_START);
     c.y += v->gap;
     int per_row = v->portrait ? 1 : 2;
     int cell_h = v->target * 3 / 2;
@@ -150,8 +150,8 @@ static int emphasis_pill(View *v, const Shown *s, int y, int content_w) {
     }
     int bw = text_w + v->gap * 3 > content_w ? content_w : text_w + v->gap * 3;
     int bh = v->gap;
-    Widget *w = widgets_add(v->list, WIDGET_TEXT, s->part->id, (Rect){(v->w - bw) / 2, y, bw, 0},
-                            big);
+    Widget *w =
+        widgets_add(v->list, WIDGET_TEXT, s->part->id, (Rect){(v->w - bw) / 2, y, bw, 0}, big);
     if (w) {
         w->font_px = (uint16_t)px;
         w->bold = true;
@@ -173,8 +173,8 @@ static void build_message(View *v, const ShownParts *parts) {
     view_text(v, &c, id_of(parts, SCREEN_PART_TITLE), words_of(parts, SCREEN_PART_TITLE),
               v->title_px * 5 / 4, true, TONE_DEFAULT, LAYOUT_ALIGN_CENTER);
     c.y += v->gap;
-    view_text(v, &c, id_of(parts, SCREEN_PART_BODY), words_of(parts, SCREEN_PART_BODY),
-              v->body_px, false, TONE_DEFAULT, LAYOUT_ALIGN_CENTER);
+    view_text(v, &c, id_of(parts, SCREEN_PART_BODY), words_of(parts, SCREEN_PART_BODY), v->body_px,
+              false, TONE_DEFAULT, LAYOUT_ALIGN_CENTER);
     size_t at = 0;
     const Shown *big = next_of(parts, SCREEN_PART_EMPHASIS, &at);
     if (big) {
@@ -256,7 +256,8 @@ static void build_alarm(View *v, const ShownParts *parts) {
                       LAYOUT_ALIGN_CENTER);
             break;
         case SCREEN_PART_BRAND:
-        case SCREEN_PART_BACKDROP: break;
+        case SCREEN_PART_BACKDROP:
+            break;
         }
     }
     view_centre_vertically(v, first, top, v->h - top);
@@ -326,8 +327,8 @@ static void build_notice(View *v, const ShownParts *parts) {
         bool title = s->part->role == SCREEN_PART_TITLE;
         bool note = s->part->role == SCREEN_PART_NOTE;
         int px = title ? body * 3 / 2 : note ? body * 3 / 4 : body;
-        Widget *wd =
-            widgets_add(v->list, WIDGET_TEXT, s->part->id, (Rect){w / 12, y, w - w / 6, 0}, s->words);
+        Widget *wd = widgets_add(v->list, WIDGET_TEXT, s->part->id, (Rect){w / 12, y, w - w / 6, 0},
+                                 s->words);
         if (!wd) {
             return;
         }
@@ -340,16 +341,28 @@ static void build_notice(View *v, const ShownParts *parts) {
     }
 }
 
-void view_simple_build(View *v, const ScreenSpec *spec, const ViewValue *values,
-                       size_t n_values, unsigned conditions) {
+void view_simple_build(View *v, const ScreenSpec *spec, const ViewValue *values, size_t n_values,
+                       unsigned conditions) {
     ShownParts parts;
     collect(v, spec, values, n_values, conditions, &parts);
     switch (spec->layout) {
-    case SCREEN_LAYOUT_HERO: build_hero(v, &parts); break;
-    case SCREEN_LAYOUT_CHOICES: build_choices(v, &parts); break;
-    case SCREEN_LAYOUT_MESSAGE: build_message(v, &parts); break;
-    case SCREEN_LAYOUT_ALARM: build_alarm(v, &parts); break;
-    case SCREEN_LAYOUT_OVERLAY: build_overlay(v, &parts); break;
-    case SCREEN_LAYOUT_NOTICE: build_notice(v, &parts); break;
+    case SCREEN_LAYOUT_HERO:
+        build_hero(v, &parts);
+        break;
+    case SCREEN_LAYOUT_CHOICES:
+        build_choices(v, &parts);
+        break;
+    case SCREEN_LAYOUT_MESSAGE:
+        build_message(v, &parts);
+        break;
+    case SCREEN_LAYOUT_ALARM:
+        build_alarm(v, &parts);
+        break;
+    case SCREEN_LAYOUT_OVERLAY:
+        build_overlay(v, &parts);
+        break;
+    case SCREEN_LAYOUT_NOTICE:
+        build_notice(v, &parts);
+        break;
     }
 }

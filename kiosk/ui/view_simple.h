@@ -11,7 +11,7 @@
 /* Adds the widgets of `spec` to v->list. `conditions` has bit
  * (1u << ScreenCondition) set for each condition that holds
  * (SCREEN_WHEN_ALWAYS always holds). */
-void view_simple_build(View *v, const ScreenSpec *spec, const ViewValue *values,
-                       size_t n_values, unsigned conditions);
+void view_simple_build(View *v, const ScreenSpec *spec, const ViewValue *values, size_t n_values,
+                       unsigned conditions);
 
 #endif

@@ -95,8 +95,8 @@ bool widgets_contain_text(const WidgetList *list, const char *text) {
     return false;
 }
 
-static const char *const KIND_NAMES[] = {"text", "button",   "choice",  "check",   "field",
-                                         "key",  "card",     "progress", "backdrop"};
+static const char *const KIND_NAMES[] = {"text", "button", "choice",   "check",   "field",
+                                         "key",  "card",   "progress", "backdrop"};
 
 const char *widgets_kind_name(WidgetKind kind) {
     return (size_t)kind < sizeof KIND_NAMES / sizeof KIND_NAMES[0] ? KIND_NAMES[kind] : "?";
@@ -106,8 +106,8 @@ void widgets_dump(const WidgetList *list, const char *screen_id, FILE *out) {
     fprintf(out, "screen %s\n", screen_id);
     for (size_t i = 0; i < list->n; i++) {
         const Widget *w = &list->items[i];
-        fprintf(out, "widget %s %s %d %d %d %d ", w->id[0] ? w->id : "-", widgets_kind_name(w->kind),
-                w->rect.x, w->rect.y, w->rect.w, w->rect.h);
+        fprintf(out, "widget %s %s %d %d %d %d ", w->id[0] ? w->id : "-",
+                widgets_kind_name(w->kind), w->rect.x, w->rect.y, w->rect.w, w->rect.h);
         for (const char *p = w->label; *p; p++) {
             if (*p == '\n') {
                 fputs("\\n", out);

@@ -72,11 +72,11 @@ typedef struct {
     bool focused;
     LayoutAlign align;
     LayoutDirection dir;
-    int padding;      /* text inset from the rectangle */
+    int padding;         /* text inset from the rectangle */
     uint16_t first_line; /* wrapped lines in the list's line pool */
     uint16_t n_lines;
     int line_height;
-    int caret_byte;   /* FIELD: caret offset into label, -1 for none */
+    int caret_byte; /* FIELD: caret offset into label, -1 for none */
     int progress_current, progress_total;
     WidgetAction action; /* code WIDGET_NO_ACTION: not tappable */
 } Widget;

@@ -47,10 +47,10 @@ static const BenchSize sizes[N_SIZES] = {{1280, 800, 2.0}, {1920, 1080, 4.0}, {8
 
 typedef struct {
     bool quick;
-    int starts;       /* spawns per size */
-    int renders;      /* redraws per screen */
-    int rebuilds;     /* view rebuilds per screen */
-    int idle_s;       /* idle measurement */
+    int starts;   /* spawns per size */
+    int renders;  /* redraws per screen */
+    int rebuilds; /* view rebuilds per screen */
+    int idle_s;   /* idle measurement */
     char kiosk[PATH_MAX];
     char work_dir[PATH_MAX];
     char err_log[PATH_MAX + 32];
@@ -93,9 +93,8 @@ static bool child_spawn(Child *c, const Bench *b, char *const argv[], bool pipe_
     char pty_path[128] = "";
     if (mode == CHILD_OUT_PTY) {
         int master = posix_openpt(O_RDWR | O_NOCTTY);
-        const char *name = master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0
-                               ? ptsname(master)
-                               : NULL;
+        const char *name =
+            master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0 ? ptsname(master) : NULL;
         if (!name) {
             if (master >= 0) {
                 close(master);
@@ -259,8 +258,7 @@ static void bench_startup(const Bench *b, const BenchSize *s) {
     char size[32], db[PATH_MAX + 32];
     snprintf(size, sizeof size, "%dx%d", s->width, s->height);
     snprintf(db, sizeof db, "%s/startup.db", b->work_dir);
-    char *argv[] = {(char *)b->kiosk, "--exit-after-first-frame", "--size", size, "--db", db,
-                    NULL};
+    char *argv[] = {(char *)b->kiosk, "--exit-after-first-frame", "--size", size, "--db", db, NULL};
     double *wall = calloc((size_t)b->starts, sizeof *wall);
     double *inproc = calloc((size_t)b->starts, sizeof *inproc);
     int n = 0;
@@ -491,8 +489,8 @@ static void bench_startup_rows(const Bench *b, int64_t rows) {
     double *wall = calloc((size_t)n, sizeof *wall);
     int got = 0;
     for (int i = 0; wall && i < n; i++) {
-        char *argv[] = {(char *)b->kiosk, "--exit-after-first-frame", "--size", "1280x800",
-                        "--db", db, NULL};
+        char *argv[] = {
+            (char *)b->kiosk, "--exit-after-first-frame", "--size", "1280x800", "--db", db, NULL};
         Child c;
         if (!child_spawn(&c, b, argv, false, CHILD_OUT_PTY)) {
             break;
@@ -512,8 +510,8 @@ static void bench_startup_rows(const Bench *b, int64_t rows) {
                "%.1f s; quick_check runs after the first frame, on the worker)\n",
                (long long)rows, bench_median(wall, (size_t)got), wall[got - 1], got, made_s);
     } else {
-        printf("startup.rows FAILED rows=%lld: the kiosk did not start (see %s)\n",
-               (long long)rows, b->err_log);
+        printf("startup.rows FAILED rows=%lld: the kiosk did not start (see %s)\n", (long long)rows,
+               b->err_log);
     }
     free(wall);
     unlink(db);
@@ -730,9 +728,9 @@ int main(int argc, char **argv) {
     snprintf(b.err_log, sizeof b.err_log, "%s/kiosk-stderr.log", b.work_dir);
 
     b.driver = getenv("SDL_VIDEODRIVER") && getenv("SDL_VIDEODRIVER")[0] ? getenv("SDL_VIDEODRIVER")
-                                                                          : "default";
-    printf("kiosk-bench driver=%s renderer=software kiosk=%s loadavg=%.2f cpus=%ld%s\n",
-           b.driver, b.kiosk, bench_loadavg(), sysconf(_SC_NPROCESSORS_ONLN),
+                                                                         : "default";
+    printf("kiosk-bench driver=%s renderer=software kiosk=%s loadavg=%.2f cpus=%ld%s\n", b.driver,
+           b.kiosk, bench_loadavg(), sysconf(_SC_NPROCESSORS_ONLN),
            b.quick ? " (quick: fewer repeats)" : "");
     fflush(stdout);
 
