@@ -158,6 +158,7 @@ static void fail_then_recover(const char *name, int err, unsigned ops, int skip,
     assert_string_equal(got.request.uuid, uuid);
     assert_integrity_ok(s);
     storage_close(s);
+    outbox_deinit(&box);
 }
 
 static void test_disk_full_on_write(void **state) {

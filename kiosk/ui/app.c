@@ -65,6 +65,9 @@ static void handle_tap(App *app, int x, int y) {
     app_update_view(app);
     int slop = view_touch_target(app->width, app->height) / 8;
     const Widget *w = widgets_hit(app->view, x, y, slop);
+    if (app->tap_filter && app->tap_filter(app->tap_filter_ctx, app, x, y, w)) {
+        return;
+    }
     AppMode *mode = app->mode;
     if (!w) {
         if (mode->ops->touch_nothing) {
@@ -142,8 +145,14 @@ void app_advance(App *app, uint64_t now_ms) {
 }
 
 void app_settle(App *app) {
-    if (app->mode->ops->settle) {
-        app->mode->ops->settle(app->mode, app);
+    /* An outcome may start the next step (a right PIN loads the queue):
+     * a few rounds let such a chain finish. */
+    for (int round = 0; round < 4; round++) {
+        AppMode *mode = app->mode;
+        if (!mode->ops->settle) {
+            return;
+        }
+        mode->ops->settle(mode, app);
         app_advance(app, app->now_ms);
     }
 }

@@ -18,6 +18,10 @@
 #include "widgets.h"
 #include "window_guard.h"
 
+/* Sees every tap before the mode does, with the widget it hit (NULL: none);
+ * true consumes it. The kiosk's hidden staff gesture is one. */
+typedef bool (*AppTapFilter)(void *ctx, App *app, int x, int y, const Widget *hit);
+
 struct App {
     AppMode *mode; /* the current mode, borrowed */
     SDL_Window *window;
@@ -29,6 +33,9 @@ struct App {
     bool kiosk_mode;   /* fullscreen: closing the window does nothing */
     WindowGuard guard; /* kiosk mode: takes the screen back (zeroed: off) */
     bool quit;
+    int exit_status; /* what the program returns once it quits (0: normal) */
+    AppTapFilter tap_filter;
+    void *tap_filter_ctx;
     bool view_stale; /* rebuild the widget list before drawing or hit-testing */
     bool dirty;      /* draw on the next chance */
     uint64_t frames;

@@ -32,11 +32,45 @@ KsStatus kiosk_app_init(KioskApp *kiosk, const KioskData *data, SDL_Window *wind
     return KS_OK;
 }
 
+static bool staff_gesture_filter(void *ctx, App *app, int x, int y, const Widget *hit) {
+    KioskApp *kiosk = ctx;
+    if (app->mode != &kiosk->patient.base) {
+        return false;
+    }
+    if (!staff_gesture_tap(&kiosk->gesture, x, y, app->width, app->height, hit != NULL,
+                           app->now_ms)) {
+        return false;
+    }
+    /* The panel never opens over a patient's answers: they are wiped first. */
+    patient_mode_wipe(&kiosk->patient, app);
+    staff_mode_open(&kiosk->staff, app, &kiosk->patient.base);
+    return true;
+}
+
+KsStatus kiosk_app_enable_staff(KioskApp *kiosk, StaffService *service, RequestsService *requests) {
+    if (!kiosk->has_patient || !service) {
+        return KS_ERR_INVALID;
+    }
+    KsStatus st = staff_mode_init(&kiosk->staff, kiosk->patient.data.content,
+                                  kiosk->patient.data.config, service, requests, kiosk->app.now_ms);
+    if (st != KS_OK) {
+        return st;
+    }
+    kiosk->has_staff = true;
+    kiosk->app.tap_filter = staff_gesture_filter;
+    kiosk->app.tap_filter_ctx = kiosk;
+    return KS_OK;
+}
+
 void kiosk_app_deinit(KioskApp *kiosk) {
     if (!kiosk || !kiosk->ready) {
         return;
     }
     app_deinit(&kiosk->app);
+    if (kiosk->has_staff) {
+        staff_mode_deinit(&kiosk->staff);
+        kiosk->has_staff = false;
+    }
     if (kiosk->has_patient) {
         patient_mode_deinit(&kiosk->patient);
     }

@@ -10,12 +10,18 @@
 #include "notice_mode.h"
 #include "patient_mode.h"
 #include "requests_service.h"
+#include "staff_gesture.h"
+#include "staff_mode.h"
+#include "staff_service.h"
 
 typedef struct {
     App app;
     PatientMode patient; /* valid when has_patient */
     NoticeMode notice;
+    StaffMode staff; /* valid when has_staff */
+    StaffGesture gesture;
     bool has_patient;
+    bool has_staff;
     bool ready;
 } KioskApp;
 
@@ -24,6 +30,10 @@ typedef struct {
 KsStatus kiosk_app_init(KioskApp *kiosk, const KioskData *data, SDL_Window *window,
                         SDL_Renderer *renderer, TextCache *texts, RequestsService *requests,
                         uint64_t now_ms);
+/* Turns on the staff panel over `service` (borrowed): the corner gesture
+ * then opens its PIN pad from any patient screen. Needs the patient mode. */
+KsStatus kiosk_app_enable_staff(KioskApp *kiosk, StaffService *service, RequestsService *requests);
+
 /* Wipes what the patient typed and releases the modes. Zeroed input is fine. */
 void kiosk_app_deinit(KioskApp *kiosk);
 

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "requests_service.h"
 #include "script.h"
+#include "staff_service.h"
 #include "text_cache.h"
 
 #ifndef KIOSK_DEFAULT_DATA_DIR
@@ -272,6 +273,7 @@ int kiosk_main(int argc, char **argv) {
     SDL_Renderer *renderer = NULL;
     TextCache *texts = NULL;
     RequestsService *requests = NULL;
+    StaffService *staff = NULL;
     KioskApp kiosk;
     memset(&kiosk, 0, sizeof kiosk);
     App *app = &kiosk.app;
@@ -323,6 +325,10 @@ int kiosk_main(int argc, char **argv) {
                        scripted ? 0 : elapsed_ms()) != KS_OK) {
         goto fail;
     }
+    staff = staff_service_create(db_path, wake_event_loop, NULL);
+    if (!staff || kiosk_app_enable_staff(&kiosk, staff, requests) != KS_OK) {
+        log_warn("staff panel not available (out of service, or no memory)");
+    }
     app->kiosk_mode = opt.fullscreen;
     if (opt.fullscreen) {
         /* Home is where create_window put it: the display's origin, at the
@@ -363,7 +369,11 @@ int kiosk_main(int argc, char **argv) {
     }
 
 fail:
+    if (rc == 0 && app->exit_status != 0) {
+        rc = app->exit_status; /* staff left kiosk mode */
+    }
     kiosk_app_deinit(&kiosk);
+    staff_service_destroy(staff);
     requests_service_destroy(requests);
     text_cache_destroy(texts);
     if (renderer) {

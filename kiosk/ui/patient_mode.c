@@ -91,6 +91,13 @@ static void wipe_if_session_ended(PatientMode *pm) {
     }
 }
 
+void patient_mode_wipe(PatientMode *pm, App *app) {
+    flow_reset(pm->flow, app->now_ms);
+    pm->awaited_token = 0; /* an outcome now belongs to nobody on screen */
+    wipe_if_session_ended(pm);
+    app_mark_changed(app);
+}
+
 static void send(PatientMode *pm, App *app, FlowEventKind kind, int arg, const char *text) {
     FlowEvent ev = {kind, arg, text};
     if (flow_handle(pm->flow, &ev, app->now_ms)) {

@@ -46,6 +46,10 @@ KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsS
 /* Wipes the flow (everything the patient typed) and frees it. */
 void patient_mode_deinit(PatientMode *mode);
 
+/* Wipes the patient's session (as the idle reset does) and shows the
+ * welcome: the staff panel opens over nothing of theirs. */
+void patient_mode_wipe(PatientMode *mode, App *app);
+
 /* What the view needs to build the current screen at `app`'s size and time
  * (borrowed from `mode`). The benchmark times view_build with it. */
 ViewInput patient_mode_view_input(PatientMode *mode, const App *app);
