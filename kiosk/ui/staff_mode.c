@@ -384,9 +384,9 @@ static void build_pin(StaffMode *sm, View *v, const App *app) {
     view_text(v, &c, "staff.pin.hint", T(v, "staff.pin.hint"), v->body_px, false, TONE_MUTED,
               LAYOUT_ALIGN_CENTER);
     /* The digits never show: one dot each, so a passer-by learns only the length. */
-    char dots[PIN_POLICY_MAX_DIGITS * 3 + 1] = "";
+    char dots[PIN_POLICY_MAX_DIGITS * 4 + 1] = "";
     for (size_t i = 0; i < sm->pin_len; i++) {
-        strcat(dots, "\xE2\x97\x8F");
+        strcat(dots, i ? " \xE2\x80\xA2" : "\xE2\x80\xA2"); /* bullets, in every font */
     }
     int kw = v->w - 2 * v->margin;
     int key = v->target * 3 / 2;
@@ -421,6 +421,13 @@ static void build_pin(StaffMode *sm, View *v, const App *app) {
         cell = v->target;
     }
     Cursor pad = {x, c.y, kw};
+    if (v->portrait) {
+        /* In thumb reach, at the bottom, as the patients' keyboard is. */
+        pad.y = v->h - v->margin - rows * cell - (rows - 1) * v->gap;
+        if (pad.y < c.y) {
+            pad.y = c.y;
+        }
+    }
     static const int DIGITS[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, -1, 0, -2};
     bool can_try = sm->awaited == 0 && app->now_ms >= sm->wait_until_ms;
     for (int i = 0; i < 12; i++) {
@@ -448,17 +455,28 @@ static void build_message(View *v, const char *title_key, const char *body) {
     view_text(v, &c, "staff.message", body, v->heading_px, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
 }
 
-static void describe_row(char *out, size_t out_len, const StoredRequest *r, const View *v) {
-    char when[24];
-    snprintf(when, sizeof when, "%.16s", r->created_at);
-    if (strlen(when) > 10) {
-        when[10] = ' ';
+/* "2026-11-24T06:00:00.000Z" as "2026-11-24 06:00 UTC" ("" stays ""). */
+static void short_time(const char *iso, char *out, size_t out_len) {
+    if (strlen(iso) < 16) {
+        snprintf(out, out_len, "%s", iso);
+        return;
     }
-    snprintf(out, out_len, "%s%s  %s  %s  %s UTC  %s",
-             r->request.urgency == REQUEST_URGENCY_URGENT ? T(v, "staff.request.urgent") : "",
-             r->request.urgency == REQUEST_URGENCY_URGENT ? "  " : "", r->request.ref,
-             r->request.name[0] ? r->request.name : request_kind_id(r->request.kind), when,
-             request_status_id(r->status));
+    snprintf(out, out_len, "%.10s %.5s UTC", iso, iso + 11);
+}
+
+static const char *kind_name(const View *v, RequestKind kind) {
+    char key[48];
+    snprintf(key, sizeof key, "staff.kind.%s", request_kind_id(kind));
+    return T(v, key);
+}
+
+static void describe_row(char *out, size_t out_len, const StoredRequest *r, const View *v) {
+    char when[32];
+    short_time(r->created_at, when, sizeof when);
+    bool urgent = r->request.urgency == REQUEST_URGENCY_URGENT;
+    snprintf(out, out_len, "%s%s%s  %s  %s  %s  %s", urgent ? T(v, "staff.request.urgent") : "",
+             urgent ? "  " : "", r->request.ref, kind_name(v, r->request.kind),
+             r->request.name[0] ? r->request.name : "", when, request_status_id(r->status));
 }
 
 static void build_queue(StaffMode *sm, View *v, App *app) {
@@ -550,24 +568,27 @@ static void build_request(StaffMode *sm, View *v) {
     }
     const StoredRequest *r = &sm->detail->request;
     const Request *q = &r->request;
-    view_text(
-        v, &c, "staff.request.title",
-        widgets_printf(v->list, "%s%s%s  %s",
-                       q->urgency == REQUEST_URGENCY_URGENT ? T(v, "staff.request.urgent") : "",
-                       q->urgency == REQUEST_URGENCY_URGENT ? "  " : "", q->ref,
-                       request_kind_id(q->kind)),
-        v->heading_px, true, q->urgency == REQUEST_URGENCY_URGENT ? TONE_WARNING : TONE_DEFAULT,
-        LAYOUT_ALIGN_START);
+    view_text(v, &c, "staff.request.title",
+              widgets_printf(
+                  v->list, "%s%s%s  %s",
+                  q->urgency == REQUEST_URGENCY_URGENT ? T(v, "staff.request.urgent") : "",
+                  q->urgency == REQUEST_URGENCY_URGENT ? "  " : "", q->ref, kind_name(v, q->kind)),
+              v->heading_px, true,
+              q->urgency == REQUEST_URGENCY_URGENT ? TONE_WARNING : TONE_DEFAULT,
+              LAYOUT_ALIGN_START);
+    char claimed_at[32], sent[32];
+    short_time(r->claimed_at, claimed_at, sizeof claimed_at);
+    short_time(r->created_at, sent, sizeof sent);
     const char *claimed =
-        r->claimed_by[0] ? widgets_printf(v->list, " (%s, %s)", r->claimed_by, r->claimed_at) : "";
+        r->claimed_by[0] ? widgets_printf(v->list, " (%s, %s)", r->claimed_by, claimed_at) : "";
     const char *lines = widgets_printf(
         v->list,
-        "Name: %s\nPhone: %s\nContact time: %s\nArea: %s\nStatus: %s%s\nSent: %s UTC\n"
+        "Name: %s\nPhone: %s\nContact time: %s\nArea: %s\nStatus: %s%s\nSent: %s\n"
         "Language: %s\n%s",
         q->name[0] ? q->name : "-", q->phone[0] ? q->phone : "-",
         q->contact_time ? request_time_id(q->contact_time) : "-",
         q->area >= 0 ? ks_area_id((KsArea)q->area) : "-", request_status_id(r->status), claimed,
-        r->created_at, q->language, q->selfcheck_summary);
+        sent, q->language, q->selfcheck_summary);
     view_text(v, &c, "staff.request.details", lines, v->body_px, false, TONE_DEFAULT,
               LAYOUT_ALIGN_START);
     int y = v->h - v->margin / 2 - v->target * 5 / 4;
