@@ -134,7 +134,6 @@ static const Field FIELDS[] = {
  * parse_notify_command, and not settable with --set. */
 #define NOTIFY_KEY "notify_command"
 
-
 static const Field *find_field(const char *key) {
     for (size_t i = 0; i < KS_ARRAY_LEN(FIELDS); i++) {
         if (strcmp(FIELDS[i].key, key) == 0) {
@@ -266,8 +265,10 @@ static KsStatus parse_notify_command(YamlRef v, Config *work, KsError *err) {
         }
         size_t len = strlen(text);
         if (len >= CONFIG_NOTIFY_ARG_CAP) {
-            return yaml_fail(item, err, "\"" NOTIFY_KEY "\" item %zu is too long (%zu bytes, "
-                             "at most %d)", i + 1, len, CONFIG_NOTIFY_ARG_CAP - 1);
+            return yaml_fail(item, err,
+                             "\"" NOTIFY_KEY "\" item %zu is too long (%zu bytes, "
+                             "at most %d)",
+                             i + 1, len, CONFIG_NOTIFY_ARG_CAP - 1);
         }
         if (i == 0 && text[0] != '/') {
             return yaml_fail(item, err,
@@ -403,8 +404,8 @@ static bool uses_placeholder(const char *arg) {
     return false;
 }
 
-size_t config_notify_argv(const Config *cfg, const char *ref, const char *kind,
-                          const char *urgency, char out[][CONFIG_NOTIFY_EXPANDED_CAP]) {
+size_t config_notify_argv(const Config *cfg, const char *ref, const char *kind, const char *urgency,
+                          char out[][CONFIG_NOTIFY_EXPANDED_CAP]) {
     assert(cfg && ref && kind && urgency && out);
     size_t n = cfg->n_notify_command;
     if (n == 0) {

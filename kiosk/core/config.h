@@ -14,8 +14,8 @@
 
 #include "ks.h"
 
-#define CONFIG_NOTIFY_MAX_ARGS 16  /* program included */
-#define CONFIG_NOTIFY_ARG_CAP 256  /* bytes per argument in the file, NUL included */
+#define CONFIG_NOTIFY_MAX_ARGS 16      /* program included */
+#define CONFIG_NOTIFY_ARG_CAP 256      /* bytes per argument in the file, NUL included */
 #define CONFIG_NOTIFY_EXPANDED_CAP 512 /* bytes per argument once placeholders are filled */
 /* The expanded list: the file's arguments plus ref, kind, urgency when appended. */
 #define CONFIG_NOTIFY_MAX_EXPANDED (CONFIG_NOTIFY_MAX_ARGS + 3)
@@ -34,7 +34,7 @@ typedef struct {
     /* Run for every urgent alert once it is saved or kept (kiosk/host/notifier.h):
      * the program (an absolute path) and its arguments, no shell. */
     char notify_command[CONFIG_NOTIFY_MAX_ARGS][CONFIG_NOTIFY_ARG_CAP];
-    uint32_t n_notify_command; /* 0: no command */
+    uint32_t n_notify_command;  /* 0: no command */
     uint32_t notify_timeout_ms; /* the command is killed after this long */
     bool chime;                 /* sound the alert chime on the urgent screen */
 } Config;
@@ -61,7 +61,7 @@ KsStatus config_set(Config *cfg, const char *key, const char *value, KsError *er
  * urgency are appended as the last three arguments instead. An argument
  * that would grow past CONFIG_NOTIFY_EXPANDED_CAP - 1 bytes is cut there
  * (a ref, kind or urgency is a few bytes: it never happens with ours). */
-size_t config_notify_argv(const Config *cfg, const char *ref, const char *kind,
-                          const char *urgency, char out[][CONFIG_NOTIFY_EXPANDED_CAP]);
+size_t config_notify_argv(const Config *cfg, const char *ref, const char *kind, const char *urgency,
+                          char out[][CONFIG_NOTIFY_EXPANDED_CAP]);
 
 #endif
