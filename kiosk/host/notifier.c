@@ -264,7 +264,6 @@ static void handle(Notifier *n, const Alert *a) {
         if (pid > 0 && has_ended(pid)) {
             int status = reap(pid);
             pid = 0;
-            set_running(n, false);
             unsigned long long took = (unsigned long long)(mono_ms() - start);
             if (status == -1) {
                 log_error("notify_command for ref=%s: its exit status was lost", a->ref);
@@ -279,6 +278,8 @@ static void handle(Notifier *n, const Alert *a) {
                 log_warn("notify_command for ref=%s killed by signal %d after %llu ms", a->ref,
                          WIFSIGNALED(status) ? WTERMSIG(status) : 0, took);
             }
+            /* Only now: whoever waits for the command sees its delivery. */
+            set_running(n, false);
         }
         if (!delivered && watcher_saw(n, a)) {
             delivered = true;
