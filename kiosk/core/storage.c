@@ -1858,6 +1858,29 @@ static bool key_ok(const char *key) {
     return key != NULL && word_ok(key, STORAGE_KEY_CAP, ".-");
 }
 
+KsStatus storage_find_uuid_id(Storage *storage, const char *uuid, int64_t *out_id,
+                              bool *out_found) {
+    assert(storage != NULL && uuid != NULL && out_id != NULL && out_found != NULL);
+    storage->error[0] = '\0';
+    sqlite3_stmt *st = NULL;
+    int rc =
+        sqlite3_prepare_v2(storage->db, "SELECT id FROM requests WHERE uuid = ?1", -1, &st, NULL);
+    rc = rc ? rc : sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
+    rc = rc ? rc : sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out_id = sqlite3_column_int64(st, 0);
+        *out_found = true;
+        sqlite3_finalize(st);
+        return KS_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) {
+        *out_found = false;
+        return KS_OK;
+    }
+    return fail_sqlite(storage, "find uuid", rc);
+}
+
 KsStatus storage_setting_get(Storage *storage, const char *key, char *out, size_t cap,
                              bool *out_found) {
     assert(storage != NULL);

@@ -103,6 +103,11 @@ KsStatus storage_list(Storage *storage, const StorageQuery *query, StoredRequest
 /* The request with reference `ref` (case-insensitive), KS_ERR_INVALID if none. */
 KsStatus storage_find_ref(Storage *storage, const char *ref, StoredRequest *out);
 
+/* The rowid of the request with `uuid`: *out_found is false (and KS_OK)
+ * when none is stored. Issue 9: an urgent alert counts as shown by a
+ * front-desk watcher once watch.last_seen_id reaches this id. */
+KsStatus storage_find_uuid_id(Storage *storage, const char *uuid, int64_t *out_id, bool *out_found);
+
 /* Number of stored requests. */
 KsStatus storage_count(Storage *storage, int64_t *out_count);
 
