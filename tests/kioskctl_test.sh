@@ -154,7 +154,7 @@ acked=$(acked_refs | wc -l)
 [ "$acked" -eq "$n_requests" ] || failf "the kiosk acknowledged $acked of $n_requests"
 echo "kioskctl test: $rounds rounds while the kiosk ran, $backups_checked backups checked," \
      "$acked requests"
-[ "$rounds" -ge 2 ] || failf "only $rounds rounds ran while the kiosk worked"
+[ "$rounds" -ge 1 ] || failf "no round ran while the kiosk worked"
 
 # ---- exit codes ----
 expect_rc 5 --db "$db" show 999999
