@@ -12,7 +12,9 @@
 
 #define CONFIG_FORMAT "kiosk-config/1"
 
-typedef enum { FIELD_TEXT, FIELD_SECONDS, FIELD_COUNT, FIELD_BOOL } FieldKind;
+/* FIELD_COUNT is a number of days; FIELD_NUMBER a plain number (an hour, a
+ * count of files, megabytes). */
+typedef enum { FIELD_TEXT, FIELD_SECONDS, FIELD_COUNT, FIELD_BOOL, FIELD_NUMBER } FieldKind;
 
 /* Checks a text setting; on failure writes a reason that follows the key
  * ("must be ...") into `why`. */
@@ -128,6 +130,12 @@ static const Field FIELDS[] = {
     {"notify_timeout_s", FIELD_SECONDS, offsetof(Config, notify_timeout_ms), 0, NULL, false, 1,
      300},
     {"chime", FIELD_BOOL, offsetof(Config, chime), 0, NULL, false, 0, 0},
+    {"integrity_check_hour", FIELD_NUMBER, offsetof(Config, integrity_check_hour), 0, NULL, false,
+     0, 23},
+    {"backup_dir", FIELD_TEXT, offsetof(Config, backup_dir), sizeof(((Config *)0)->backup_dir),
+     NULL, true, 0, 0},
+    {"backup_keep", FIELD_NUMBER, offsetof(Config, backup_keep), 0, NULL, false, 1, 365},
+    {"min_free_mb", FIELD_NUMBER, offsetof(Config, min_free_mb), 0, NULL, false, 0, 1000000},
 };
 
 /* A list, so not in FIELDS (whose values are one scalar each): parsed by
@@ -183,7 +191,9 @@ static bool field_set(Config *cfg, const Field *field, const char *value, char *
         memcpy(base, &b, sizeof b);
         return true;
     }
-    const char *unit = field->kind == FIELD_SECONDS ? " seconds" : " days";
+    const char *unit = field->kind == FIELD_SECONDS ? " seconds"
+                       : field->kind == FIELD_COUNT ? " days"
+                                                    : "";
     char *end = NULL;
     errno = 0;
     long n = strtol(value, &end, 10);
@@ -217,6 +227,10 @@ void config_defaults(Config *cfg) {
     cfg->n_notify_command = 0;
     cfg->notify_timeout_ms = 10 * 1000;
     cfg->chime = true;
+    cfg->integrity_check_hour = 3;
+    cfg->backup_dir[0] = '\0';
+    cfg->backup_keep = 7;
+    cfg->min_free_mb = 200;
 }
 
 /* libyaml reports a bad byte without its line; find it first. */

@@ -37,6 +37,11 @@ typedef struct {
     uint32_t n_notify_command;  /* 0: no command */
     uint32_t notify_timeout_ms; /* the command is killed after this long */
     bool chime;                 /* sound the alert chime on the urgent screen */
+    /* Maintenance (kiosk/host/maintenance.h), issue 10. */
+    uint32_t integrity_check_hour; /* local hour (0-23) of the nightly integrity check */
+    char backup_dir[512];          /* daily backups go here; "" = "<db>.backups" */
+    uint32_t backup_keep;          /* how many daily backups to keep (1-365) */
+    uint32_t min_free_mb;          /* below this many MiB free, the forms are not offered */
 } Config;
 
 /* Fills every setting with its default. */

@@ -15,7 +15,8 @@
 #define DB_FIRST_RETRY_MS 2000
 #define DB_MAX_RETRY_MS 60000
 
-typedef enum { JOB_SUBMIT, JOB_RETRY, JOB_DUE } JobKind;
+/* JOB_RECOVER (issue 10): the maintenance thread found the database corrupt. */
+typedef enum { JOB_SUBMIT, JOB_RETRY, JOB_DUE, JOB_RECOVER } JobKind;
 
 typedef struct Job {
     JobKind kind;
@@ -41,6 +42,8 @@ struct RequestsService {
     void *wake_ctx;
     void (*urgent_alert)(void *ctx, uint64_t token, const Request *req);
     void *urgent_ctx;
+    bool recover_corrupt;
+    Maintenance *maintenance; /* NULL: none */
     pthread_t thread;
 
     pthread_mutex_t lock;
@@ -118,6 +121,49 @@ static bool drain_spool(RequestsService *svc) {
     return empty && st == KS_OK;
 }
 
+static int64_t wall_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void set_newer(RequestsService *svc, bool newer) {
+    pthread_mutex_lock(&svc->lock);
+    svc->status.database_newer = newer;
+    pthread_mutex_unlock(&svc->lock);
+}
+
+/* Issue 10: the database is damaged. Move it aside (never deleted, never
+ * over another file) so a fresh one can take its place, and leave an
+ * alert staff must acknowledge. False when it could not be moved. */
+static bool move_corrupt_aside(RequestsService *svc, const char *why) {
+    storage_close(svc->storage);
+    svc->storage = NULL;
+    if (svc->maintenance) {
+        maintenance_set_database_ready(svc->maintenance, false);
+    }
+    char moved[1200], err[1400] = "";
+    int64_t now = wall_ms();
+    if (maintenance_move_aside(svc->db_path, now, moved, sizeof moved, err, sizeof err) != KS_OK) {
+        log_error("database %s is damaged (%s) and cannot be moved aside: %s", svc->db_path, why,
+                  err);
+        set_last_error(svc, err);
+        return false;
+    }
+    log_error("database %s is damaged (%s): moved aside to %s (kept, not deleted); a fresh "
+              "database is created in its place",
+              svc->db_path, why, moved);
+    const char *base = strrchr(moved, '/');
+    char alert[MAINTENANCE_ALERT_CAP];
+    snprintf(alert, sizeof alert, "database damaged (%.80s), moved aside to %.100s, fresh one made",
+             why, base ? base + 1 : moved);
+    maintenance_alert_record(svc->db_path, now, alert);
+    if (svc->maintenance) {
+        maintenance_poke(svc->maintenance);
+    }
+    return true;
+}
+
 static bool ensure_open(RequestsService *svc) {
     if (svc->storage) {
         return true;
@@ -126,6 +172,13 @@ static bool ensure_open(RequestsService *svc) {
     KsStatus st =
         storage_open(svc->db_path, svc->has_storage_options ? &svc->storage_options : NULL,
                      &svc->storage, err, sizeof err);
+    if (st == KS_ERR_CORRUPT && svc->recover_corrupt && strcmp(svc->db_path, ":memory:") != 0 &&
+        move_corrupt_aside(svc, err)) {
+        err[0] = '\0';
+        st = storage_open(svc->db_path, svc->has_storage_options ? &svc->storage_options : NULL,
+                          &svc->storage, err, sizeof err);
+    }
+    set_newer(svc, st == KS_ERR_INVALID);
     if (st != KS_OK) {
         char what[512];
         snprintf(what, sizeof what, "database %s cannot be opened (%s): %s", svc->db_path,
@@ -136,6 +189,9 @@ static bool ensure_open(RequestsService *svc) {
         return false;
     }
     log_info("database %s open (schema %d)", svc->db_path, storage_schema_version(svc->storage));
+    if (svc->maintenance) {
+        maintenance_set_database_ready(svc->maintenance, true);
+    }
     return true;
 }
 
@@ -245,6 +301,18 @@ static void refresh_status(RequestsService *svc) {
     svc->status.spool_corrupt = corrupt;
     svc->next_due_ms = due;
     pthread_mutex_unlock(&svc->lock);
+}
+
+static void run_recover(RequestsService *svc, Job *job) {
+    if (!svc->recover_corrupt) {
+        return;
+    }
+    if (move_corrupt_aside(svc, job->request.ref[0] ? job->request.ref : "integrity check")) {
+        if (!ensure_open(svc) || !drain_spool(svc)) {
+            svc->db_attempts = 1;
+            schedule_db_retry(svc, job->now_ms);
+        }
+    }
 }
 
 /* The database is away or the spool is not empty: try to open and drain. */
@@ -409,6 +477,9 @@ static void *worker_main(void *arg) {
         case JOB_DUE:
             run_due(svc, job);
             break;
+        case JOB_RECOVER:
+            run_recover(svc, job);
+            break;
         }
         refresh_status(svc);
         memset(job, 0, sizeof *job); /* the copy held the patient's name and phone */
@@ -441,6 +512,38 @@ static void queue_job(RequestsService *svc, Job *job) {
     pthread_mutex_unlock(&svc->lock);
 }
 
+/* From the maintenance thread: the nightly check failed. The worker owns
+ * the connection, so it does the moving. The job's now_ms is 0: the next
+ * retry then comes at the first tick. */
+static void maintenance_found_corrupt(void *ctx, const char *why) {
+    RequestsService *svc = ctx;
+    Job *job = calloc(1, sizeof *job);
+    if (!job) {
+        return;
+    }
+    job->kind = JOB_RECOVER;
+    /* The reason rides in the ref field: a JOB_RECOVER carries no request. */
+    snprintf(job->request.ref, sizeof job->request.ref, "%.*s", (int)sizeof job->request.ref - 1,
+             why);
+    queue_job(svc, job);
+}
+
+static void maintenance_changed(void *ctx) {
+    RequestsService *svc = ctx;
+    if (svc->wake) {
+        svc->wake(svc->wake_ctx);
+    }
+}
+
+bool requests_service_forms_offered(RequestsService *svc) {
+    if (!svc || !svc->maintenance) {
+        return true;
+    }
+    MaintenanceStatus ms;
+    maintenance_status(svc->maintenance, &ms);
+    return !ms.low_disk;
+}
+
 void requests_service_default_spool(const char *db_path, char *out, size_t out_len) {
     snprintf(out, out_len, "%s.spool", db_path);
 }
@@ -462,6 +565,7 @@ RequestsService *requests_service_create(const RequestsServiceOptions *options, 
     svc->wake_ctx = options->wake_ctx;
     svc->urgent_alert = options->urgent_alert;
     svc->urgent_ctx = options->urgent_ctx;
+    svc->recover_corrupt = options->recover_corrupt;
     svc->next_token = 1;
     svc->next_due_ms = UINT64_MAX;
     svc->db_retry_ms = UINT64_MAX;
@@ -470,8 +574,21 @@ RequestsService *requests_service_create(const RequestsServiceOptions *options, 
     pthread_cond_init(&svc->work, NULL);
     pthread_cond_init(&svc->idle, NULL);
     svc->running_job = true; /* until the worker has opened the database */
+    if (options->maintenance) {
+        MaintenanceOptions mo = *options->maintenance;
+        mo.db_path = svc->db_path;
+        mo.spool_dir = svc->spool_dir;
+        mo.corrupt = maintenance_found_corrupt;
+        mo.changed = maintenance_changed;
+        mo.ctx = svc;
+        svc->maintenance = maintenance_create(&mo);
+        if (!svc->maintenance) {
+            log_warn("maintenance not running: no nightly check, backups or purge");
+        }
+    }
     if (pthread_create(&svc->thread, NULL, worker_main, svc) != 0) {
         log_error("request service: cannot start its worker thread");
+        maintenance_destroy(svc->maintenance);
         pthread_mutex_destroy(&svc->lock);
         pthread_cond_destroy(&svc->work);
         pthread_cond_destroy(&svc->idle);
@@ -485,6 +602,9 @@ void requests_service_destroy(RequestsService *svc) {
     if (!svc) {
         return;
     }
+    /* First: its callbacks queue jobs on this service. */
+    maintenance_destroy(svc->maintenance);
+    svc->maintenance = NULL;
     pthread_mutex_lock(&svc->lock);
     svc->stop = true;
     pthread_cond_signal(&svc->work);
@@ -603,4 +723,12 @@ void requests_service_status(RequestsService *svc, RequestsServiceStatus *out) {
     *out = svc->status;
     out->busy = svc->running_job || svc->jobs_head;
     pthread_mutex_unlock(&svc->lock);
+    if (svc->maintenance) {
+        MaintenanceStatus ms;
+        maintenance_status(svc->maintenance, &ms);
+        out->low_disk = ms.low_disk;
+        out->free_mb = ms.free_mb == UINT64_MAX ? 0 : ms.free_mb;
+        out->n_alerts = ms.n_alerts;
+        snprintf(out->alert, sizeof out->alert, "%s", ms.alert);
+    }
 }

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "maintenance.h"
 #include "request.h"
 #include "storage.h"
 
@@ -50,6 +51,18 @@ typedef struct {
      * not block: the notifier queues it. NULL: nothing. */
     void (*urgent_alert)(void *ctx, uint64_t token, const Request *req);
     void *urgent_ctx;
+    /* Issue 10: a database that storage_open finds corrupt (or that the
+     * nightly check fails) is moved aside with a timestamp (never deleted,
+     * maintenance_move_aside), a fresh one is created in its place, and an
+     * alert is recorded in "<db>.alerts". false: it is left alone and
+     * requests go to the spool until someone replaces it. A database from a
+     * newer version (KS_ERR_INVALID) is never moved either way. */
+    bool recover_corrupt;
+    /* Issue 10: the nightly check, daily backup and purge, the free-space
+     * watch (maintenance.h), on their own thread and connection. Its
+     * db_path, spool_dir and callbacks are filled in by the service. NULL:
+     * none (then low_disk stays false and no alert is read). */
+    const MaintenanceOptions *maintenance;
 } RequestsServiceOptions;
 
 typedef struct {
@@ -59,6 +72,12 @@ typedef struct {
     size_t spool_corrupt; /* spool files moved aside as damaged */
     bool busy;            /* the worker has jobs */
     char last_error[256];
+    /* Issue 10 (all false/0 without maintenance options). */
+    bool low_disk;    /* below min_free_mb: do not offer the request forms */
+    uint64_t free_mb; /* the smaller free space of the database's and spool's disks */
+    size_t n_alerts;  /* alerts waiting for `kioskctl ack-alert` */
+    char alert[MAINTENANCE_ALERT_CAP]; /* the newest alert, "" when none */
+    bool database_newer;               /* refused: written by a newer kiosk, left untouched */
 } RequestsServiceStatus;
 
 /* Starts the worker, which opens the database in the background. NULL only
@@ -96,6 +115,11 @@ bool requests_service_wait_idle(RequestsService *svc, int timeout_ms);
 
 /* A snapshot of the service's state, for staff screens and tests. */
 void requests_service_status(RequestsService *svc, RequestsServiceStatus *out);
+
+/* Whether the patient may be offered the request forms now: false while
+ * the disk is low (RequestsServiceStatus.low_disk). For the patient view;
+ * cheap (one lock). NULL: true. */
+bool requests_service_forms_offered(RequestsService *svc);
 
 /* The default spool folder for a database at `db_path`: "<db_path>.spool".
  * A folder beside the database (not inside its folder's files), so a

@@ -337,7 +337,17 @@ int kiosk_main(int argc, char **argv) {
     if (!notifier) {
         goto fail;
     }
+    /* Issue 10: nightly check, daily backup and purge, low disk. */
+    MaintenanceOptions maintenance = {
+        .backup_dir = loaded.config.backup_dir,
+        .backup_keep = loaded.config.backup_keep,
+        .retention_days = loaded.config.retention_days,
+        .integrity_check_hour = loaded.config.integrity_check_hour,
+        .min_free_mb = loaded.config.min_free_mb,
+    };
     RequestsServiceOptions service = {
+        .recover_corrupt = true,
+        .maintenance = &maintenance,
         .db_path = db_path,
         .spool_dir = spool_dir,
         .wake = wake_event_loop,
