@@ -50,6 +50,19 @@ bool ctl_cmd_actor(const char *command, const char *by, char out[STORAGE_ACTOR_C
 /* Whether argv[i] asks for help. */
 bool ctl_cmd_is_help(const char *arg);
 
+/* Issue 10 (ctl_cmd_maint.c). Prints the kiosk's unacknowledged alerts
+ * ("<db>.alerts") for `check`; returns how many (each is a problem). */
+int ctl_cmd_print_alerts(const char *db_path);
+
+/* Prints the free space of the database's and the spool's disks; returns
+ * 1 when either is below `min_free_mb`, else 0. */
+int ctl_cmd_print_free_space(const char *db_path, const char *spool_dir, uint64_t min_free_mb);
+
+/* A whole number of MiB from text. */
+bool ctl_cmd_parse_mb(const char *text, uint64_t *out);
+
+extern const CtlCommand ctl_cmd_ack_alert;
+
 extern const CtlCommand ctl_cmd_list, ctl_cmd_show, ctl_cmd_claim, ctl_cmd_done, ctl_cmd_reopen,
     ctl_cmd_export, ctl_cmd_set_pin, ctl_cmd_unlock, ctl_cmd_check, ctl_cmd_backup, ctl_cmd_purge,
     ctl_cmd_audit, ctl_cmd_watch;

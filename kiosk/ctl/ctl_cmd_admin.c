@@ -346,9 +346,13 @@ static void check_spool(int *problems, const char *dir) {
 
 static int run_check(CtlContext *ctx, int argc, char **argv) {
     const char *spool_dir = NULL;
+    const char *min_free = NULL;
     for (int i = 1; i < argc; i++) {
         char why[160];
         CtlArg r = ctl_arg_value(argc, argv, &i, "--spool", &spool_dir, why, sizeof why);
+        if (r == CTL_ARG_NOT_MINE) {
+            r = ctl_arg_value(argc, argv, &i, "--min-free-mb", &min_free, why, sizeof why);
+        }
         if (r == CTL_ARG_BAD) {
             return ctl_cmd_usage_error("check", "%s", why);
         }
@@ -356,8 +360,14 @@ static int run_check(CtlContext *ctx, int argc, char **argv) {
             return ctl_cmd_usage_error("check", "unexpected '%s'", argv[i]);
         }
     }
+    uint64_t min_free_mb = 200;
+    if (min_free && !ctl_cmd_parse_mb(min_free, &min_free_mb)) {
+        return ctl_cmd_usage_error("check", "--min-free-mb: not a number of MiB: '%s'", min_free);
+    }
     int n_problems = 0;
     int *problems = &n_problems;
+    /* Issue 10: first, so they show even when the database cannot be opened. */
+    n_problems += ctl_cmd_print_alerts(ctx->db_path);
     Storage *storage = NULL;
     CtlExit code = ctl_cmd_open(ctx, &storage);
     if (code != CTL_EXIT_OK) {
@@ -405,6 +415,7 @@ static int run_check(CtlContext *ctx, int argc, char **argv) {
         requests_service_default_spool(ctx->db_path, spool, sizeof spool);
     }
     check_spool(problems, spool);
+    n_problems += ctl_cmd_print_free_space(ctx->db_path, spool, min_free_mb);
 
     StorageCounts counts;
     status = storage_counts(storage, &counts);
@@ -436,12 +447,15 @@ static int run_check(CtlContext *ctx, int argc, char **argv) {
 
 const CtlCommand ctl_cmd_check = {
     "check", run_check, "check the database, its permissions and the spool",
-    "usage: kioskctl check [--spool DIR]\n\n"
+    "usage: kioskctl check [--spool DIR] [--min-free-mb N]\n\n"
     "Runs SQLite's integrity check and checks the schema version, WAL journal\n"
     "mode, the file's mode 0600 and its folder's 0700 (naming which is wrong),\n"
     "and the fallback spool (default <db>.spool): requests waiting there and\n"
     "damaged files moved aside. Prints the counts by status and the urgent open\n"
-    "ones. Exits 1 when anything is wrong.\n"
+    "ones. Shows the kiosk's alerts (a damaged database moved aside and\n"
+    "replaced) until `kioskctl ack-alert`, and the free space on the database's\n"
+    "and the spool's disks (a problem below --min-free-mb, default 200, the\n"
+    "kiosk's min_free_mb). Exits 1 when anything is wrong.\n"
     "\nExample: kioskctl check\n"};
 
 /* ---- backup --------------------------------------------------------------------- */

@@ -14,9 +14,9 @@
 #include "files.h"
 
 static const CtlCommand *const commands[] = {
-    &ctl_cmd_list,   &ctl_cmd_show,    &ctl_cmd_claim,  &ctl_cmd_done,  &ctl_cmd_reopen,
-    &ctl_cmd_export, &ctl_cmd_set_pin, &ctl_cmd_unlock, &ctl_cmd_check, &ctl_cmd_backup,
-    &ctl_cmd_purge,  &ctl_cmd_audit,   &ctl_cmd_watch,
+    &ctl_cmd_list,   &ctl_cmd_show,    &ctl_cmd_claim,  &ctl_cmd_done,      &ctl_cmd_reopen,
+    &ctl_cmd_export, &ctl_cmd_set_pin, &ctl_cmd_unlock, &ctl_cmd_check,     &ctl_cmd_backup,
+    &ctl_cmd_purge,  &ctl_cmd_audit,   &ctl_cmd_watch,  &ctl_cmd_ack_alert,
 };
 
 static const char exit_codes[] =
@@ -42,7 +42,7 @@ static void print_help(FILE *out) {
                  "  --help      this text\n\n"
                  "Commands:\n");
     for (size_t i = 0; i < KS_ARRAY_LEN(commands); i++) {
-        fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(out, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
     }
     fprintf(out, "\n%s", exit_codes);
 }
