@@ -98,6 +98,8 @@ static const char *const REQUIRED_KEYS[] = {
     "staff.queue.counts",
     "staff.queue.health_ok",
     "staff.queue.health_bad",
+    "staff.queue.alert",
+    "staff.queue.low_disk",
     "staff.queue.empty",
     "staff.queue.page",
     "staff.queue.previous",

@@ -511,6 +511,21 @@ static void build_queue(StaffMode *sm, View *v, App *app) {
                   T(v, health.database_open ? "staff.queue.health_ok" : "staff.queue.health_bad"),
                   hv, 3),
         v->small_px, false, health.database_open ? TONE_MUTED : TONE_ERROR, LAYOUT_ALIGN_START);
+    /* Issue 10: maintenance alerts stay on the health line until acknowledged. */
+    if (health.n_alerts || health.low_disk) {
+        char n_alerts[16], free_mb[24];
+        snprintf(n_alerts, sizeof n_alerts, "%zu", health.n_alerts);
+        snprintf(free_mb, sizeof free_mb, "%llu", (unsigned long long)health.free_mb);
+        const ViewValue av[] = {{"count", n_alerts}, {"alert", health.alert}, {"free", free_mb}};
+        const char *key = health.low_disk ? "staff.queue.low_disk" : "staff.queue.alert";
+        view_text(v, &c, health.low_disk ? "staff.queue.low_disk" : "staff.queue.alert",
+                  view_fill(v, T(v, key), av, 3), v->small_px, true, TONE_ERROR,
+                  LAYOUT_ALIGN_START);
+        if (health.low_disk && health.n_alerts) {
+            view_text(v, &c, "staff.queue.alert", view_fill(v, T(v, "staff.queue.alert"), av, 3),
+                      v->small_px, true, TONE_ERROR, LAYOUT_ALIGN_START);
+        }
+    }
     c.y += v->gap / 2;
     int row_h = v->target * 11 / 10;
     int footer_y = v->h - v->margin / 2 - v->target;
