@@ -39,6 +39,8 @@ typedef enum {
     SCREEN_WHEN_ALERT_PENDING,   /* the urgent alert is not saved yet */
     SCREEN_WHEN_ALERT_SAVED,     /* saved or kept, but no person confirmed it yet */
     SCREEN_WHEN_ALERT_DELIVERED, /* a person has it (notify command, watcher) */
+    SCREEN_WHEN_FORMS,           /* the request forms are offered (the disk has room) */
+    SCREEN_WHEN_NO_FORMS,        /* ... paused: the disk is nearly full */
     SCREEN_WHEN_COUNT
 } ScreenCondition;
 

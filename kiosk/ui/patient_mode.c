@@ -149,8 +149,25 @@ static void send(PatientMode *pm, App *app, FlowEventKind kind, int arg, const c
     sync_chime(pm);
 }
 
+/* The disk filled up or got room again: the screens offering the forms
+ * change. True when it changed since the last look. */
+static bool forms_state_changed(PatientMode *pm) {
+    bool paused = !requests_service_forms_offered(pm->requests);
+    if (paused == pm->forms_paused_shown) {
+        return false;
+    }
+    pm->forms_paused_shown = paused;
+    return true;
+}
+
 static void patient_activate(AppMode *mode, App *app, const WidgetAction *action) {
     PatientMode *pm = of(mode);
+    if (forms_state_changed(pm)) {
+        app_mark_changed(app);
+    }
+    if (action->code == FLOW_EV_OPEN_FORM && pm->forms_paused_shown) {
+        return; /* a button from a screen drawn before the disk filled */
+    }
     if (action->code == FLOW_EV_NONE) {
         flow_note_activity(pm->flow, app->now_ms);
         return;
@@ -221,6 +238,9 @@ static void patient_advance(AppMode *mode, App *app) {
         app_mark_changed(app); /* the countdown's number changed */
     }
     requests_service_tick(pm->requests, app->now_ms);
+    if (forms_state_changed(pm)) {
+        app_mark_changed(app);
+    }
     deliver_results(pm, app);
     deliver_alerts(pm, app);
     pump_commits(pm, app);
@@ -254,6 +274,7 @@ ViewInput patient_mode_view_input(PatientMode *pm, const App *app) {
         .keyboard_letters = pm->data.keyboard_letters,
         .keyboard_phone = pm->data.keyboard_phone,
         .texts = app->texts,
+        .forms_paused = pm->forms_paused_shown,
         .width = app->width,
         .height = app->height,
         .now_ms = app->now_ms,

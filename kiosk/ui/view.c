@@ -398,9 +398,17 @@ static void build_result(View *v) {
     Cursor c = {v->margin, y, v->w - 2 * v->margin};
     bool contact = flow_result(v->flow)->level == TRIAGE_LEVEL_CONTACT;
     int per_row = v->portrait ? 1 : 2;
-    view_button(v, "result.follow_up", view_grid_cell(v, &c, 0, per_row, bh),
-                view_text_of(v, "result.follow_up"), FLOW_EV_OPEN_FORM, REQUEST_KIND_FOLLOW_UP,
-                contact);
+    if (v->in->forms_paused) {
+        /* No form while the disk is nearly full: say where to ask instead. */
+        Cursor note = c;
+        note.w = (c.w - v->gap) / per_row;
+        view_text(v, &note, "result.forms_paused", view_text_of(v, "welcome.forms_paused"),
+                  v->body_px, true, TONE_WARNING, LAYOUT_ALIGN_START);
+    } else {
+        view_button(v, "result.follow_up", view_grid_cell(v, &c, 0, per_row, bh),
+                    view_text_of(v, "result.follow_up"), FLOW_EV_OPEN_FORM, REQUEST_KIND_FOLLOW_UP,
+                    contact);
+    }
     view_button(v, "result.finish", view_grid_cell(v, &c, 1, per_row, bh),
                 view_text_of(v, "result.finish"), FLOW_EV_FINISH, 0, !contact);
     c.y += view_grid_height(v, 2, per_row, bh) + v->gap;
@@ -775,6 +783,7 @@ void view_build(WidgetList *out, const ViewInput *in) {
             conditions |= 1u << SCREEN_WHEN_ALERT_PENDING;
             break;
         }
+        conditions |= in->forms_paused ? 1u << SCREEN_WHEN_NO_FORMS : 1u << SCREEN_WHEN_FORMS;
         view_simple_build(&v, simple, values, KS_ARRAY_LEN(values), conditions);
     } else {
         switch (flow_screen(flow)) {

@@ -114,6 +114,13 @@ static void build_hero(View *v, const ShownParts *parts) {
     for (const Shown *b; (b = next_of(parts, SCREEN_PART_BUTTON, &at));) {
         button_part(v, b, view_grid_cell(v, &c, i++, per_row, sec_h), false);
     }
+    at = 0;
+    const Shown *note = next_of(parts, SCREEN_PART_NOTE, &at);
+    if (note) {
+        c.y += (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_h) : 0) + v->gap;
+        view_text(v, &c, note->part->id, note->words, v->body_px, true, TONE_WARNING,
+                  LAYOUT_ALIGN_CENTER);
+    }
 }
 
 /* ---- choices: what next ---------------------------------------------------- */
@@ -132,6 +139,13 @@ static void build_choices(View *v, const ShownParts *parts) {
     int i = 0;
     for (const Shown *b; (b = next_of(parts, SCREEN_PART_BUTTON, &at)); i++) {
         button_part(v, b, view_grid_cell(v, &c, i, per_row, cell_h), i == 0);
+    }
+    at = 0;
+    const Shown *note = next_of(parts, SCREEN_PART_NOTE, &at);
+    if (note) {
+        c.y += view_grid_height(v, i, per_row, cell_h) + v->gap;
+        view_text(v, &c, note->part->id, note->words, v->body_px, true, TONE_WARNING,
+                  LAYOUT_ALIGN_START);
     }
     view_footer(v, true, false, false, NULL);
 }
