@@ -525,8 +525,10 @@ static void urgent_alert_while_failing(int sqlite_err, const char *name) {
     db_only_request(k.db_path, &row);
     assert_int_equal(row.request.kind, REQUEST_KIND_URGENT_ALERT);
     assert_int_equal(row.request.urgency, REQUEST_URGENCY_URGENT);
-    /* "The clinic team has been told. Your reference: {ref}" with the stored ref. */
-    const char *tmpl = content_text(world.data.content, "urgent.alert_sent");
+    /* Saved, but no notify command or watcher here (issue 9): "Please tell
+     * the front desk now. Your alert is saved: reference {ref}." with the
+     * stored ref, never "the team has been told". */
+    const char *tmpl = content_text(world.data.content, "urgent.alert_saved");
     const char *slot = strstr(tmpl, "{ref}");
     assert_non_null(slot);
     char want[512];

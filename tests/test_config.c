@@ -290,6 +290,110 @@ static void test_set_bad_values(void **state) {
     expect_set_error("format", "kiosk-config/1", "unknown setting");
 }
 
+/* Issue 9: notify_command is an argument list, never a shell line. */
+static Config parse_ok(const char *body) {
+    char buf[2048];
+    snprintf(buf, sizeof buf, "format: kiosk-config/1\n%s", body);
+    Config cfg;
+    config_defaults(&cfg);
+    KsError err;
+    KsStatus st = config_parse(buf, strlen(buf), "config.yaml", &cfg, &err);
+    if (st != KS_OK) {
+        char text[800];
+        ks_error_format(&err, text, sizeof text);
+        fail_msg("%s", text);
+    }
+    return cfg;
+}
+
+static void test_notify_command_parsed(void **state) {
+    (void)state;
+    Config d;
+    config_defaults(&d);
+    assert_int_equal(d.n_notify_command, 0);
+    assert_int_equal(d.notify_timeout_ms, 10000);
+    assert_true(d.chime);
+
+    Config cfg = parse_ok("notify_command: [\"/usr/local/bin/page\", \"--ref\", \"{ref}\"]\n"
+                          "notify_timeout_s: 3\nchime: false\n");
+    assert_int_equal(cfg.n_notify_command, 3);
+    assert_string_equal(cfg.notify_command[0], "/usr/local/bin/page");
+    assert_string_equal(cfg.notify_command[1], "--ref");
+    assert_string_equal(cfg.notify_command[2], "{ref}");
+    assert_int_equal(cfg.notify_timeout_ms, 3000);
+    assert_false(cfg.chime);
+
+    cfg = parse_ok("notify_command:\n  - /bin/echo\n  - hello world\n");
+    assert_int_equal(cfg.n_notify_command, 2);
+    assert_string_equal(cfg.notify_command[1], "hello world");
+
+    cfg = parse_ok("notify_command: []\n");
+    assert_int_equal(cfg.n_notify_command, 0);
+}
+
+static void test_notify_command_errors(void **state) {
+    (void)state;
+    expect_error("clinic_name: A\nnotify_command: /usr/bin/page {ref}\n", "must be a list", 3);
+    expect_error("notify_command:\n  - /bin/echo\n  - [a, b]\n", "item 2 must be a string", 4);
+    expect_error("notify_command: [\"page-front-desk\", \"{ref}\"]\n", "full path", 2);
+    expect_error("notify_command: [/a, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]\n",
+                 "at most 16", 2);
+    char body[600];
+    char longarg[300];
+    memset(longarg, 'x', sizeof longarg - 1);
+    longarg[sizeof longarg - 1] = '\0';
+    snprintf(body, sizeof body, "\n\nnotify_command: [/bin/echo, %s]\n", longarg);
+    expect_error(body, "item 2 is too long", 4);
+    expect_error("notify_timeout_s: 0\n", "between 1 and 300 seconds", 2);
+    expect_error("chime: yes\n", "must be true or false", 2);
+    expect_error("notify_comand: []\n", "notify_command", 2);
+}
+
+static void test_notify_command_not_settable(void **state) {
+    (void)state;
+    Config cfg;
+    config_defaults(&cfg);
+    KsError err;
+    assert_int_equal(config_set(&cfg, "notify_command", "[\"/bin/true\"]", &err), KS_ERR_PARSE);
+    assert_non_null(strstr(err.message, "set it in the config file"));
+    assert_int_equal(cfg.n_notify_command, 0);
+    assert_int_equal(config_set(&cfg, "notify_timeout_s", "2", &err), KS_OK);
+    assert_int_equal(cfg.notify_timeout_ms, 2000);
+    assert_int_equal(config_set(&cfg, "chime", "false", &err), KS_OK);
+    assert_false(cfg.chime);
+}
+
+static void test_notify_argv_placeholders(void **state) {
+    (void)state;
+    char out[CONFIG_NOTIFY_MAX_EXPANDED][CONFIG_NOTIFY_EXPANDED_CAP];
+    Config cfg = parse_ok("notify_command: [/usr/bin/curl, -d, "
+                          "'{\"text\": \"urgent {ref} ({kind}/{urgency}) {ref}\"}', '{x}']\n");
+    size_t n = config_notify_argv(&cfg, "K7Q-42", "urgent_alert", "urgent", out);
+    assert_int_equal(n, 4);
+    assert_string_equal(out[0], "/usr/bin/curl");
+    assert_string_equal(out[1], "-d");
+    assert_string_equal(out[2], "{\"text\": \"urgent K7Q-42 (urgent_alert/urgent) K7Q-42\"}");
+    assert_string_equal(out[3], "{x}"); /* not a placeholder: kept */
+
+    /* No placeholder anywhere: ref, kind, urgency appended. */
+    cfg = parse_ok("notify_command: [/usr/local/bin/page, --loud]\n");
+    n = config_notify_argv(&cfg, "K7Q-42", "urgent_alert", "urgent", out);
+    assert_int_equal(n, 5);
+    assert_string_equal(out[1], "--loud");
+    assert_string_equal(out[2], "K7Q-42");
+    assert_string_equal(out[3], "urgent_alert");
+    assert_string_equal(out[4], "urgent");
+
+    /* One placeholder is enough to turn the appending off. */
+    cfg = parse_ok("notify_command: [/usr/local/bin/page, \"{urgency}\"]\n");
+    n = config_notify_argv(&cfg, "K7Q-42", "urgent_alert", "urgent", out);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[1], "urgent");
+
+    cfg = parse_ok("notify_command: []\n");
+    assert_int_equal(config_notify_argv(&cfg, "K7Q-42", "urgent_alert", "urgent", out), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
@@ -304,6 +408,10 @@ int main(void) {
         cmocka_unit_test(test_fixture_files),
         cmocka_unit_test(test_set_good_values),
         cmocka_unit_test(test_set_bad_values),
+        cmocka_unit_test(test_notify_command_parsed),
+        cmocka_unit_test(test_notify_command_errors),
+        cmocka_unit_test(test_notify_command_not_settable),
+        cmocka_unit_test(test_notify_argv_placeholders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,7 +63,8 @@ static void add_key_line(void *ctx, const char *key) {
         text = "\"{current} / {total}\"";
     } else if (strcmp(key, "urgent.call") == 0) {
         text = "Call {number}";
-    } else if (strcmp(key, "urgent.alert_sent") == 0 || strcmp(key, "thanks.ref") == 0 ||
+    } else if (strcmp(key, "urgent.alert_saved") == 0 ||
+               strcmp(key, "urgent.alert_delivered") == 0 || strcmp(key, "thanks.ref") == 0 ||
                strcmp(key, "kept.ref") == 0) {
         text = "Ref {ref}";
     } else if (strcmp(key, "form.consent.note") == 0) {

@@ -569,6 +569,90 @@ static void test_urgent_alert_failure_keeps_urgent_screen(void **state) {
     free(flow);
 }
 
+/* Issue 9: "The clinic team has been told" only once a person has it. */
+static Flow *flow_at_urgent(void) {
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_SELFCHECK, 0, T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    ev(flow, FLOW_EV_TOGGLE_ANSWER, answer("breathing"), T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    assert_screen(flow, "urgent");
+    return flow;
+}
+
+static void test_alert_delivery_states(void **state) {
+    (void)state;
+    Flow *flow = new_flow();
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_NONE);
+    free(flow);
+
+    flow = flow_at_urgent();
+    uint32_t serial = flow_session_serial(flow);
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_NOT_SAVED);
+    /* Not saved yet: a delivery cannot be believed. */
+    assert_false(flow_alert_delivered(flow, serial, "K7Q-42"));
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_NOT_SAVED);
+    Request req;
+    assert_true(flow_take_commit(flow, &req));
+    assert_true(flow_commit_result(flow, serial, FLOW_COMMIT_FAILED, NULL, T0));
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_NOT_SAVED);
+    assert_true(flow_commit_result(flow, serial, FLOW_COMMIT_SAVED, "K7Q-42", T0));
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_SAVED); /* saved is not told */
+    /* Another request's delivery is not this alert's. */
+    assert_false(flow_alert_delivered(flow, serial, "ZZZ-99"));
+    assert_false(flow_alert_delivered(flow, serial, NULL));
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_SAVED);
+    assert_true(flow_alert_delivered(flow, serial, "K7Q-42"));
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_DELIVERED);
+    assert_screen(flow, "urgent");
+    assert_false(flow_alert_delivered(flow, serial, "K7Q-42")); /* once */
+    free(flow);
+
+    /* Kept in the spool counts as saved: the alert is durable. */
+    flow = flow_at_urgent();
+    serial = flow_session_serial(flow);
+    assert_true(flow_take_commit(flow, &req));
+    assert_true(flow_commit_result(flow, serial, FLOW_COMMIT_KEPT, "KPT-11", T0));
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_SAVED);
+    assert_false(flow_urgent_sent(flow));
+    assert_true(flow_alert_delivered(flow, serial, "KPT-11"));
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_DELIVERED);
+    free(flow);
+}
+
+static void test_alert_delivery_of_earlier_session_ignored(void **state) {
+    (void)state;
+    Flow *flow = flow_at_urgent();
+    uint32_t first = flow_session_serial(flow);
+    Request req;
+    assert_true(flow_take_commit(flow, &req));
+    assert_true(flow_commit_result(flow, first, FLOW_COMMIT_SAVED, "OLD-01", T0));
+    ev(flow, FLOW_EV_HOME, 0, T0);
+    assert_screen(flow, "welcome");
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_NONE);
+
+    /* The next patient also has an emergency, same reference text even. */
+    ev(flow, FLOW_EV_OPEN_SELFCHECK, 0, T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    ev(flow, FLOW_EV_TOGGLE_ANSWER, answer("breathing"), T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    uint32_t second = flow_session_serial(flow);
+    assert_int_not_equal(first, second);
+    assert_true(flow_take_commit(flow, &req));
+    assert_true(flow_commit_result(flow, second, FLOW_COMMIT_SAVED, "OLD-01", T0));
+    /* The first patient's delivery arrives late: nothing changes. */
+    assert_false(flow_alert_delivered(flow, first, "OLD-01"));
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_SAVED);
+    assert_true(flow_alert_delivered(flow, second, "OLD-01"));
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_DELIVERED);
+    /* And the wipe forgets it. */
+    ev(flow, FLOW_EV_FINISH, 0, T0);
+    ev(flow, FLOW_EV_FINISH, 0, T0);
+    assert_screen(flow, "welcome");
+    assert_int_equal(flow_alert_state(flow), FLOW_ALERT_NONE);
+    free(flow);
+}
+
 static void test_contact_result_then_follow_up_is_concerning(void **state) {
     (void)state;
     Flow *flow = new_flow();
@@ -1450,6 +1534,8 @@ int main(void) {
         cmocka_unit_test(test_selfcheck_ignores_answers_of_other_questions),
         cmocka_unit_test(test_emergency_on_first_question_goes_urgent),
         cmocka_unit_test(test_urgent_alert_failure_keeps_urgent_screen),
+        cmocka_unit_test(test_alert_delivery_states),
+        cmocka_unit_test(test_alert_delivery_of_earlier_session_ignored),
         cmocka_unit_test(test_contact_result_then_follow_up_is_concerning),
         cmocka_unit_test(test_same_answers_early_are_expected),
         cmocka_unit_test(test_result_back_returns_to_last_question),

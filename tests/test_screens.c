@@ -79,7 +79,8 @@ static void test_content_check_sees_the_table_keys_once(void **state) {
     (void)state;
     /* A table-only key, a key both the table and a builder use, and the two
      * urgent status variants. */
-    static const char *const KEYS[] = {"thanks.ref", "selfcheck.disclaimer", "urgent.alert_sent",
+    static const char *const KEYS[] = {"thanks.ref",           "selfcheck.disclaimer",
+                                       "urgent.alert_saved",   "urgent.alert_delivered",
                                        "urgent.alert_pending", "welcome.start"};
     for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++) {
         KeyProbe p = {KEYS[i], false, 0};

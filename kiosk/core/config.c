@@ -12,7 +12,7 @@
 
 #define CONFIG_FORMAT "kiosk-config/1"
 
-typedef enum { FIELD_TEXT, FIELD_SECONDS, FIELD_COUNT } FieldKind;
+typedef enum { FIELD_TEXT, FIELD_SECONDS, FIELD_COUNT, FIELD_BOOL } FieldKind;
 
 /* Checks a text setting; on failure writes a reason that follows the key
  * ("must be ...") into `why`. */
@@ -125,7 +125,14 @@ static const Field FIELDS[] = {
      120},
     {"done_return_s", FIELD_SECONDS, offsetof(Config, done_return_ms), 0, NULL, false, 3, 120},
     {"retention_days", FIELD_COUNT, offsetof(Config, retention_days), 0, NULL, false, 1, 3650},
+    {"notify_timeout_s", FIELD_SECONDS, offsetof(Config, notify_timeout_ms), 0, NULL, false, 1,
+     300},
+    {"chime", FIELD_BOOL, offsetof(Config, chime), 0, NULL, false, 0, 0},
 };
+
+/* A list, so not in FIELDS (whose values are one scalar each): parsed by
+ * parse_notify_command, and not settable with --set. */
+#define NOTIFY_KEY "notify_command"
 
 static const Field *find_field(const char *key) {
     for (size_t i = 0; i < KS_ARRAY_LEN(FIELDS); i++) {
@@ -163,6 +170,19 @@ static bool field_set(Config *cfg, const Field *field, const char *value, char *
         memcpy(base, value, len + 1);
         return true;
     }
+    if (field->kind == FIELD_BOOL) {
+        bool b;
+        if (strcmp(value, "true") == 0) {
+            b = true;
+        } else if (strcmp(value, "false") == 0) {
+            b = false;
+        } else {
+            snprintf(why, why_len, "must be true or false, not \"%s\"", value);
+            return false;
+        }
+        memcpy(base, &b, sizeof b);
+        return true;
+    }
     const char *unit = field->kind == FIELD_SECONDS ? " seconds" : " days";
     char *end = NULL;
     errno = 0;
@@ -194,6 +214,9 @@ void config_defaults(Config *cfg) {
     cfg->idle_countdown_ms = 20 * 1000;
     cfg->done_return_ms = 12 * 1000;
     cfg->retention_days = 180;
+    cfg->n_notify_command = 0;
+    cfg->notify_timeout_ms = 10 * 1000;
+    cfg->chime = true;
 }
 
 /* libyaml reports a bad byte without its line; find it first. */
@@ -216,6 +239,49 @@ static KsStatus check_utf8(const char *buf, size_t buf_len, const char *source, 
                         "invalid UTF-8 byte 0x%02X (save the file as UTF-8)", *bad);
 }
 
+/* notify_command: a list of 1 to CONFIG_NOTIFY_MAX_ARGS strings, the first
+ * an absolute path (no shell and no PATH search: what runs is what is
+ * written), or [] for none. */
+static KsStatus parse_notify_command(YamlRef v, Config *work, KsError *err) {
+    if (!yaml_is_seq(v)) {
+        return yaml_fail(v, err,
+                         "\"" NOTIFY_KEY "\" must be a list of strings, such as "
+                         "[\"/usr/local/bin/page-front-desk\", \"--ref\", \"{ref}\"], or [] "
+                         "for none");
+    }
+    size_t n = yaml_seq_len(v);
+    if (n > CONFIG_NOTIFY_MAX_ARGS) {
+        return yaml_fail(v, err, "\"" NOTIFY_KEY "\" has %zu items, at most %d", n,
+                         CONFIG_NOTIFY_MAX_ARGS);
+    }
+    for (size_t i = 0; i < n; i++) {
+        YamlRef item = yaml_seq_at(v, i);
+        const char *text = yaml_scalar(item);
+        if (!text) {
+            return yaml_fail(item, err,
+                             "\"" NOTIFY_KEY "\" item %zu must be a string, not a list or "
+                             "mapping",
+                             i + 1);
+        }
+        size_t len = strlen(text);
+        if (len >= CONFIG_NOTIFY_ARG_CAP) {
+            return yaml_fail(item, err,
+                             "\"" NOTIFY_KEY "\" item %zu is too long (%zu bytes, "
+                             "at most %d)",
+                             i + 1, len, CONFIG_NOTIFY_ARG_CAP - 1);
+        }
+        if (i == 0 && text[0] != '/') {
+            return yaml_fail(item, err,
+                             "\"" NOTIFY_KEY "\" must start with the program's full path, "
+                             "such as \"/usr/bin/curl\", not \"%s\" (it runs without a shell)",
+                             text);
+        }
+        memcpy(work->notify_command[i], text, len + 1);
+    }
+    work->n_notify_command = (uint32_t)n;
+    return KS_OK;
+}
+
 static KsStatus parse_root(YamlRef root, Config *work, KsError *err) {
     if (!yaml_is_map(root)) {
         return yaml_fail(root, err,
@@ -231,15 +297,23 @@ static KsStatus parse_root(YamlRef root, Config *work, KsError *err) {
         return yaml_fail(yaml_get(root, "format"), err,
                          "format must be \"" CONFIG_FORMAT "\", not \"%s\"", format);
     }
-    const char *allowed[KS_ARRAY_LEN(FIELDS) + 2];
+    const char *allowed[KS_ARRAY_LEN(FIELDS) + 3];
     allowed[0] = "format";
     for (size_t i = 0; i < KS_ARRAY_LEN(FIELDS); i++) {
         allowed[i + 1] = FIELDS[i].key;
     }
-    allowed[KS_ARRAY_LEN(FIELDS) + 1] = NULL;
+    allowed[KS_ARRAY_LEN(FIELDS) + 1] = NOTIFY_KEY;
+    allowed[KS_ARRAY_LEN(FIELDS) + 2] = NULL;
     st = yaml_check_keys(root, allowed, err);
     if (st != KS_OK) {
         return st;
+    }
+    YamlRef notify = yaml_get(root, NOTIFY_KEY);
+    if (yaml_present(notify)) {
+        st = parse_notify_command(notify, work, err);
+        if (st != KS_OK) {
+            return st;
+        }
     }
     for (size_t i = 0; i < KS_ARRAY_LEN(FIELDS); i++) {
         const Field *field = &FIELDS[i];
@@ -285,6 +359,12 @@ KsStatus config_parse(const char *buf, size_t buf_len, const char *source, Confi
 
 KsStatus config_set(Config *cfg, const char *key, const char *value, KsError *err) {
     assert(cfg && key && value);
+    if (strcmp(key, NOTIFY_KEY) == 0) {
+        return ks_error_set(err, "command line", 0, 0, key,
+                            "\"%s\" is a list: set it in the config file (--config), not with "
+                            "--set",
+                            key);
+    }
     const Field *field = find_field(key);
     if (!field) {
         char known[400] = "";
@@ -300,4 +380,66 @@ KsStatus config_set(Config *cfg, const char *key, const char *value, KsError *er
         return ks_error_set(err, "command line", 0, 0, key, "\"%s\" %s", key, why);
     }
     return KS_OK;
+}
+
+/* Appends `text` to `out` (capacity cap, NUL-terminated), cutting at cap. */
+static void append(char *out, size_t cap, size_t *used, const char *text, size_t len) {
+    size_t room = cap - 1 - *used;
+    if (len > room) {
+        len = room;
+    }
+    memcpy(out + *used, text, len);
+    *used += len;
+    out[*used] = '\0';
+}
+
+static const char *const PLACEHOLDER_NAMES[] = {"{ref}", "{kind}", "{urgency}"};
+
+static bool uses_placeholder(const char *arg) {
+    for (size_t p = 0; p < KS_ARRAY_LEN(PLACEHOLDER_NAMES); p++) {
+        if (strstr(arg, PLACEHOLDER_NAMES[p])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+size_t config_notify_argv(const Config *cfg, const char *ref, const char *kind, const char *urgency,
+                          char out[][CONFIG_NOTIFY_EXPANDED_CAP]) {
+    assert(cfg && ref && kind && urgency && out);
+    size_t n = cfg->n_notify_command;
+    if (n == 0) {
+        return 0;
+    }
+    const char *values[] = {ref, kind, urgency};
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        any = any || uses_placeholder(cfg->notify_command[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *a = cfg->notify_command[i];
+        size_t used = 0;
+        out[i][0] = '\0';
+        while (*a) {
+            bool replaced = false;
+            for (size_t p = 0; p < KS_ARRAY_LEN(PLACEHOLDER_NAMES) && !replaced; p++) {
+                size_t plen = strlen(PLACEHOLDER_NAMES[p]);
+                if (strncmp(a, PLACEHOLDER_NAMES[p], plen) == 0) {
+                    append(out[i], CONFIG_NOTIFY_EXPANDED_CAP, &used, values[p], strlen(values[p]));
+                    a += plen;
+                    replaced = true;
+                }
+            }
+            if (!replaced) {
+                append(out[i], CONFIG_NOTIFY_EXPANDED_CAP, &used, a, 1);
+                a++;
+            }
+        }
+    }
+    if (!any) {
+        for (size_t p = 0; p < KS_ARRAY_LEN(values); p++) {
+            snprintf(out[n++], CONFIG_NOTIFY_EXPANDED_CAP, "%s", values[p]);
+        }
+    }
+    return n;
 }

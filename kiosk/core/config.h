@@ -2,13 +2,23 @@
  * code and emergency number, the language, the kiosk's id, the database path
  * and the timeouts. Every setting has a sensible default, a file may set any
  * of them, and a command-line flag may override one by key
- * (config_set(cfg, "idle_timeout_s", "30")). Knows nothing of SDL or files. */
+ * (config_set(cfg, "idle_timeout_s", "30")). Also what to do when an urgent
+ * alert is saved: the command to run (an argument list, never a shell line),
+ * its time limit, and whether the kiosk chimes. Knows nothing of SDL or files. */
 #ifndef KIOSK_CONFIG_H
 #define KIOSK_CONFIG_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ks.h"
+
+#define CONFIG_NOTIFY_MAX_ARGS 16      /* program included */
+#define CONFIG_NOTIFY_ARG_CAP 256      /* bytes per argument in the file, NUL included */
+#define CONFIG_NOTIFY_EXPANDED_CAP 512 /* bytes per argument once placeholders are filled */
+/* The expanded list: the file's arguments plus ref, kind, urgency when appended. */
+#define CONFIG_NOTIFY_MAX_EXPANDED (CONFIG_NOTIFY_MAX_ARGS + 3)
 
 typedef struct {
     char clinic_name[128];
@@ -21,6 +31,12 @@ typedef struct {
     uint32_t idle_countdown_ms; /* then this long before wiping and going home */
     uint32_t done_return_ms;    /* thank-you and done screens return home after this */
     uint32_t retention_days;    /* how long the clinic keeps requests (shown at consent) */
+    /* Run for every urgent alert once it is saved or kept (kiosk/host/notifier.h):
+     * the program (an absolute path) and its arguments, no shell. */
+    char notify_command[CONFIG_NOTIFY_MAX_ARGS][CONFIG_NOTIFY_ARG_CAP];
+    uint32_t n_notify_command;  /* 0: no command */
+    uint32_t notify_timeout_ms; /* the command is killed after this long */
+    bool chime;                 /* sound the alert chime on the urgent screen */
 } Config;
 
 /* Fills every setting with its default. */
@@ -36,5 +52,16 @@ KsStatus config_parse(const char *buf, size_t buf_len, const char *source, Confi
 /* Sets one setting by its file key from text, as a flag would. On failure
  * *cfg is unchanged and `err` says why (source "command line"). */
 KsStatus config_set(Config *cfg, const char *key, const char *value, KsError *err);
+
+/* The notify command's argument list for one alert, into `out` (room for
+ * CONFIG_NOTIFY_MAX_EXPANDED arguments); returns how many (0: no command).
+ * The rule: "{ref}", "{kind}" and "{urgency}" are replaced wherever they
+ * appear in any argument (other braces are kept as written, so a JSON body
+ * passes through); when no argument uses any of the three, ref, kind and
+ * urgency are appended as the last three arguments instead. An argument
+ * that would grow past CONFIG_NOTIFY_EXPANDED_CAP - 1 bytes is cut there
+ * (a ref, kind or urgency is a few bytes: it never happens with ours). */
+size_t config_notify_argv(const Config *cfg, const char *ref, const char *kind, const char *urgency,
+                          char out[][CONFIG_NOTIFY_EXPANDED_CAP]);
 
 #endif

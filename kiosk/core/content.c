@@ -42,7 +42,8 @@ static const struct {
 } PLACEHOLDERS[] = {
     {"nav.progress", {"{current}", "{total}", NULL}},
     {"urgent.call", {"{number}", NULL, NULL}},
-    {"urgent.alert_sent", {"{ref}", NULL, NULL}},
+    {"urgent.alert_saved", {"{ref}", NULL, NULL}},
+    {"urgent.alert_delivered", {"{ref}", NULL, NULL}},
     {"thanks.ref", {"{ref}", NULL, NULL}},
     {"kept.ref", {"{ref}", NULL, NULL}},
     {"form.consent.note", {"{days}", NULL, NULL}},

@@ -62,6 +62,9 @@ void flow_reset(Flow *flow, uint64_t now_ms) {
     wipe(&flow->commit, sizeof flow->commit);
     wipe(flow->ack_ref, sizeof flow->ack_ref);
     flow->urgent_sent = false;
+    flow->urgent_saved = false;
+    flow->urgent_delivered = false;
+    flow->urgent_queued = false;
     flow->leave_action = FLOW_EV_HOME;
     flow->last_activity_ms = now_ms;
     go(flow, FLOW_SCREEN_WELCOME, now_ms);
@@ -183,6 +186,9 @@ static void queue_urgent_alert(Flow *flow) {
     flow->commit_pending = true;
     flow->awaiting_urgent = true;
     flow->urgent_sent = false;
+    flow->urgent_saved = false;
+    flow->urgent_delivered = false;
+    flow->urgent_queued = true;
 }
 
 static void evaluate(Flow *flow) {
@@ -605,8 +611,10 @@ bool flow_commit_result(Flow *flow, uint32_t session_serial, FlowCommitOutcome o
     }
     if (flow->awaiting_urgent) {
         /* The urgent screen stays up either way; only its status line
-         * changes. Kept is not told: nobody has seen the alert yet. */
+         * changes. Saved or kept is not "told": nobody has seen the alert
+         * until flow_alert_delivered says so (issue 9). */
         flow->urgent_sent = outcome == FLOW_COMMIT_SAVED;
+        flow->urgent_saved = durable;
         return true;
     }
     if (durable) {
@@ -620,6 +628,15 @@ bool flow_commit_result(Flow *flow, uint32_t session_serial, FlowCommitOutcome o
     } else if (flow->screen != FLOW_SCREEN_SAVE_FAILED) {
         go(flow, FLOW_SCREEN_SAVE_FAILED, now_ms);
     }
+    return true;
+}
+
+bool flow_alert_delivered(Flow *flow, uint32_t session_serial, const char *ref) {
+    if (session_serial != flow->session_serial || !flow->urgent_saved || flow->urgent_delivered ||
+        !ref || strcmp(ref, flow->ack_ref) != 0) {
+        return false;
+    }
+    flow->urgent_delivered = true;
     return true;
 }
 
@@ -805,4 +822,14 @@ bool flow_urgent_sent(const Flow *flow) {
 
 uint32_t flow_session_serial(const Flow *flow) {
     return flow->session_serial;
+}
+
+FlowAlertState flow_alert_state(const Flow *flow) {
+    if (!flow->urgent_queued) {
+        return FLOW_ALERT_NONE;
+    }
+    if (flow->urgent_delivered) {
+        return FLOW_ALERT_DELIVERED;
+    }
+    return flow->urgent_saved ? FLOW_ALERT_SAVED : FLOW_ALERT_NOT_SAVED;
 }

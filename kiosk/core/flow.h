@@ -40,6 +40,16 @@ typedef enum {
     FLOW_COMMIT_FAILED     /* neither: only in memory, still being retried */
 } FlowCommitOutcome;
 
+/* Where this patient's urgent alert is, as the urgent screen says it. */
+typedef enum {
+    FLOW_ALERT_NONE = 0,  /* no urgent alert in this session */
+    FLOW_ALERT_NOT_SAVED, /* queued, not yet saved or kept: "tell the front desk now" */
+    FLOW_ALERT_SAVED,     /* saved or kept, nobody confirmed yet: "tell the front desk now"
+                             with the reference */
+    FLOW_ALERT_DELIVERED  /* a person has it (notify command exited 0, or a watcher
+                             showed it): "the team has been told" */
+} FlowAlertState;
+
 typedef enum { FLOW_OVERLAY_NONE = 0, FLOW_OVERLAY_IDLE, FLOW_OVERLAY_LEAVE } FlowOverlay;
 
 typedef enum { FLOW_INTENT_GUIDE = 0, FLOW_INTENT_SELFCHECK } FlowIntent;
@@ -145,6 +155,14 @@ bool flow_take_commit(Flow *flow, Request *out);
 bool flow_commit_result(Flow *flow, uint32_t session_serial, FlowCommitOutcome outcome,
                         const char *ref, uint64_t now_ms);
 
+/* Reports that the urgent alert saved under `ref` reached a person (the
+ * notify command succeeded, or a front-desk watcher showed it). Changes the
+ * urgent screen's status only when `session_serial` is this patient's, the
+ * alert is saved or kept, and `ref` is its reference: a delivery for an
+ * earlier patient, or for another request, changes nothing. Returns true if
+ * the state changed. */
+bool flow_alert_delivered(Flow *flow, uint32_t session_serial, const char *ref);
+
 /* A touch that changed nothing (empty space, a disabled button) still says
  * someone is there: the idle prompt waits again from `now_ms`. Ignored while
  * an overlay is up (only its buttons answer it). */
@@ -188,8 +206,10 @@ const TriageResult *flow_result(const Flow *flow);
 const FlowForm *flow_form(const Flow *flow);
 /* The reference of the committed request ("" until one is). */
 const char *flow_ack_ref(const Flow *flow);
-/* True once the urgent alert is committed. */
+/* True once the urgent alert is committed to the database. */
 bool flow_urgent_sent(const Flow *flow);
+/* This session's urgent alert: none, not saved, saved (or kept), delivered. */
+FlowAlertState flow_alert_state(const Flow *flow);
 /* Bumped at every wipe: identifies one patient's session. */
 uint32_t flow_session_serial(const Flow *flow);
 

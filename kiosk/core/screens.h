@@ -35,9 +35,10 @@ typedef enum {
 /* When a part shows; the front end says which conditions hold. */
 typedef enum {
     SCREEN_WHEN_ALWAYS = 0,
-    SCREEN_WHEN_SELFCHECK,     /* the self-check is offered */
-    SCREEN_WHEN_ALERT_SENT,    /* the urgent alert is committed */
-    SCREEN_WHEN_ALERT_PENDING, /* ... not yet */
+    SCREEN_WHEN_SELFCHECK,       /* the self-check is offered */
+    SCREEN_WHEN_ALERT_PENDING,   /* the urgent alert is not saved yet */
+    SCREEN_WHEN_ALERT_SAVED,     /* saved or kept, but no person confirmed it yet */
+    SCREEN_WHEN_ALERT_DELIVERED, /* a person has it (notify command, watcher) */
     SCREEN_WHEN_COUNT
 } ScreenCondition;
 

@@ -1858,6 +1858,29 @@ static bool key_ok(const char *key) {
     return key != NULL && word_ok(key, STORAGE_KEY_CAP, ".-");
 }
 
+KsStatus storage_find_uuid_id(Storage *storage, const char *uuid, int64_t *out_id,
+                              bool *out_found) {
+    assert(storage != NULL && uuid != NULL && out_id != NULL && out_found != NULL);
+    storage->error[0] = '\0';
+    sqlite3_stmt *st = NULL;
+    int rc =
+        sqlite3_prepare_v2(storage->db, "SELECT id FROM requests WHERE uuid = ?1", -1, &st, NULL);
+    rc = rc ? rc : sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
+    rc = rc ? rc : sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out_id = sqlite3_column_int64(st, 0);
+        *out_found = true;
+        sqlite3_finalize(st);
+        return KS_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) {
+        *out_found = false;
+        return KS_OK;
+    }
+    return fail_sqlite(storage, "find uuid", rc);
+}
+
 KsStatus storage_setting_get(Storage *storage, const char *key, char *out, size_t cap,
                              bool *out_found) {
     assert(storage != NULL);
@@ -1973,4 +1996,165 @@ KsStatus storage_setting_set_audited(Storage *storage, const char *key, const ch
         return abandon(storage, status);
     }
     return commit_write(storage, "setting");
+}
+
+/* ---- for kioskctl ----------------------------------------------------------- */
+
+KsStatus storage_list_each(Storage *storage, const StorageQuery *query, int64_t limit,
+                           StorageRowFn fn, void *ctx) {
+    assert(storage != NULL);
+    assert(query != NULL);
+    assert(fn != NULL);
+    assert(query->status >= -1 && query->status < REQUEST_STATUS_COUNT);
+    assert(query->kind >= -1 && query->kind < REQUEST_KIND_COUNT);
+    assert(query->urgency >= -1 && query->urgency < REQUEST_URGENCY_COUNT);
+    if (limit == 0) {
+        return KS_OK;
+    }
+    unsigned mask = 0;
+    mask |= query->status >= 0 ? LIST_BY_STATUS : 0;
+    mask |= query->kind >= 0 ? LIST_BY_KIND : 0;
+    mask |= query->urgency >= 0 ? LIST_BY_URGENCY : 0;
+    mask |= query->since_iso ? LIST_SINCE : 0;
+    mask |= query->until_iso ? LIST_UNTIL : 0;
+    mask |= query->newest_first ? LIST_NEWEST : 0;
+    mask |= query->open_only ? LIST_OPEN : 0;
+    sqlite3_stmt *st = NULL;
+    KsStatus status = list_statement(storage, mask, &st);
+    if (status != KS_OK) {
+        return status;
+    }
+    /* The same bindings as storage_list, whose statements this shares. */
+    int rc = SQLITE_OK;
+    if (mask & LIST_BY_STATUS) {
+        rc = sqlite3_bind_text(st, 1, request_status_id((RequestStatus)query->status), -1,
+                               SQLITE_TRANSIENT);
+    }
+    if (rc == SQLITE_OK && (mask & LIST_BY_KIND)) {
+        rc = sqlite3_bind_text(st, 2, request_kind_id((RequestKind)query->kind), -1,
+                               SQLITE_TRANSIENT);
+    }
+    if (rc == SQLITE_OK && (mask & LIST_BY_URGENCY)) {
+        rc = sqlite3_bind_text(st, 3, request_urgency_id((RequestUrgency)query->urgency), -1,
+                               SQLITE_TRANSIENT);
+    }
+    if (rc == SQLITE_OK && (mask & LIST_SINCE)) {
+        rc = sqlite3_bind_text(st, 4, query->since_iso, -1, SQLITE_TRANSIENT);
+    }
+    if (rc == SQLITE_OK && (mask & LIST_UNTIL)) {
+        rc = sqlite3_bind_text(st, 5, query->until_iso, -1, SQLITE_TRANSIENT);
+    }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_bind_int64(st, 6, limit < 0 ? INT64_MAX : (sqlite3_int64)limit);
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_reset(st);
+        return fail_sqlite(storage, "list", rc);
+    }
+    /* One row buffer for the whole walk: StoredRequest is ~2 KiB. */
+    StoredRequest *row = malloc(sizeof *row);
+    if (row == NULL) {
+        sqlite3_reset(st);
+        return fail_with(storage, KS_ERR_NOMEM, "list: %s", "out of memory");
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        status = read_row(storage, st, row);
+        if (status == KS_OK) {
+            status = fn(ctx, row);
+        }
+        if (status != KS_OK) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    free(row);
+    if (status != KS_OK) {
+        return status;
+    }
+    if (rc != SQLITE_DONE) {
+        return fail_sqlite(storage, "list", rc);
+    }
+    return KS_OK;
+}
+
+KsStatus storage_list_after(Storage *storage, int64_t after_id, StoredRequest *out, size_t cap,
+                            size_t *out_n) {
+    assert(storage != NULL);
+    assert(out != NULL || cap == 0);
+    assert(out_n != NULL);
+    if (cap == 0) {
+        *out_n = 0;
+        return KS_OK;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(storage->db,
+                                "SELECT " LIST_COLUMNS " FROM requests WHERE id > ?1"
+                                " ORDER BY id LIMIT ?2",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_bind_int64(st, 1, after_id);
+    }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_bind_int64(st, 2, cap > INT64_MAX ? INT64_MAX : (sqlite3_int64)cap);
+    }
+    if (rc != SQLITE_OK) {
+        KsStatus status = fail_sqlite(storage, "list after", rc);
+        sqlite3_finalize(st);
+        return status;
+    }
+    size_t n = 0;
+    KsStatus status = KS_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        assert(n < cap);
+        status = read_row(storage, st, &out[n]);
+        if (status != KS_OK) {
+            break;
+        }
+        n++;
+    }
+    if (status == KS_OK && rc != SQLITE_DONE) {
+        status = fail_sqlite(storage, "list after", rc);
+    }
+    sqlite3_finalize(st);
+    if (status == KS_OK) {
+        *out_n = n;
+    }
+    return status;
+}
+
+KsStatus storage_max_id(Storage *storage, int64_t *out_id) {
+    assert(storage != NULL);
+    assert(out_id != NULL);
+    sqlite3_stmt *st = NULL;
+    int rc =
+        sqlite3_prepare_v2(storage->db, "SELECT coalesce(max(id), 0) FROM requests", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_ROW) {
+        KsStatus status = fail_sqlite(storage, "max id", rc);
+        sqlite3_finalize(st);
+        return status;
+    }
+    *out_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return KS_OK;
+}
+
+KsStatus storage_journal_mode(Storage *storage, char *out, size_t cap) {
+    assert(storage != NULL);
+    assert(out != NULL && cap > 0);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(storage->db, "PRAGMA journal_mode", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_ROW) {
+        KsStatus status = fail_sqlite(storage, "journal mode", rc);
+        sqlite3_finalize(st);
+        return status;
+    }
+    copy_text(out, cap, sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return KS_OK;
 }

@@ -103,6 +103,11 @@ KsStatus storage_list(Storage *storage, const StorageQuery *query, StoredRequest
 /* The request with reference `ref` (case-insensitive), KS_ERR_INVALID if none. */
 KsStatus storage_find_ref(Storage *storage, const char *ref, StoredRequest *out);
 
+/* The rowid of the request with `uuid`: *out_found is false (and KS_OK)
+ * when none is stored. Issue 9: an urgent alert counts as shown by a
+ * front-desk watcher once watch.last_seen_id reaches this id. */
+KsStatus storage_find_uuid_id(Storage *storage, const char *uuid, int64_t *out_id, bool *out_found);
+
 /* Number of stored requests. */
 KsStatus storage_count(Storage *storage, int64_t *out_count);
 
@@ -309,5 +314,32 @@ KsStatus storage_setting_set(Storage *storage, const char *key, const char *valu
 KsStatus storage_setting_set_audited(Storage *storage, const char *key, const char *value,
                                      int64_t now_unix_ms, const char *action, const char *actor,
                                      const char *detail);
+
+/* ---- for kioskctl --------------------------------------------------------------
+ *
+ * Added for the staff command-line tool; the functions above are unchanged. */
+
+/* Called once per row by storage_list_each. Anything but KS_OK stops the walk
+ * and becomes its result. It must not call into the same Storage. */
+typedef KsStatus (*StorageRowFn)(void *ctx, const StoredRequest *row);
+
+/* storage_list without a caller-sized array: the requests matching `query`,
+ * in its order, one at a time to `fn`, at most `limit` of them (< 0: all).
+ * One statement, so one read snapshot: in WAL mode it blocks no writer, and
+ * any number of rows streams through one StoredRequest. Fails like
+ * storage_list, or with what `fn` returned. */
+KsStatus storage_list_each(Storage *storage, const StorageQuery *query, int64_t limit,
+                           StorageRowFn fn, void *ctx);
+
+/* Up to `cap` requests with rowid above `after_id`, lowest id first, whatever
+ * their status: what was committed since a watcher last looked. */
+KsStatus storage_list_after(Storage *storage, int64_t after_id, StoredRequest *out, size_t cap,
+                            size_t *out_n);
+
+/* The highest request rowid, 0 when there is none. */
+KsStatus storage_max_id(Storage *storage, int64_t *out_id);
+
+/* The connection's journal mode ("wal", "delete"...) into `out`. */
+KsStatus storage_journal_mode(Storage *storage, char *out, size_t cap);
 
 #endif

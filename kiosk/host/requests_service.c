@@ -39,6 +39,8 @@ struct RequestsService {
     bool has_storage_options;
     void (*wake)(void *ctx);
     void *wake_ctx;
+    void (*urgent_alert)(void *ctx, uint64_t token, const Request *req);
+    void *urgent_ctx;
     pthread_t thread;
 
     pthread_mutex_t lock;
@@ -171,6 +173,15 @@ static void publish(RequestsService *svc, uint64_t token, RequestOutcome outcome
     }
 }
 
+/* A request just became durable (saved or kept): an urgent alert now needs
+ * a person. Called after publish, so the patient's screen learns the
+ * reference before it can learn the alert was delivered. */
+static void durable(RequestsService *svc, uint64_t token, const Request *req) {
+    if (req->kind == REQUEST_KIND_URGENT_ALERT && svc->urgent_alert) {
+        svc->urgent_alert(svc->urgent_ctx, token, req);
+    }
+}
+
 /* Database, then spool. KS_OK with *out_outcome SAVED or KEPT, or the
  * failure (NOT_SAVED) with the request untouched. */
 static RequestOutcome save(RequestsService *svc, Request *req, uint32_t attempt) {
@@ -260,9 +271,12 @@ static bool attempt_entry(RequestsService *svc, uint64_t token, uint64_t now_ms)
     }
     char ref[REQUEST_REF_CAP];
     snprintf(ref, sizeof ref, "%s", entry->request.ref);
+    Request copy = entry->request;
     outbox_remove(&svc->outbox, token); /* wipes the entry */
     remember(svc, token, outcome, ref);
     publish(svc, token, outcome, ref);
+    durable(svc, token, &copy);
+    memset(&copy, 0, sizeof copy); /* a form's copy holds a name and phone */
     return true;
 }
 
@@ -274,6 +288,7 @@ static void run_submit(RequestsService *svc, Job *job) {
     if (outcome != REQUEST_OUTCOME_NOT_SAVED) {
         remember(svc, job->token, outcome, job->request.ref);
         publish(svc, job->token, outcome, job->request.ref);
+        durable(svc, job->token, &job->request);
         return;
     }
     /* Neither worked: memory is all that is left. The outbox grows past its
@@ -445,6 +460,8 @@ RequestsService *requests_service_create(const RequestsServiceOptions *options, 
     }
     svc->wake = options->wake;
     svc->wake_ctx = options->wake_ctx;
+    svc->urgent_alert = options->urgent_alert;
+    svc->urgent_ctx = options->urgent_ctx;
     svc->next_token = 1;
     svc->next_due_ms = UINT64_MAX;
     svc->db_retry_ms = UINT64_MAX;

@@ -44,6 +44,12 @@ typedef struct {
     const StorageOptions *storage; /* may be NULL */
     void (*wake)(void *ctx);       /* called from the worker when a result is ready */
     void *wake_ctx;
+    /* Issue 9: called from the worker once for each urgent alert, when it is
+     * first saved or kept (after its result is published), with the request
+     * (borrowed for the call; it holds no name or phone for an alert). Must
+     * not block: the notifier queues it. NULL: nothing. */
+    void (*urgent_alert)(void *ctx, uint64_t token, const Request *req);
+    void *urgent_ctx;
 } RequestsServiceOptions;
 
 typedef struct {

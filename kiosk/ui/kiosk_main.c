@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chime.h"
 #include "content_check.h"
 #include "files.h"
 #include "kiosk_app.h"
 #include "kiosk_data.h"
 #include "log.h"
+#include "notifier.h"
 #include "requests_service.h"
 #include "script.h"
 #include "staff_service.h"
@@ -24,6 +26,9 @@
 #ifndef KIOSK_DEFAULT_FONTS_DIR
 #define KIOSK_DEFAULT_FONTS_DIR "fonts"
 #endif
+#ifndef KIOSK_DEFAULT_ASSETS_DIR
+#define KIOSK_DEFAULT_ASSETS_DIR "assets"
+#endif
 #define KIOSK_VERSION "0.1.0"
 #define MAX_SETS 32
 
@@ -34,6 +39,7 @@ typedef struct {
     const char *config_path;
     const char *content_dir;
     const char *fonts_dir;
+    const char *assets_dir;
     const char *db_path;
     const char *spool_dir;
     const char *script_path;
@@ -54,6 +60,8 @@ static void usage(FILE *out) {
             "  --content DIR         data folder with <lang>/content.yaml, selfcheck.yaml,\n"
             "                        keyboards/ (default: %s)\n"
             "  --fonts DIR           fonts folder (default: %s)\n"
+            "  --assets DIR          sounds folder's parent: DIR/sounds/alert-chime.wav\n"
+            "                        (default: %s)\n"
             "  --db PATH             request database (default: config db_path, else\n"
             "                        $XDG_DATA_HOME/aftercare-kiosk/requests.db)\n"
             "  --spool DIR           where requests wait when the database cannot take them\n"
@@ -65,7 +73,7 @@ static void usage(FILE *out) {
             "  --renderer NAME       SDL render driver (default: software)\n"
             "  --exit-after-first-frame  print start-up time and exit (benchmarks)\n"
             "  --version, --help\n",
-            KIOSK_DEFAULT_DATA_DIR, KIOSK_DEFAULT_FONTS_DIR);
+            KIOSK_DEFAULT_DATA_DIR, KIOSK_DEFAULT_FONTS_DIR, KIOSK_DEFAULT_ASSETS_DIR);
 }
 
 static int parse_options(int argc, char **argv, Options *opt) {
@@ -74,6 +82,7 @@ static int parse_options(int argc, char **argv, Options *opt) {
     opt->height = 800;
     opt->content_dir = KIOSK_DEFAULT_DATA_DIR;
     opt->fonts_dir = KIOSK_DEFAULT_FONTS_DIR;
+    opt->assets_dir = KIOSK_DEFAULT_ASSETS_DIR;
     opt->renderer = "software";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -103,6 +112,8 @@ static int parse_options(int argc, char **argv, Options *opt) {
             TAKE(content_dir);
         } else if (strcmp(a, "--fonts") == 0) {
             TAKE(fonts_dir);
+        } else if (strcmp(a, "--assets") == 0) {
+            TAKE(assets_dir);
         } else if (strcmp(a, "--db") == 0) {
             TAKE(db_path);
         } else if (strcmp(a, "--spool") == 0) {
@@ -195,6 +206,11 @@ static SDL_Window *create_window(const Options *opt) {
     return window;
 }
 
+/* The request worker hands each saved or kept urgent alert to the notifier. */
+static void hand_alert_to_notifier(void *ctx, uint64_t token, const Request *req) {
+    notifier_alert(ctx, token, req);
+}
+
 /* The request service's worker says an outcome is ready: a user event wakes
  * SDL_WaitEvent, and the loop's advance picks the outcome up. */
 static Uint32 wake_event_type = (Uint32)-1;
@@ -283,6 +299,8 @@ int kiosk_main(int argc, char **argv) {
     TextCache *texts = NULL;
     RequestsService *requests = NULL;
     StaffService *staff = NULL;
+    Notifier *notifier = NULL;
+    Chime *chime = NULL;
     KioskApp kiosk;
     memset(&kiosk, 0, sizeof kiosk);
     App *app = &kiosk.app;
@@ -317,13 +335,25 @@ int kiosk_main(int argc, char **argv) {
     } else {
         requests_service_default_spool(db_path, spool_dir, sizeof spool_dir);
     }
+    wake_event_type = SDL_RegisterEvents(1);
+    NotifierOptions notify = {
+        .config = &loaded.config,
+        .db_path = db_path,
+        .wake = wake_event_loop,
+        .wake_ctx = NULL,
+    };
+    notifier = notifier_create(&notify);
+    if (!notifier) {
+        goto fail;
+    }
     RequestsServiceOptions service = {
         .db_path = db_path,
         .spool_dir = spool_dir,
         .wake = wake_event_loop,
         .wake_ctx = NULL,
+        .urgent_alert = hand_alert_to_notifier,
+        .urgent_ctx = notifier,
     };
-    wake_event_type = SDL_RegisterEvents(1);
     requests = requests_service_create(&service, elapsed_ms());
     if (!requests) {
         goto fail;
@@ -361,6 +391,17 @@ int kiosk_main(int argc, char **argv) {
     }
     log_info("kiosk started: %dx%d, %s renderer, database %s%s", app->width, app->height,
              opt.renderer, db_path, loaded.content ? "" : " (OUT OF SERVICE: see the error above)");
+    /* After the first frame, like the database: audio start-up (a sound
+     * server's handshake) must not delay what the patient sees. */
+    char chime_path[1100];
+    snprintf(chime_path, sizeof chime_path, "%s/sounds/alert-chime.wav", opt.assets_dir);
+    chime = chime_create(chime_path, loaded.config.chime);
+    if (kiosk.has_patient) {
+        patient_mode_attach_alerts(&kiosk.patient, notifier, chime);
+    }
+    if (loaded.config.n_notify_command == 0) {
+        log_info("urgent alerts: no notify_command set; the chime and kioskctl watch only");
+    }
 
     if (scripted) {
         FILE *f = strcmp(opt.script_path, "-") == 0 ? stdin : fopen(opt.script_path, "r");
@@ -383,7 +424,10 @@ fail:
     }
     kiosk_app_deinit(&kiosk);
     staff_service_destroy(staff);
+    chime_destroy(chime);
+    /* The service first: its last tries may still hand an alert over. */
     requests_service_destroy(requests);
+    notifier_destroy(notifier);
     text_cache_destroy(texts);
     if (renderer) {
         SDL_DestroyRenderer(renderer);

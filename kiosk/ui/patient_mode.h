@@ -10,10 +10,12 @@
 
 #include "app.h"
 #include "app_mode.h"
+#include "chime.h"
 #include "config.h"
 #include "content.h"
 #include "flow.h"
 #include "keyboard.h"
+#include "notifier.h"
 #include "requests_service.h"
 #include "triage.h"
 #include "view.h"
@@ -37,12 +39,24 @@ typedef struct {
     RequestKind awaited_kind;
     uint64_t advanced_ms;  /* the clock at the last advance: the countdown shown then */
     uint32_t wiped_serial; /* flow session whose end SDL's text queue was wiped for */
+    /* Issue 9: urgent alerts (both NULL unless patient_mode_attach_alerts). */
+    Notifier *notifier;
+    Chime *chime;
+    uint64_t alert_token;  /* the current patient's saved alert in the service, 0: none */
+    uint32_t alert_serial; /* its flow session */
+    bool chiming;          /* the chime was started for the urgent screen showing */
 } PatientMode;
 
 /* Starts the flow at the welcome screen. `data`'s pointers and `requests`
  * are borrowed and must outlive the mode. KS_ERR_NOMEM only. */
 KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsService *requests,
                            uint64_t now_ms);
+/* Gives the mode the notifier whose deliveries change the urgent screen
+ * ("the clinic team has been told") and the chime it sounds on that screen
+ * (both borrowed, may be NULL, must outlive the mode). Without them the
+ * urgent screen says "saved, tell the front desk" at best. */
+void patient_mode_attach_alerts(PatientMode *mode, Notifier *notifier, Chime *chime);
+
 /* Wipes the flow (everything the patient typed) and frees it. */
 void patient_mode_deinit(PatientMode *mode);
 

@@ -396,6 +396,24 @@ int script_run(App *app, FILE *in, const char *name) {
                 break;
             }
             async = strcmp(arg, "on") == 0;
+        } else if (strcmp(cmd, "wait-text") == 0) {
+            /* Work in other threads or processes (a notify command, a
+             * kioskctl watcher) runs on real time: wait for its outcome, at
+             * most 10 s, pumping events and the mode's polls meanwhile. */
+            bool seen = false;
+            for (int i = 0; i < 200 && !seen && !app->quit; i++) {
+                pump_mode(app, true);
+                app_update_view(app);
+                seen = widgets_contain_text(app->view, arg);
+                if (!seen) {
+                    SDL_Delay(50);
+                }
+            }
+            if (!seen) {
+                rc = fail(name, line_no, "text \"%s\" did not show within 10 s on screen \"%s\"",
+                          arg, screen);
+                break;
+            }
         } else if (strcmp(cmd, "echo") == 0) {
             printf("%s\n", arg);
             fflush(stdout);

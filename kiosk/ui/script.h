@@ -21,6 +21,8 @@
  *   async on|off           off (the default): each line waits for the commit it
  *                          started; on: lines run while it works (the benchmark
  *                          draws frames while another process holds the lock)
+ *   wait-text TEXT         wait (at most 10 s of real time) until TEXT shows: for
+ *                          outcomes of other threads or processes (a watcher)
  *   echo TEXT              print TEXT (for readable logs)
  *   quit                   stop, exit 0
  *

@@ -365,8 +365,9 @@ static void header(View *v, Cursor *c, const char *title_key, bool with_leave) {
     }
     Cursor t = {v->margin, y + (v->target - v->title_px * 4 / 3) / 2,
                 v->w - 2 * v->margin - (with_leave ? 3 * bw + bw / 2 + 2 * v->gap : bw + v->gap)};
-    if (t.w < v->target * 3) {
-        t.w = v->target * 3;
+    if (t.w < v->w / 2) {
+        /* Narrow (portrait with two buttons): the title takes its own row. */
+        t = (Cursor){v->margin, y + v->target + v->gap / 2, v->w - 2 * v->margin};
     }
     view_text(v, &t, "staff.title", T(v, title_key), v->title_px, true, TONE_DEFAULT,
               LAYOUT_ALIGN_START);

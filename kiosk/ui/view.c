@@ -763,8 +763,18 @@ void view_build(WidgetList *out, const ViewInput *in) {
         };
         unsigned conditions = 1u << SCREEN_WHEN_ALWAYS;
         conditions |= in->triage ? 1u << SCREEN_WHEN_SELFCHECK : 0;
-        conditions |=
-            flow_urgent_sent(flow) ? 1u << SCREEN_WHEN_ALERT_SENT : 1u << SCREEN_WHEN_ALERT_PENDING;
+        switch (flow_alert_state(flow)) {
+        case FLOW_ALERT_DELIVERED:
+            conditions |= 1u << SCREEN_WHEN_ALERT_DELIVERED;
+            break;
+        case FLOW_ALERT_SAVED:
+            conditions |= 1u << SCREEN_WHEN_ALERT_SAVED;
+            break;
+        case FLOW_ALERT_NOT_SAVED:
+        case FLOW_ALERT_NONE:
+            conditions |= 1u << SCREEN_WHEN_ALERT_PENDING;
+            break;
+        }
         view_simple_build(&v, simple, values, KS_ARRAY_LEN(values), conditions);
     } else {
         switch (flow_screen(flow)) {
