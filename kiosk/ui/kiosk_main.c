@@ -17,6 +17,7 @@
 #include "requests_service.h"
 #include "script.h"
 #include "staff_service.h"
+#include "supervisor.h"
 #include "text_cache.h"
 
 #ifndef KIOSK_DEFAULT_DATA_DIR
@@ -228,11 +229,17 @@ static uint64_t elapsed_ms(void) {
     return SDL_GetTicks64();
 }
 
+/* Runs until SIGTERM/SIGINT (or staff leave kiosk mode). The first frame is
+ * already presented when it starts: that is when systemd hears READY=1. */
 static int run_loop(App *app) {
+    Supervisor sup;
+    supervisor_init(&sup, elapsed_ms());
+    supervisor_ready(&sup, elapsed_ms());
     while (!app->quit) {
         app_render_if_dirty(app);
         uint64_t now = elapsed_ms();
-        uint64_t deadline = app_next_deadline(app);
+        /* Wake for the watchdog's next ping too, and for nothing else. */
+        uint64_t deadline = supervisor_earliest(app_next_deadline(app), supervisor_deadline(&sup));
         SDL_Event ev;
         int got;
         if (deadline == UINT64_MAX) {
@@ -253,7 +260,9 @@ static int run_loop(App *app) {
             input_wipe_bytes(&ev, sizeof ev); /* the last one may be typed text */
         }
         app_advance(app, app->now_ms);
+        supervisor_tick(&sup, elapsed_ms());
     }
+    supervisor_stopping(&sup);
     return 0;
 }
 
