@@ -38,8 +38,8 @@ typedef struct {
     uint32_t awaited_serial; /* flow session it belongs to */
     RequestKind awaited_kind;
     bool forms_paused_shown; /* the disk was nearly full when the screen was last built */
-    uint64_t advanced_ms;  /* the clock at the last advance: the countdown shown then */
-    uint32_t wiped_serial; /* flow session whose end SDL's text queue was wiped for */
+    uint64_t advanced_ms;    /* the clock at the last advance: the countdown shown then */
+    uint32_t wiped_serial;   /* flow session whose end SDL's text queue was wiped for */
     /* Issue 9: urgent alerts (both NULL unless patient_mode_attach_alerts). */
     Notifier *notifier;
     Chime *chime;
