@@ -37,6 +37,10 @@ typedef struct {
     uint32_t n_notify_command;  /* 0: no command */
     uint32_t notify_timeout_ms; /* the command is killed after this long */
     bool chime;                 /* sound the alert chime on the urgent screen */
+    /* Issue 10: burn-in protection and last good copies of the data files. */
+    uint32_t attract_after_ms; /* untouched welcome screen -> the moving attract screen */
+    char open_hours[16];       /* "HH:MM-HH:MM" local time, "" = always open (attract.h) */
+    char state_dir[512];       /* last good data files; "" = beside the database */
 } Config;
 
 /* Fills every setting with its default. */

@@ -2,6 +2,19 @@
 
 #include <string.h>
 
+/* Issue 10: the welcome screen left alone shows the attract screen; the
+ * touch that ends it only brings the welcome back. */
+static void attract_show(void *ctx, App *app) {
+    KioskApp *kiosk = ctx;
+    attract_mode_open(&kiosk->attract, app);
+}
+
+static void attract_wake(void *ctx, App *app) {
+    KioskApp *kiosk = ctx;
+    patient_mode_note_activity(&kiosk->patient, app);
+    app_switch_mode(app, &kiosk->patient.base);
+}
+
 KsStatus kiosk_app_init(KioskApp *kiosk, const KioskData *data, SDL_Window *window,
                         SDL_Renderer *renderer, TextCache *texts, RequestsService *requests,
                         uint64_t now_ms) {
@@ -22,6 +35,10 @@ KsStatus kiosk_app_init(KioskApp *kiosk, const KioskData *data, SDL_Window *wind
         }
         kiosk->has_patient = true;
         first = &kiosk->patient.base;
+        attract_mode_init(&kiosk->attract, data->content, &data->config, requests, attract_wake,
+                          kiosk);
+        patient_mode_on_untouched(&kiosk->patient, data->config.attract_after_ms, attract_show,
+                                  kiosk);
     }
     KsStatus st = app_init(&kiosk->app, window, renderer, texts, first, now_ms);
     if (st != KS_OK) {
