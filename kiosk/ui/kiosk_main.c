@@ -282,7 +282,8 @@ int kiosk_main(int argc, char **argv) {
     }
 
     KioskData loaded;
-    kiosk_data_load(opt.content_dir, opt.config_path, opt.sets, opt.n_sets, &loaded);
+    kiosk_data_load_kept(opt.content_dir, opt.config_path, opt.sets, opt.n_sets, opt.db_path,
+                         &loaded);
 
     rc = 3;
     SDL_Window *window = NULL;
