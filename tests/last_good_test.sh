@@ -51,6 +51,7 @@ grep -q "last good copy .*last-good/config.yaml" "$work/config.log" || fail "con
 cp "$work/config.good" "$work/data/config.yaml"
 
 # No good copy (a fresh state folder): out of service, as without copies.
+cp "$work/broken.yaml" "$work/data/en/content.yaml"
 run fresh 'expect-screen error' --db "$work/fresh/requests.db" || { cat "$work/fresh.log"; fail "no copy: not the out-of-service screen"; }
 grep -q "no last good copy" "$work/fresh.log" || fail "no copy: not logged"
 [ -e "$work/fresh/last-good/en_content.yaml" ] && fail "a broken set was saved as last good"

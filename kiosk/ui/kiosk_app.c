@@ -51,10 +51,14 @@ KsStatus kiosk_app_init(KioskApp *kiosk, const KioskData *data, SDL_Window *wind
 
 static bool staff_gesture_filter(void *ctx, App *app, int x, int y, const Widget *hit) {
     KioskApp *kiosk = ctx;
-    if (app->mode != &kiosk->patient.base) {
+    /* A tap on the attract screen counts towards the gesture too (and
+     * still wakes the kiosk): five quick taps open the panel from it. */
+    if (app->mode != &kiosk->patient.base && app->mode != &kiosk->attract.base) {
         return false;
     }
-    if (!staff_gesture_tap(&kiosk->gesture, x, y, app->width, app->height, hit != NULL,
+    /* Nothing on the attract screen is a button, whatever the hit says. */
+    bool on_widget = hit != NULL && app->mode == &kiosk->patient.base;
+    if (!staff_gesture_tap(&kiosk->gesture, x, y, app->width, app->height, on_widget,
                            app->now_ms)) {
         return false;
     }
