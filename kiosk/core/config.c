@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "attract.h"
 #include "yamldoc.h"
 
 #define CONFIG_FORMAT "kiosk-config/1"
@@ -109,6 +110,11 @@ static bool check_clinic_name(const char *v, char *why, size_t why_len) {
     return true;
 }
 
+static bool check_open_hours(const char *v, char *why, size_t why_len) {
+    AttractHours hours;
+    return attract_parse_hours(v, &hours, why, why_len);
+}
+
 static const Field FIELDS[] = {
     {"clinic_name", FIELD_TEXT, offsetof(Config, clinic_name), sizeof(((Config *)0)->clinic_name),
      check_clinic_name, false, 0, 0},
@@ -136,6 +142,12 @@ static const Field FIELDS[] = {
      NULL, true, 0, 0},
     {"backup_keep", FIELD_NUMBER, offsetof(Config, backup_keep), 0, NULL, false, 1, 365},
     {"min_free_mb", FIELD_NUMBER, offsetof(Config, min_free_mb), 0, NULL, false, 0, 1000000},
+    {"attract_after_s", FIELD_SECONDS, offsetof(Config, attract_after_ms), 0, NULL, false, 30,
+     86400},
+    {"open_hours", FIELD_TEXT, offsetof(Config, open_hours), sizeof(((Config *)0)->open_hours),
+     check_open_hours, true, 0, 0},
+    {"state_dir", FIELD_TEXT, offsetof(Config, state_dir), sizeof(((Config *)0)->state_dir), NULL,
+     true, 0, 0},
 };
 
 /* A list, so not in FIELDS (whose values are one scalar each): parsed by
@@ -231,6 +243,9 @@ void config_defaults(Config *cfg) {
     cfg->backup_dir[0] = '\0';
     cfg->backup_keep = 7;
     cfg->min_free_mb = 200;
+    cfg->attract_after_ms = 300 * 1000;
+    cfg->open_hours[0] = '\0';
+    cfg->state_dir[0] = '\0';
 }
 
 /* libyaml reports a bad byte without its line; find it first. */

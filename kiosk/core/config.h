@@ -42,6 +42,10 @@ typedef struct {
     char backup_dir[512];          /* daily backups go here; "" = "<db>.backups" */
     uint32_t backup_keep;          /* how many daily backups to keep (1-365) */
     uint32_t min_free_mb;          /* below this many MiB free, the forms are not offered */
+    /* Issue 10: burn-in protection and last good copies of the data files. */
+    uint32_t attract_after_ms; /* untouched welcome screen -> the moving attract screen */
+    char open_hours[16];       /* "HH:MM-HH:MM" local time, "" = always open (attract.h) */
+    char state_dir[512];       /* last good data files; "" = beside the database */
 } Config;
 
 /* Fills every setting with its default. */

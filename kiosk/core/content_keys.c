@@ -75,6 +75,8 @@ static const char *const REQUIRED_KEYS[] = {
     "keyboard.backspace",
     "keyboard.accents",
     "keyboard.letters",
+    /* the attract screen (attract_mode.c, issue 10) */
+    "attract.touch",
     /* the staff panel (staff_mode.c) */
     "staff.pin.title",
     "staff.pin.hint",

@@ -833,3 +833,7 @@ FlowAlertState flow_alert_state(const Flow *flow) {
     }
     return flow->urgent_saved ? FLOW_ALERT_SAVED : FLOW_ALERT_NOT_SAVED;
 }
+
+uint64_t flow_last_activity_ms(const Flow *flow) {
+    return flow->last_activity_ms;
+}

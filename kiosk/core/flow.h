@@ -212,5 +212,7 @@ bool flow_urgent_sent(const Flow *flow);
 FlowAlertState flow_alert_state(const Flow *flow);
 /* Bumped at every wipe: identifies one patient's session. */
 uint32_t flow_session_serial(const Flow *flow);
+/* The last touch (or wipe): how long the screen has been left alone. */
+uint64_t flow_last_activity_ms(const Flow *flow);
 
 #endif

@@ -29,6 +29,14 @@ typedef struct {
  * comment. Release with kiosk_data_unload. */
 void kiosk_data_load(const char *data_dir, const char *config_path, const char *const *sets,
                      int n_sets, KioskData *out);
+/* As kiosk_data_load, with the last good copies (issue 10, last_good.h):
+ * a file that fails to read or parse is replaced by its last good copy
+ * (logged: the file, line and reason, and the copy used), and a set that
+ * loads cleanly from `data_dir` is saved as the new last good one. The
+ * copies live in config `state_dir`, else beside the database: the
+ * folder of `explicit_db` (--db, NULL: none) or of the default path. */
+void kiosk_data_load_kept(const char *data_dir, const char *config_path, const char *const *sets,
+                          int n_sets, const char *explicit_db, KioskData *out);
 void kiosk_data_unload(KioskData *data);
 
 #endif

@@ -1,7 +1,9 @@
 #include "app.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "render.h"
 #include "screenshot.h"
 #include "view_kit.h"
@@ -174,9 +176,14 @@ void app_update_view(App *app) {
     }
     app->view_stale = false;
     app->mode->ops->build(app->mode, app, app->view);
+    /* Issue 10: every screen change, once, by its id (never what is on it). */
+    char id[96];
+    app_screen_id(app, id, sizeof id);
+    if (strcmp(id, app->shown_screen) != 0) {
+        log_info("screen %s -> %s", app->shown_screen[0] ? app->shown_screen : "start", id);
+        snprintf(app->shown_screen, sizeof app->shown_screen, "%s", id);
+    }
     if (app->view->overflow) {
-        char id[96];
-        app_screen_id(app, id, sizeof id);
         SDL_LogWarn(SDL_LOG_CATEGORY_APPLICATION, "screen %s does not fit %dx%d (%s)", id,
                     app->width, app->height, app->view->overflow_what);
     }

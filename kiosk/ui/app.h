@@ -39,6 +39,7 @@ struct App {
     bool view_stale; /* rebuild the widget list before drawing or hit-testing */
     bool dirty;      /* draw on the next chance */
     uint64_t frames;
+    char shown_screen[96]; /* the screen id last logged ("" before the first) */
 };
 
 /* Takes ownership of nothing: window, renderer, text cache and `mode` are

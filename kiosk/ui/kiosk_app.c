@@ -2,6 +2,19 @@
 
 #include <string.h>
 
+/* Issue 10: the welcome screen left alone shows the attract screen; the
+ * touch that ends it only brings the welcome back. */
+static void attract_show(void *ctx, App *app) {
+    KioskApp *kiosk = ctx;
+    attract_mode_open(&kiosk->attract, app);
+}
+
+static void attract_wake(void *ctx, App *app) {
+    KioskApp *kiosk = ctx;
+    patient_mode_note_activity(&kiosk->patient, app);
+    app_switch_mode(app, &kiosk->patient.base);
+}
+
 KsStatus kiosk_app_init(KioskApp *kiosk, const KioskData *data, SDL_Window *window,
                         SDL_Renderer *renderer, TextCache *texts, RequestsService *requests,
                         uint64_t now_ms) {
@@ -22,6 +35,10 @@ KsStatus kiosk_app_init(KioskApp *kiosk, const KioskData *data, SDL_Window *wind
         }
         kiosk->has_patient = true;
         first = &kiosk->patient.base;
+        attract_mode_init(&kiosk->attract, data->content, &data->config, requests, attract_wake,
+                          kiosk);
+        patient_mode_on_untouched(&kiosk->patient, data->config.attract_after_ms, attract_show,
+                                  kiosk);
     }
     KsStatus st = app_init(&kiosk->app, window, renderer, texts, first, now_ms);
     if (st != KS_OK) {
@@ -34,10 +51,14 @@ KsStatus kiosk_app_init(KioskApp *kiosk, const KioskData *data, SDL_Window *wind
 
 static bool staff_gesture_filter(void *ctx, App *app, int x, int y, const Widget *hit) {
     KioskApp *kiosk = ctx;
-    if (app->mode != &kiosk->patient.base) {
+    /* A tap on the attract screen counts towards the gesture too (and
+     * still wakes the kiosk): five quick taps open the panel from it. */
+    if (app->mode != &kiosk->patient.base && app->mode != &kiosk->attract.base) {
         return false;
     }
-    if (!staff_gesture_tap(&kiosk->gesture, x, y, app->width, app->height, hit != NULL,
+    /* Nothing on the attract screen is a button, whatever the hit says. */
+    bool on_widget = hit != NULL && app->mode == &kiosk->patient.base;
+    if (!staff_gesture_tap(&kiosk->gesture, x, y, app->width, app->height, on_widget,
                            app->now_ms)) {
         return false;
     }

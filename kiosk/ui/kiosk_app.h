@@ -6,6 +6,7 @@
 #define KIOSK_KIOSK_APP_H
 
 #include "app.h"
+#include "attract_mode.h"
 #include "kiosk_data.h"
 #include "notice_mode.h"
 #include "patient_mode.h"
@@ -20,6 +21,7 @@ typedef struct {
     NoticeMode notice;
     StaffMode staff; /* valid when has_staff */
     StaffGesture gesture;
+    AttractMode attract; /* valid when has_patient: the untouched welcome's screen */
     bool has_patient;
     bool has_staff;
     bool ready;

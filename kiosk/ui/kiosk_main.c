@@ -269,6 +269,7 @@ static int run_loop(App *app) {
 int kiosk_main(int argc, char **argv) {
     Options opt;
     int rc = parse_options(argc, argv, &opt);
+    bool started = false; /* logged "kiosk started": the stop is logged too */
     if (rc != 0) {
         return rc == 1 ? 0 : rc;
     }
@@ -291,7 +292,8 @@ int kiosk_main(int argc, char **argv) {
     }
 
     KioskData loaded;
-    kiosk_data_load(opt.content_dir, opt.config_path, opt.sets, opt.n_sets, &loaded);
+    kiosk_data_load_kept(opt.content_dir, opt.config_path, opt.sets, opt.n_sets, opt.db_path,
+                         &loaded);
 
     rc = 3;
     SDL_Window *window = NULL;
@@ -399,6 +401,7 @@ int kiosk_main(int argc, char **argv) {
         rc = 0;
         goto fail;
     }
+    started = true;
     log_info("kiosk started: %dx%d, %s renderer, database %s%s", app->width, app->height,
              opt.renderer, db_path, loaded.content ? "" : " (OUT OF SERVICE: see the error above)");
     /* After the first frame, like the database: audio start-up (a sound
@@ -431,6 +434,14 @@ int kiosk_main(int argc, char **argv) {
 fail:
     if (rc == 0 && app->exit_status != 0) {
         rc = app->exit_status; /* staff left kiosk mode */
+    }
+    if (started) {
+        /* Issue 10: the stop, once, with its reason. */
+        log_info("kiosk stopping: %s (exit status %d)",
+                 app->exit_status != 0 ? "staff left kiosk mode"
+                 : opt.script_path     ? "the script ended"
+                                       : "asked to quit (SIGTERM/SIGINT or the window closed)",
+                 rc);
     }
     kiosk_app_deinit(&kiosk);
     staff_service_destroy(staff);

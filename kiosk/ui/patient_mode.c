@@ -226,8 +226,28 @@ static void patient_key(AppMode *mode, App *app, InputKey key) {
     }
 }
 
+/* The welcome screen with nothing over it, and the hook set: the untouched
+ * wait runs. */
+static bool untouched_waits(const PatientMode *pm) {
+    return pm->untouched_fn && flow_screen(pm->flow) == FLOW_SCREEN_WELCOME &&
+           flow_overlay(pm->flow) == FLOW_OVERLAY_NONE;
+}
+
+static uint64_t untouched_at(const PatientMode *pm) {
+    uint64_t from = flow_last_activity_ms(pm->flow);
+    if (pm->resumed_ms > from) {
+        from = pm->resumed_ms;
+    }
+    return from + pm->untouched_after_ms;
+}
+
 static void patient_advance(AppMode *mode, App *app) {
     PatientMode *pm = of(mode);
+    if (pm->away) {
+        /* Back from another mode (the staff panel): the wait starts now. */
+        pm->away = false;
+        pm->resumed_ms = app->now_ms;
+    }
     uint32_t seconds_before = flow_idle_seconds_left(pm->flow, pm->advanced_ms);
     pm->advanced_ms = app->now_ms;
     if (flow_tick(pm->flow, app->now_ms)) {
@@ -245,6 +265,9 @@ static void patient_advance(AppMode *mode, App *app) {
     deliver_alerts(pm, app);
     pump_commits(pm, app);
     sync_chime(pm);
+    if (untouched_waits(pm) && app->now_ms >= untouched_at(pm)) {
+        pm->untouched_fn(pm->untouched_ctx, app); /* last: it may switch modes */
+    }
 }
 
 static uint64_t patient_next_deadline(const AppMode *mode, const App *app) {
@@ -259,6 +282,12 @@ static uint64_t patient_next_deadline(const AppMode *mode, const App *app) {
         uint64_t tick = (app->now_ms / 1000 + 1) * 1000;
         if (tick < deadline) {
             deadline = tick;
+        }
+    }
+    if (untouched_waits(pm)) {
+        uint64_t at = pm->away ? app->now_ms : untouched_at(pm);
+        if (at < deadline) {
+            deadline = at;
         }
     }
     return deadline;
@@ -308,6 +337,11 @@ static void patient_screen_id(const AppMode *mode, char *out, size_t out_len) {
     flow_screen_id(of_const(mode)->flow, out, out_len);
 }
 
+static void patient_leave(AppMode *mode, App *app) {
+    (void)app;
+    of(mode)->away = true;
+}
+
 static const AppModeOps PATIENT_OPS = {
     .activate = patient_activate,
     .touch_nothing = patient_touch_nothing,
@@ -318,7 +352,7 @@ static const AppModeOps PATIENT_OPS = {
     .build = patient_build,
     .screen_id = patient_screen_id,
     .settle = patient_settle,
-    .leave = NULL,
+    .leave = patient_leave,
 };
 
 KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsService *requests,
@@ -345,6 +379,19 @@ KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsS
 void patient_mode_attach_alerts(PatientMode *mode, Notifier *notifier, Chime *chime) {
     mode->notifier = notifier;
     mode->chime = chime;
+}
+
+void patient_mode_on_untouched(PatientMode *mode, uint64_t after_ms, PatientUntouched fn,
+                               void *ctx) {
+    mode->untouched_fn = fn;
+    mode->untouched_ctx = ctx;
+    mode->untouched_after_ms = after_ms;
+}
+
+void patient_mode_note_activity(PatientMode *mode, App *app) {
+    mode->away = false;
+    mode->resumed_ms = app->now_ms;
+    flow_note_activity(mode->flow, app->now_ms);
 }
 
 void patient_mode_deinit(PatientMode *mode) {

@@ -28,6 +28,10 @@ typedef struct {
     const KeyboardLayout *keyboard_phone;
 } PatientData;
 
+/* The welcome screen has been left alone long enough (issue 10): the
+ * kiosk shows its attract screen. */
+typedef void (*PatientUntouched)(void *ctx, App *app);
+
 typedef struct {
     AppMode base;
     PatientData data;
@@ -46,6 +50,12 @@ typedef struct {
     uint64_t alert_token;  /* the current patient's saved alert in the service, 0: none */
     uint32_t alert_serial; /* its flow session */
     bool chiming;          /* the chime was started for the urgent screen showing */
+    /* Issue 10: the untouched-welcome hook (fn NULL: none). */
+    PatientUntouched untouched_fn;
+    void *untouched_ctx;
+    uint64_t untouched_after_ms;
+    uint64_t resumed_ms; /* when this mode last became current again */
+    bool away;           /* another mode is current: the welcome's wait restarts on return */
 } PatientMode;
 
 /* Starts the flow at the welcome screen. `data`'s pointers and `requests`
@@ -57,6 +67,16 @@ KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsS
  * (both borrowed, may be NULL, must outlive the mode). Without them the
  * urgent screen says "saved, tell the front desk" at best. */
 void patient_mode_attach_alerts(PatientMode *mode, Notifier *notifier, Chime *chime);
+
+/* Calls `fn(ctx, app)` once the welcome screen has shown for `after_ms`
+ * with no touch while this mode is current (the time another mode was
+ * current does not count). `fn` typically switches to the attract mode. */
+void patient_mode_on_untouched(PatientMode *mode, uint64_t after_ms, PatientUntouched fn,
+                               void *ctx);
+
+/* Someone is there (a touch another mode took): the welcome's wait starts
+ * again from app->now_ms. */
+void patient_mode_note_activity(PatientMode *mode, App *app);
 
 /* Wipes the flow (everything the patient typed) and frees it. */
 void patient_mode_deinit(PatientMode *mode);

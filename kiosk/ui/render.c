@@ -22,6 +22,11 @@ static const Rgba URGENT_BG = {150, 20, 20, 255};
 static const Rgba WHITE = {255, 255, 255, 255};
 static const Rgba DISABLED = {200, 208, 210, 255};
 static const Rgba HIGHLIGHT = {255, 244, 200, 255};
+/* The attract screen (issue 10): dark, so a panel left on all night ages
+ * slowly; its grey text still reads at 7:1 on it. */
+static const Rgba NIGHT_BG = {8, 10, 11, 255};
+static const Rgba NIGHT_INK = {160, 170, 172, 255};
+static const Rgba NIGHT_LINE = {56, 62, 64, 255};
 
 static void set_color(SDL_Renderer *r, Rgba c) {
     SDL_SetRenderDrawColor(r, c.r, c.g, c.b, c.a);
@@ -47,6 +52,8 @@ static Rgba tone_ink(WidgetTone tone) {
         return DONT;
     case TONE_ON_DARK:
         return WHITE;
+    case TONE_NIGHT:
+        return NIGHT_INK;
     default:
         return INK;
     }
@@ -140,6 +147,12 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *lis
     Rgba ink = tone_ink(w->tone);
     switch (w->kind) {
     case WIDGET_BACKDROP:
+        if (w->tone == TONE_NIGHT || w->tone == TONE_MUTED) {
+            /* The attract screen's background (night) and its dim line (muted). */
+            set_color(r, w->tone == TONE_NIGHT ? NIGHT_BG : NIGHT_LINE);
+            SDL_RenderFillRect(r, &(SDL_Rect){w->rect.x, w->rect.y, w->rect.w, w->rect.h});
+            return;
+        }
         if (w->selected) {
             set_color(r, BG); /* opaque: nothing behind shows through */
             SDL_RenderFillRect(r, &(SDL_Rect){w->rect.x, w->rect.y, w->rect.w, w->rect.h});

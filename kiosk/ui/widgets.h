@@ -56,7 +56,8 @@ typedef enum {
     TONE_MUTED,
     TONE_ERROR,
     TONE_HIGHLIGHT,
-    TONE_ON_DARK /* text on a dark (urgent) background */
+    TONE_ON_DARK, /* text on a dark (urgent) background */
+    TONE_NIGHT    /* the attract screen: dim text; a backdrop of it is near-black */
 } WidgetTone;
 
 typedef struct {
