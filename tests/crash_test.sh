@@ -12,7 +12,9 @@
 # counted in log lines; the short sleep only varies where it lands.
 #
 # Usage: crash_test.sh KIOSK_BINARY WORK_DIR
-# Env:   CRASH_SEED (default 20241124), CRASH_RUNS (default 10),
+# Env:   CRASH_SIGNAL (KILL, the default, or TERM: a clean stop during a
+#        submission must leave each request committed or not acknowledged,
+#        and exit 0), CRASH_SEED (default 20241124), CRASH_RUNS (default 10),
 #        CRASH_REQUESTS (submissions per run, default 200).
 set -u
 
@@ -24,6 +26,8 @@ kiosk=$1
 work=$2
 seed=${CRASH_SEED:-20241124}
 runs=${CRASH_RUNS:-10}
+signal=${CRASH_SIGNAL:-KILL}
+case $signal in KILL) killed_rc=137 ;; TERM) killed_rc=0 ;; *) echo "CRASH_SIGNAL is KILL or TERM" >&2; exit 2 ;; esac
 per_run=${CRASH_REQUESTS:-200}
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
@@ -164,7 +168,7 @@ for ((run = 1; run <= runs; run++)); do
                 if ((extra_ms > 0)); then
                     sleep "0.$(printf '%03d' "$extra_ms")"
                 fi
-                kill -KILL "$pid" 2>/dev/null
+                kill -"$signal" "$pid" 2>/dev/null
                 killed=1
             fi
             ;;
@@ -189,7 +193,7 @@ for ((run = 1; run <= runs; run++)); do
         status="killed after $acked acks (target $target +${extra_ms}ms)"
         # A kill that came after the script ended is not a failure, but any
         # other exit is.
-        if ((rc != 137 && rc != 0)); then
+        if ((rc != killed_rc && rc != 0)); then
             echo "FAIL: run $run: kiosk exited $rc before the kill"
             failed=1
         fi
@@ -229,7 +233,7 @@ found=$((acked_total - lost_count))
 if ((lost_count >= 1000000)); then
     found=0
 fi
-echo "crash test: $kills kills, $acked_total acknowledged, $found found, $lost_count lost" \
+echo "crash test: $kills kills (SIG$signal), $acked_total acknowledged, $found found, $lost_count lost" \
      "(seed $seed)"
 if ((failed || lost_count != 0)); then
     exit 1
