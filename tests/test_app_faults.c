@@ -743,6 +743,27 @@ static void test_kiosk_mode_ignores_window_close(void **state) {
     k.kiosk.app.kiosk_mode = true;
     app_handle_sdl_event(&k.kiosk.app, &close_ev);
     assert_false(k.kiosk.app.quit);
+    /* Issue 10: the keys that would leave the app (Alt-F4, Alt-Tab, Escape,
+     * Super) do nothing either: the kiosk stays, on the screen it showed. */
+    tap(&k, "welcome.start");
+    expect_screen(&k, "session");
+    static const struct {
+        SDL_Keycode sym;
+        Uint16 mod;
+    } LOCKDOWN[] = {{SDLK_F4, KMOD_LALT},   {SDLK_TAB, KMOD_LALT}, {SDLK_ESCAPE, KMOD_NONE},
+                    {SDLK_LGUI, KMOD_LGUI}, {SDLK_TAB, KMOD_LGUI}, {SDLK_q, KMOD_LCTRL}};
+    for (size_t i = 0; i < sizeof LOCKDOWN / sizeof LOCKDOWN[0]; i++) {
+        SDL_Event key_ev;
+        SDL_zero(key_ev);
+        key_ev.type = SDL_KEYDOWN;
+        key_ev.key.keysym.sym = LOCKDOWN[i].sym;
+        key_ev.key.keysym.mod = LOCKDOWN[i].mod;
+        app_handle_sdl_event(&k.kiosk.app, &key_ev);
+        key_ev.type = SDL_KEYUP;
+        app_handle_sdl_event(&k.kiosk.app, &key_ev);
+        assert_false(k.kiosk.app.quit);
+        expect_screen(&k, "session");
+    }
     app_handle_sdl_event(&k.kiosk.app, &quit_ev);
     assert_true(k.kiosk.app.quit);
 
