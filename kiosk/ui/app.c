@@ -11,6 +11,14 @@ void app_mark_changed(App *app) {
     app->dirty = true;
 }
 
+void app_wipe_shown(App *app) {
+    if (app->view) {
+        input_wipe_bytes(app->view, sizeof *app->view);
+    }
+    text_cache_drop(app->texts);
+    app_mark_changed(app);
+}
+
 static void measure_window(App *app) {
     if (SDL_GetRendererOutputSize(app->renderer, &app->width, &app->height) != 0) {
         SDL_GetWindowSize(app->window, &app->width, &app->height);
