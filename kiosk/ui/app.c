@@ -119,6 +119,22 @@ void app_handle_input(App *app, const InputEvent *ev) {
     case INPUT_QUIT:
         app->quit = true;
         break;
+    case INPUT_RENDER_RESET:
+        /* Every texture the renderer had is gone: the cache's too. */
+        text_cache_drop(app->texts);
+        measure_window(app);
+        app_mark_changed(app);
+        break;
+    case INPUT_DISPLAY_LOST:
+        if (mode->ops->display_lost) {
+            mode->ops->display_lost(mode, app);
+        }
+        app_mark_changed(app);
+        break;
+    case INPUT_LOW_MEMORY:
+        text_cache_drop(app->texts); /* rasterised again as screens show */
+        app->dirty = true;
+        break;
     case INPUT_NONE:
         break;
     }

@@ -289,6 +289,10 @@ static void patient_screen_id(const AppMode *mode, char *out, size_t out_len) {
     flow_screen_id(of_const(mode)->flow, out, out_len);
 }
 
+static void patient_display_lost(AppMode *mode, App *app) {
+    patient_mode_wipe(of(mode), app); /* as the idle reset would, at once */
+}
+
 static const AppModeOps PATIENT_OPS = {
     .activate = patient_activate,
     .touch_nothing = patient_touch_nothing,
@@ -300,6 +304,7 @@ static const AppModeOps PATIENT_OPS = {
     .screen_id = patient_screen_id,
     .settle = patient_settle,
     .leave = NULL,
+    .display_lost = patient_display_lost,
 };
 
 KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsService *requests,
