@@ -256,7 +256,20 @@ static void test_resize_and_redraw(void **state) {
     assert_int_equal(out.kind, INPUT_REDRAW);
     e = make(SDL_RENDER_TARGETS_RESET);
     assert_true(translate(&e, &out));
-    assert_int_equal(out.kind, INPUT_REDRAW);
+    assert_int_equal(out.kind, INPUT_RENDER_RESET);
+    e = make(SDL_RENDER_DEVICE_RESET);
+    assert_true(translate(&e, &out));
+    assert_int_equal(out.kind, INPUT_RENDER_RESET);
+    e = make(SDL_APP_LOWMEMORY);
+    assert_true(translate(&e, &out));
+    assert_int_equal(out.kind, INPUT_LOW_MEMORY);
+    e = make(SDL_DISPLAYEVENT);
+    e.display.event = SDL_DISPLAYEVENT_DISCONNECTED;
+    assert_true(translate(&e, &out));
+    assert_int_equal(out.kind, INPUT_DISPLAY_LOST);
+    e.display.event = SDL_DISPLAYEVENT_CONNECTED;
+    assert_true(translate(&e, &out));
+    assert_int_equal(out.kind, INPUT_RESIZE);
     /* Window events that need nothing from us. */
     e = window(SDL_WINDOWEVENT_MOVED, 10, 10);
     assert_false(translate(&e, &out));

@@ -120,6 +120,14 @@ enum {
     LIST_VARIANTS = 1 << 7
 };
 
+/* Zeroes memory in a way the compiler keeps (issue 10). */
+static void wipe_bytes(void *p, size_t n) {
+    volatile unsigned char *b = p;
+    while (n--) {
+        *b++ = 0;
+    }
+}
+
 struct Storage {
     sqlite3 *db;
     sqlite3_stmt *stmt[ST_N];
@@ -603,6 +611,119 @@ static KsStatus open_checks(Storage *s, bool in_memory) {
     return KS_OK;
 }
 
+/* A header before each block SQLite gets holds its size, so it can be wiped
+ * when freed; 16 bytes keeps the 8-byte alignment SQLite needs. */
+#define WIPE_HEADER 16
+
+static void *wipe_malloc(int n) {
+    unsigned char *p = malloc((size_t)n + WIPE_HEADER);
+    if (!p) {
+        return NULL;
+    }
+    memcpy(p, &n, sizeof n);
+    return p + WIPE_HEADER;
+}
+
+static int wipe_size(void *p) {
+    int n;
+    memcpy(&n, (unsigned char *)p - WIPE_HEADER, sizeof n);
+    return n;
+}
+
+static void wipe_free(void *p) {
+    if (!p) {
+        return;
+    }
+    wipe_bytes(p, (size_t)wipe_size(p));
+    free((unsigned char *)p - WIPE_HEADER);
+}
+
+static void *wipe_realloc(void *p, int n) {
+    /* Not realloc: it would leave the old block's bytes behind unwiped. */
+    void *fresh = wipe_malloc(n);
+    if (!fresh) {
+        return NULL;
+    }
+    int old = wipe_size(p);
+    memcpy(fresh, p, (size_t)(old < n ? old : n));
+    wipe_free(p);
+    return fresh;
+}
+
+static int wipe_roundup(int n) {
+    return (n + 7) & ~7;
+}
+
+static int wipe_init(void *app_data) {
+    (void)app_data;
+    return SQLITE_OK;
+}
+
+static void wipe_shutdown(void *app_data) {
+    (void)app_data;
+}
+
+KsStatus storage_wipe_freed_memory(void) {
+    static const sqlite3_mem_methods methods = {wipe_malloc,  wipe_free, wipe_realloc,  wipe_size,
+                                                wipe_roundup, wipe_init, wipe_shutdown, NULL};
+    if (sqlite3_config(SQLITE_CONFIG_MALLOC, &methods) != SQLITE_OK) {
+        return KS_ERR_IO;
+    }
+    /* pcache1 otherwise allocates a bulk of pages per connection and keeps
+     * recycling them, never freeing them: a committed row's page would stay
+     * there after sqlite3_db_release_memory. */
+    if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0) != SQLITE_OK) {
+        return KS_ERR_IO;
+    }
+    /* Lookaside slots are recycled inside the connection, never freed: a
+     * record built for an insert would stay in one. */
+    if (sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0) != SQLITE_OK) {
+        return KS_ERR_IO;
+    }
+    return KS_OK;
+}
+
+void storage_release_memory(Storage *storage) {
+    if (!storage || !storage->db) {
+        return;
+    }
+    /* A statement keeps its registers' buffers between runs: the insert's
+     * holds the last record it built (name, phone). Finalizing frees them;
+     * fresh statements are prepared first so a failure keeps the old ones. */
+    sqlite3_stmt *fresh[ST_N];
+    int prepared = 0;
+    for (; prepared < ST_N; prepared++) {
+        if (sqlite3_prepare_v3(storage->db, statement_sql[prepared], -1, SQLITE_PREPARE_PERSISTENT,
+                               &fresh[prepared], NULL) != SQLITE_OK) {
+            break;
+        }
+    }
+    for (int i = 0; i < ST_N; i++) {
+        if (prepared == ST_N) {
+            sqlite3_finalize(storage->stmt[i]);
+            storage->stmt[i] = fresh[i];
+        } else if (i < prepared) {
+            sqlite3_finalize(fresh[i]);
+        }
+    }
+    for (int i = 0; i < LIST_VARIANTS; i++) {
+        sqlite3_finalize(storage->list_stmt[i]); /* prepared again on next use */
+        storage->list_stmt[i] = NULL;
+    }
+    /* The b-tree builds each new cell in one page-sized scratch buffer it
+     * keeps until the connection closes: the last row inserted stays there.
+     * Building a cell of zeros in it, inside a savepoint rolled back (so
+     * nothing reaches the file), overwrites it. */
+    if (sqlite3_exec(storage->db, "SAVEPOINT ks_wipe", NULL, NULL, NULL) == SQLITE_OK) {
+        sqlite3_exec(storage->db,
+                     "INSERT INTO settings(key, value, updated_at) "
+                     "VALUES ('ks.wipe', zeroblob(3900), '')",
+                     NULL, NULL, NULL);
+        sqlite3_exec(storage->db, "ROLLBACK TO ks_wipe; RELEASE ks_wipe", NULL, NULL, NULL);
+    }
+    sqlite3_db_release_memory(storage->db);
+}
+
 KsStatus storage_open(const char *path, const StorageOptions *options, Storage **out, char *err,
                       size_t err_len) {
     assert(path != NULL);
@@ -1026,6 +1147,7 @@ KsStatus storage_find_ref(Storage *storage, const char *ref, StoredRequest *out)
         if (status == KS_OK) {
             *out = row;
         }
+        wipe_bytes(&row, sizeof row); /* issue 10: a name and phone on the stack */
         return status;
     }
     sqlite3_reset(st);
@@ -1412,6 +1534,7 @@ KsStatus storage_find_id(Storage *storage, int64_t id, StoredRequest *out) {
     if (status == KS_OK) {
         *out = row;
     }
+    wipe_bytes(&row, sizeof row); /* issue 10: a name and phone on the stack */
     return status;
 }
 

@@ -52,6 +52,21 @@ KsStatus storage_open(const char *path, const StorageOptions *options, Storage *
                       size_t err_len);
 void storage_close(Storage *storage);
 
+/* Issue 10 ("nothing one patient typed is left in memory for the next"):
+ * makes SQLite, process-wide, allocate through an allocator that zeroes
+ * every block it frees, and take its page cache from that allocator page by
+ * page (no preallocated bulk that is recycled without being freed). Call
+ * once, before any other SQLite use (before any storage_open and before
+ * other threads start); a later call changes nothing and returns
+ * KS_ERR_IO. */
+KsStatus storage_wipe_freed_memory(void);
+
+/* Frees what SQLite caches for this connection (its page cache, which
+ * holds the pages of the rows just written or read). With
+ * storage_wipe_freed_memory those pages are zeroed as they are freed; the
+ * next statement reads them from the file again. Never fails. */
+void storage_release_memory(Storage *storage);
+
 /* The message of the last failure on this connection ("" if none). */
 const char *storage_error(const Storage *storage);
 

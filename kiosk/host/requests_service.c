@@ -229,6 +229,14 @@ static void publish(RequestsService *svc, uint64_t token, RequestOutcome outcome
     }
 }
 
+/* Zeroes memory in a way the compiler keeps. */
+static void wipe(void *p, size_t n) {
+    volatile unsigned char *b = p;
+    while (n--) {
+        *b++ = 0;
+    }
+}
+
 /* A request just became durable (saved or kept): an urgent alert now needs
  * a person. Called after publish, so the patient's screen learns the
  * reference before it can learn the alert was delivered. */
@@ -248,6 +256,10 @@ static RequestOutcome save(RequestsService *svc, Request *req, uint32_t attempt)
         drain_spool(svc);
         st = storage_import(svc->storage, req, NULL);
         why = storage_error(svc->storage);
+        /* Issue 10: the row's page sits in SQLite's cache; freed, it is
+         * zeroed (storage_wipe_freed_memory) and read from the file when
+         * needed again. */
+        storage_release_memory(svc->storage);
     }
     if (st == KS_OK) {
         log_info("request committed ref=%s kind=%s urgency=%s attempt=%u", req->ref,
@@ -344,7 +356,7 @@ static bool attempt_entry(RequestsService *svc, uint64_t token, uint64_t now_ms)
     remember(svc, token, outcome, ref);
     publish(svc, token, outcome, ref);
     durable(svc, token, &copy);
-    memset(&copy, 0, sizeof copy); /* a form's copy holds a name and phone */
+    wipe(&copy, sizeof copy); /* a form's copy holds a name and phone */
     return true;
 }
 
@@ -482,7 +494,9 @@ static void *worker_main(void *arg) {
             break;
         }
         refresh_status(svc);
-        memset(job, 0, sizeof *job); /* the copy held the patient's name and phone */
+        /* The copy held the patient's name and phone. Not memset: a store
+         * just before free() may be dropped by the compiler (issue 10). */
+        wipe(job, sizeof *job);
         free(job);
         pthread_mutex_lock(&svc->lock);
     }

@@ -131,6 +131,9 @@ static void run_job(StaffService *svc, StaffJob *job, StaffResult *res) {
     if (st != KS_OK) {
         fail_from_storage(svc, res, st);
     }
+    /* Issue 10: the pages of the rows read sit in SQLite's cache; freed,
+     * they are zeroed (storage_wipe_freed_memory). */
+    storage_release_memory(svc->storage);
 }
 
 static void *worker_main(void *arg) {

@@ -13,6 +13,14 @@ void app_mark_changed(App *app) {
     app->dirty = true;
 }
 
+void app_wipe_shown(App *app) {
+    if (app->view) {
+        input_wipe_bytes(app->view, sizeof *app->view);
+    }
+    text_cache_drop(app->texts);
+    app_mark_changed(app);
+}
+
 static void measure_window(App *app) {
     if (SDL_GetRendererOutputSize(app->renderer, &app->width, &app->height) != 0) {
         SDL_GetWindowSize(app->window, &app->width, &app->height);
@@ -112,6 +120,22 @@ void app_handle_input(App *app, const InputEvent *ev) {
         break;
     case INPUT_QUIT:
         app->quit = true;
+        break;
+    case INPUT_RENDER_RESET:
+        /* Every texture the renderer had is gone: the cache's too. */
+        text_cache_drop(app->texts);
+        measure_window(app);
+        app_mark_changed(app);
+        break;
+    case INPUT_DISPLAY_LOST:
+        if (mode->ops->display_lost) {
+            mode->ops->display_lost(mode, app);
+        }
+        app_mark_changed(app);
+        break;
+    case INPUT_LOW_MEMORY:
+        text_cache_drop(app->texts); /* rasterised again as screens show */
+        app->dirty = true;
         break;
     case INPUT_NONE:
         break;

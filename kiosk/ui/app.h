@@ -51,6 +51,12 @@ void app_deinit(App *app);
 /* Makes `mode` current (the old one's leave() runs first) and redraws. */
 void app_switch_mode(App *app, AppMode *mode);
 
+/* A person's session ended (issue 10): wipes what the screen showed of it,
+ * the widget list with its arena of label copies and every cached text
+ * texture and width (text_cache_drop), and redraws. The next frame builds
+ * and rasterises the screen again. Never fails. */
+void app_wipe_shown(App *app);
+
 /* A mode changed its state: rebuild the widgets and draw again. */
 void app_mark_changed(App *app);
 

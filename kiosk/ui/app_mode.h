@@ -41,6 +41,9 @@ typedef struct {
     /* The mode is about to be left (switch or shutdown): wipe what it holds
      * of the person who used it. NULL: nothing to wipe. */
     void (*leave)(AppMode *mode, App *app);
+    /* The display went away (issue 10): what a person typed must not wait
+     * on a screen nobody watches for the next one. NULL: nothing to do. */
+    void (*display_lost)(AppMode *mode, App *app);
 } AppModeOps;
 
 struct AppMode {

@@ -66,14 +66,34 @@ bool input_translate(const SDL_Event *ev, int win_w, int win_h, InputEvent *out)
             return true;
         }
         if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
-            ev->window.event == SDL_WINDOWEVENT_RESTORED) {
+            ev->window.event == SDL_WINDOWEVENT_RESTORED ||
+            ev->window.event == SDL_WINDOWEVENT_SHOWN ||
+            ev->window.event == SDL_WINDOWEVENT_FOCUS_GAINED ||
+            ev->window.event == SDL_WINDOWEVENT_DISPLAY_CHANGED) {
+            /* Focus lost needs nothing (the window guard takes the screen
+             * back in kiosk mode); gained or moved to another display: the
+             * compositor may not have kept the last frame. */
             out->kind = INPUT_REDRAW;
             return true;
         }
         return false;
     case SDL_RENDER_TARGETS_RESET:
     case SDL_RENDER_DEVICE_RESET:
-        out->kind = INPUT_REDRAW;
+        out->kind = INPUT_RENDER_RESET;
+        return true;
+    case SDL_DISPLAYEVENT:
+        if (ev->display.event == SDL_DISPLAYEVENT_DISCONNECTED) {
+            out->kind = INPUT_DISPLAY_LOST;
+            return true;
+        }
+        if (ev->display.event == SDL_DISPLAYEVENT_CONNECTED ||
+            ev->display.event == SDL_DISPLAYEVENT_ORIENTATION) {
+            out->kind = INPUT_RESIZE; /* measure the output again */
+            return true;
+        }
+        return false;
+    case SDL_APP_LOWMEMORY:
+        out->kind = INPUT_LOW_MEMORY;
         return true;
     case SDL_QUIT:
         out->kind = INPUT_QUIT;

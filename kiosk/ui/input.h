@@ -17,7 +17,11 @@ typedef enum {
     INPUT_RESIZE, /* width, height */
     INPUT_REDRAW, /* exposed: draw again */
     INPUT_CLOSE,  /* the window's close button or Alt-F4: ignored in kiosk mode */
-    INPUT_QUIT    /* SIGTERM / SIGINT: stop cleanly */
+    INPUT_QUIT,   /* SIGTERM / SIGINT: stop cleanly */
+    /* Issue 10, lost devices: */
+    INPUT_RENDER_RESET, /* the renderer lost its textures: rasterise and draw all again */
+    INPUT_DISPLAY_LOST, /* the display went away: nobody can see the patient's screen */
+    INPUT_LOW_MEMORY    /* the system is short of memory: drop what can be rebuilt */
 } InputKind;
 
 typedef enum {

@@ -17,6 +17,7 @@
 #include "requests_service.h"
 #include "script.h"
 #include "staff_service.h"
+#include "storage.h"
 #include "supervisor.h"
 #include "text_cache.h"
 
@@ -277,6 +278,10 @@ int kiosk_main(int argc, char **argv) {
         return content_check_run(opt.check_path);
     }
 
+    /* Issue 10: before any thread opens the database. */
+    if (storage_wipe_freed_memory() != KS_OK) {
+        log_warn("SQLite's freed memory is not wiped (it was used before start-up)");
+    }
     set_hints(&opt);
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr,

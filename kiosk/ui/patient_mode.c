@@ -36,8 +36,9 @@ static void pump_commits(PatientMode *pm, App *app) {
         pm->awaited_serial = serial;
         pm->awaited_kind = req.kind;
     }
-    /* The request's copy on the stack held the patient's name and phone. */
-    memset(&req, 0, sizeof req);
+    /* The request's copy on the stack held the patient's name and phone
+     * (volatile: a plain memset of a dead local may be dropped). */
+    input_wipe_bytes(&req, sizeof req);
     app_mark_changed(app);
 }
 
@@ -124,18 +125,19 @@ static void sync_chime(PatientMode *pm) {
 
 /* The flow wiped the patient's session (idle reset, done, home): what they
  * typed must not survive in SDL's queue or input method either. */
-static void wipe_if_session_ended(PatientMode *pm) {
+static void wipe_if_session_ended(PatientMode *pm, App *app) {
     uint32_t serial = flow_session_serial(pm->flow);
     if (serial != pm->wiped_serial) {
         pm->wiped_serial = serial;
         input_wipe_pending_text();
+        app_wipe_shown(app); /* issue 10: the widget list and the text cache */
     }
 }
 
 void patient_mode_wipe(PatientMode *pm, App *app) {
     flow_reset(pm->flow, app->now_ms);
     pm->awaited_token = 0; /* an outcome now belongs to nobody on screen */
-    wipe_if_session_ended(pm);
+    wipe_if_session_ended(pm, app);
     app_mark_changed(app);
 }
 
@@ -144,7 +146,7 @@ static void send(PatientMode *pm, App *app, FlowEventKind kind, int arg, const c
     if (flow_handle(pm->flow, &ev, app->now_ms)) {
         app_mark_changed(app);
     }
-    wipe_if_session_ended(pm);
+    wipe_if_session_ended(pm, app);
     pump_commits(pm, app);
     sync_chime(pm);
 }
@@ -253,7 +255,7 @@ static void patient_advance(AppMode *mode, App *app) {
     if (flow_tick(pm->flow, app->now_ms)) {
         app_mark_changed(app);
     }
-    wipe_if_session_ended(pm);
+    wipe_if_session_ended(pm, app);
     if (flow_idle_seconds_left(pm->flow, app->now_ms) != seconds_before) {
         app_mark_changed(app); /* the countdown's number changed */
     }
@@ -342,6 +344,10 @@ static void patient_leave(AppMode *mode, App *app) {
     of(mode)->away = true;
 }
 
+static void patient_display_lost(AppMode *mode, App *app) {
+    patient_mode_wipe(of(mode), app); /* as the idle reset would, at once */
+}
+
 static const AppModeOps PATIENT_OPS = {
     .activate = patient_activate,
     .touch_nothing = patient_touch_nothing,
@@ -353,6 +359,7 @@ static const AppModeOps PATIENT_OPS = {
     .screen_id = patient_screen_id,
     .settle = patient_settle,
     .leave = patient_leave,
+    .display_lost = patient_display_lost,
 };
 
 KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsService *requests,

@@ -330,7 +330,6 @@ static void staff_settle(AppMode *mode, App *app) {
 }
 
 static void staff_leave(AppMode *mode, App *app) {
-    (void)app;
     StaffMode *sm = of(mode);
     /* Nothing of the panel outlives it: typed digits, names, phones. */
     wipe_pin(sm);
@@ -338,6 +337,9 @@ static void staff_leave(AppMode *mode, App *app) {
     sm->note[0] = '\0';
     sm->error[0] = '\0';
     sm->awaited = 0;
+    if (app) {               /* NULL from staff_mode_deinit */
+        app_wipe_shown(app); /* issue 10: the queue's and a request's labels and textures */
+    }
 }
 
 static void staff_screen_id(const AppMode *mode, char *out, size_t out_len) {

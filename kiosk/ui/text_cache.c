@@ -57,6 +57,15 @@ struct TextCache {
     bool warned;
 };
 
+/* Zeroes memory in a way the compiler keeps: typed text passes through
+ * the run buffers below. */
+static void wipe_bytes(void *p, size_t n) {
+    volatile unsigned char *b = p;
+    while (n--) {
+        *b++ = 0;
+    }
+}
+
 static uint64_t hash_run(bool bold, int px, uint32_t rgb, const char *text, size_t len) {
     uint64_t h = 1469598103934665603ULL;
     h = (h ^ (uint64_t)(bold ? 1 : 2)) * 1099511628211ULL;
@@ -208,7 +217,9 @@ int text_cache_measure(TextCache *cache, bool bold, int px, const char *text, si
     }
     char buf[RUN_CAP];
     int w = 0, h = 0;
-    if (TTF_SizeUTF8(font, terminated(buf, text, len), &w, &h) != 0) {
+    int rc = TTF_SizeUTF8(font, terminated(buf, text, len), &w, &h);
+    wipe_bytes(buf, len < RUN_CAP ? len : RUN_CAP);
+    if (rc != 0) {
         return 0;
     }
     slot->key = key;
@@ -263,6 +274,7 @@ SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, SDL_Color color
      * software renderer 8x per blit. */
     color.a = 255;
     SDL_Surface *surface = TTF_RenderUTF8_Blended(font, terminated(buf, text, len), color);
+    wipe_bytes(buf, len < RUN_CAP ? len : RUN_CAP);
     if (!surface) {
         if (!cache->warned) {
             SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "text render failed: %s", TTF_GetError());
@@ -272,6 +284,9 @@ SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, SDL_Color color
     }
     SDL_Texture *texture = SDL_CreateTextureFromSurface(cache->renderer, surface);
     int w = surface->w, h = surface->h;
+    /* The texture has its copy; the surface's pixels would stay in freed
+     * memory (a rendered name is a copy of it too). */
+    wipe_bytes(surface->pixels, (size_t)surface->pitch * (size_t)surface->h);
     SDL_FreeSurface(surface);
     if (!texture) {
         if (!cache->warned) {
@@ -309,6 +324,37 @@ SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, SDL_Color color
     *out_w = w;
     *out_h = h;
     return texture;
+}
+
+void text_cache_drop(TextCache *cache) {
+    if (!cache) {
+        return;
+    }
+    int widest = 0;
+    for (int i = 0; i < MAX_TEXTURES; i++) {
+        if (cache->textures[i].texture && cache->textures[i].w > widest) {
+            widest = cache->textures[i].w;
+        }
+    }
+    /* One zero row, uploaded row by row: no second full-size buffer. */
+    void *zeros = widest > 0 ? SDL_calloc((size_t)widest, 4) : NULL;
+    for (int i = 0; i < MAX_TEXTURES; i++) {
+        TextureSlot *slot = &cache->textures[i];
+        if (!slot->texture) {
+            continue;
+        }
+        for (int y = 0; zeros && y < slot->h; y++) {
+            SDL_Rect row = {0, y, slot->w, 1};
+            if (SDL_UpdateTexture(slot->texture, &row, zeros, slot->w * 4) != 0) {
+                break; /* a lost renderer's texture: nothing left to wipe */
+            }
+        }
+        evict(cache, slot);
+        slot->last_use = 0;
+    }
+    SDL_free(zeros);
+    wipe_bytes(cache->measures, MEASURE_SLOTS * sizeof *cache->measures);
+    cache->texture_bytes = 0;
 }
 
 size_t text_cache_renders(const TextCache *cache) {

@@ -43,7 +43,16 @@ SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, SDL_Color color
  * a screen's worth, at least 4 MiB). Call at start and on every resize. */
 void text_cache_fit_screen(TextCache *cache, int width, int height);
 
-/* Counters for the benchmark. */
+/* Drops every rendered texture and every cached width. Each texture's
+ * pixels are overwritten with zeros first (SDL_UpdateTexture), so a
+ * rendered name does not outlive its patient in the renderer's memory.
+ * Called at the wipe of a session (issue 10), when the renderer lost its
+ * textures (SDL_RENDER_TARGETS_RESET, SDL_RENDER_DEVICE_RESET) and on low
+ * memory; the next text_cache_get rasterises again. Fonts stay open.
+ * Never fails. */
+void text_cache_drop(TextCache *cache);
+
+/* Counters for the benchmark (renders: rasterisations so far). */
 size_t text_cache_renders(const TextCache *cache);
 size_t text_cache_hits(const TextCache *cache);
 size_t text_cache_texture_bytes(const TextCache *cache);

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Counts copies of a canary string in a running process's memory.
 
-Usage: memscan.py PID CANARY
+Usage: memscan.py PID CANARY [CANARY...]
 
 Reads every readable private mapping of PID through /proc/PID/mem (root or
 ptrace rights needed), but only the pages that are really there: it asks
 /proc/PID/pagemap which pages are present or swapped, so the terabytes that
 AddressSanitizer reserves (and a core dump would write out) cost nothing.
-Prints "ascii N utf16le M" and, for each hit, the address and the bytes
-around it; exits 0 when both counts are zero, 1 otherwise, 2 on error.
+Prints "ascii N utf16le M" per canary and, for each hit, the address and
+the bytes around it; exits 0 when every count is zero, 1 otherwise, 2 on
+error.
 """
 import re
 import struct
@@ -63,11 +64,14 @@ def present_runs(pagemap, start, end):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    pid, canary = int(sys.argv[1]), sys.argv[2].encode()
-    patterns = {"ascii": canary, "utf16le": canary.decode().encode("utf-16-le")}
+    pid = int(sys.argv[1])
+    patterns = {}
+    for canary in sys.argv[2:]:
+        patterns[f"{canary} ascii"] = canary.encode()
+        patterns[f"{canary} utf16le"] = canary.encode("utf-16-le")
     hits = {k: [] for k in patterns}
     scanned = 0
     with open(f"/proc/{pid}/mem", "rb", 0) as mem, open(f"/proc/{pid}/pagemap", "rb", 0) as pm:
@@ -83,7 +87,11 @@ def main():
                     for m in re.finditer(re.escape(pat), data):
                         at = m.start()
                         hits[kind].append((addr + at, name, data[max(0, at - 32): at + len(pat) + 32]))
-    print(f"scanned {scanned} bytes: ascii {len(hits['ascii'])} utf16le {len(hits['utf16le'])}")
+    if len(sys.argv) == 3:
+        counts = f"ascii {len(hits[sys.argv[2] + ' ascii'])} utf16le {len(hits[sys.argv[2] + ' utf16le'])}"
+    else:
+        counts = ", ".join(f"{k}: {len(v)}" for k, v in hits.items())
+    print(f"scanned {scanned} bytes: {counts}")
     for kind, found in hits.items():
         for addr, name, around in found[:10]:
             print(f"  {kind} at {addr:#x} {name}: {around!r}")
