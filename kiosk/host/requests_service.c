@@ -9,6 +9,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "spool.h"
+#include "waiting.h"
 
 #define RESULTS_CAP 256
 #define REMEMBERED 64
@@ -711,23 +712,14 @@ size_t requests_service_poll(RequestsService *svc, RequestResult *out, size_t ca
     return n;
 }
 
+static bool worker_busy(void *ctx) {
+    const RequestsService *svc = ctx;
+    return svc->running_job || svc->jobs_head;
+}
+
 bool requests_service_wait_idle(RequestsService *svc, int timeout_ms) {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
     pthread_mutex_lock(&svc->lock);
-    bool ok = true;
-    while (svc->running_job || svc->jobs_head) {
-        if (pthread_cond_timedwait(&svc->idle, &svc->lock, &deadline) != 0) {
-            ok = !(svc->running_job || svc->jobs_head);
-            break;
-        }
-    }
+    bool ok = waiting_until_idle(&svc->lock, &svc->idle, worker_busy, svc, timeout_ms);
     pthread_mutex_unlock(&svc->lock);
     return ok;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "waiting.h"
 
 typedef struct StaffJob {
     uint64_t token;
@@ -326,23 +327,14 @@ bool staff_service_poll(StaffService *svc, StaffResult *out) {
     return true;
 }
 
+static bool worker_busy(void *ctx) {
+    const StaffService *svc = ctx;
+    return svc->running || svc->jobs_head;
+}
+
 bool staff_service_wait_idle(StaffService *svc, int timeout_ms) {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
     pthread_mutex_lock(&svc->lock);
-    bool ok = true;
-    while (svc->running || svc->jobs_head) {
-        if (pthread_cond_timedwait(&svc->idle, &svc->lock, &deadline) != 0) {
-            ok = !(svc->running || svc->jobs_head);
-            break;
-        }
-    }
+    bool ok = waiting_until_idle(&svc->lock, &svc->idle, worker_busy, svc, timeout_ms);
     pthread_mutex_unlock(&svc->lock);
     return ok;
 }
