@@ -3,6 +3,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -462,6 +463,11 @@ fail:
         SDL_DestroyWindow(window);
     }
     kiosk_data_unload(&loaded);
+    /* Everything is saved and closed. SDL_Quit puts back the default signal
+     * handlers, and a second SIGTERM from systemd in the last microseconds
+     * would then kill the process instead of letting it exit 0: ignore it. */
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
     TTF_Quit();
     SDL_Quit();
     return rc;
