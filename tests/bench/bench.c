@@ -390,12 +390,14 @@ static void print_measure(const char *line, const char *size, double target, Wal
 
 /* Runs `script` in a kiosk at `s`'s size on database `db`, printing each
  * screen's figures and returning false when the walk did not finish. */
-static bool walk_child(const Bench *b, const BenchSize *s, const char *db, const char *script,
-                       WalkFigures *f, double *out_hwm0, double *out_rss0, double *out_hwm1,
-                       double *out_rss1) {
+static bool walk_child(const Bench *b, const BenchSize *s, const char *db, const char *spool,
+                       const char *script, WalkFigures *f, double *out_hwm0, double *out_rss0,
+                       double *out_hwm1, double *out_rss1) {
     char size[32];
     snprintf(size, sizeof size, "%dx%d", s->width, s->height);
-    char *argv[] = {(char *)b->kiosk, "--script", "-", "--size", size, "--db", (char *)db, NULL};
+    char *argv[] = {
+        (char *)b->kiosk,         "--script",    "-", "--size", size, "--db", (char *)db,
+        spool ? "--spool" : NULL, (char *)spool, NULL};
     Child c;
     if (!child_spawn(&c, b, argv, true, CHILD_OUT_PIPE)) {
         return false;
@@ -440,10 +442,11 @@ static void bench_screens(const Bench *b, const BenchSize *s) {
     }
     WalkFigures f = {0};
     double hwm0, rss0, hwm1, rss1;
-    bool ok = walk_child(b, s, db, script, &f, &hwm0, &rss0, &hwm1, &rss1);
+    bool ok = walk_child(b, s, db, NULL, script, &f, &hwm0, &rss0, &hwm1, &rss1);
     free(script);
-    /* The save-failed screen needs a database that cannot be opened: a
-     * folder where the file should be. */
+    /* The save-failed screen needs a database that cannot be opened (a
+     * folder where the file should be) and a spool that cannot keep it
+     * either (under a regular file). */
     snprintf(db, sizeof db, "%s/not-a-file-%s.db", b->work_dir, size);
     mkdir(db, 0700);
     char failing[512];
@@ -453,7 +456,7 @@ static void bench_screens(const Bench *b, const BenchSize *s) {
              "tap form.submit\nexpect-screen save-failed\nmeasure %d\necho walk-done\n",
              b->renders);
     double h0, r0, h1, r1;
-    bool ok_failed = walk_child(b, s, db, failing, &f, &h0, &r0, &h1, &r1);
+    bool ok_failed = walk_child(b, s, db, "/dev/null/spool", failing, &f, &h0, &r0, &h1, &r1);
     if (!ok || !ok_failed) {
         printf("render FAILED size=%s: the scripted walk did not finish (see %s)\n", size,
                b->err_log);
