@@ -533,7 +533,132 @@ static void test_error_bad_area(void **state) {
                              "          - text: Hair care\n"
                              "            areas: [face, hair]\n",
                              NULL, NULL),
-                       "unknown area \"hair\"", 10);
+                       "unknown area \"hair\" (did you mean \"scalp\"?", 10);
+}
+
+/* Issue 11: area tags are checked like keys, with a "did you mean". */
+static void test_error_area_tags(void **state) {
+    (void)state;
+    /* Lines: 4 guide, 5 id, 6 title, 7 sections, 8 "- items:", 9 on. */
+    static const char HEAD[] = "guide:\n"
+                               "  - id: a\n"
+                               "    title: A\n"
+                               "    sections:\n"
+                               "      - items:\n";
+    static const struct {
+        const char *items;
+        const char *message;
+        int line;
+    } CASES[] = {
+        {"          - {text: T, areas: [fcae]}\n",
+         "unknown area \"fcae\" (did you mean \"face\"? use face, scalp or body)", 9},
+        {"          - {text: T, areas: [bdy, face]}\n", "did you mean \"body\"?", 9},
+        {"          - {text: T, areas: [all]}\n", "for every area, leave out \"areas\"", 9},
+        {"          - {text: T, areas: [elbow]}\n",
+         "unknown area \"elbow\" (use face, scalp or body)", 9},
+        {"          - {text: T, areas: [face, face]}\n", "area \"face\" is listed twice", 9},
+        {"          - {text: T, areas: []}\n", "areas needs at least 1 item", 9},
+        {"          - {text: T, aeras: [face]}\n",
+         "unknown key \"aeras\" (did you mean \"areas\"?)", 9},
+        {"          - Plain\n"
+         "          - variants:\n"
+         "              - text: For the face\n"
+         "                areas: [face]\n"
+         "              - text: For the face and body\n"
+         "                areas: [body, face]\n",
+         "area \"face\" is in two variants of this item (also line 12)", 14},
+        {"          - variants:\n"
+         "              - text: One\n"
+         "              - text: Two\n",
+         "only one variant may leave out \"areas\" (the one on line 10", 11},
+        {"          - variants:\n"
+         "              - {text: Only one, areas: [face]}\n",
+         "variants needs at least 2 items", 10},
+        {"          - variants:\n"
+         "              - A sentence\n"
+         "              - {text: Two, areas: [face]}\n",
+         "a variant must be \"text\" with \"areas\"", 10},
+        {"          - text: Both\n"
+         "            variants:\n"
+         "              - {text: One, areas: [face]}\n"
+         "              - {text: Two, areas: [body]}\n",
+         "an item has \"variants\" or \"text\", not both", 11},
+        /* A section whose every item names other areas leaves a scalp
+         * patient an empty card. */
+        {"          - {text: Face, areas: [face]}\n"
+         "          - {text: Body, areas: [body]}\n",
+         "this section shows nothing for the scalp", 9},
+    };
+    for (size_t i = 0; i < KS_ARRAY_LEN(CASES); i++) {
+        char guide[1024];
+        snprintf(guide, sizeof guide, "%s%s", HEAD, CASES[i].items);
+        expect_built_error(build(NULL, guide, NULL, NULL), CASES[i].message, CASES[i].line);
+    }
+    /* Variants count towards the texts a section holds. */
+    char guide[4096];
+    int n = snprintf(guide, sizeof guide, "%s", HEAD);
+    for (int i = 0; i < 7; i++) {
+        n += snprintf(guide + n, sizeof guide - (size_t)n,
+                      "          - variants: [{text: F%d, areas: [face]}, {text: O%d}]\n", i, i);
+    }
+    expect_built_error(build(NULL, guide, NULL, NULL),
+                       "too many texts in this section: at most 12, counting every variant", 15);
+}
+
+/* The texts `area` sees in `sec`, joined with "|". */
+static void shown_texts(const ContentSection *sec, int area, char *out, size_t out_len) {
+    out[0] = '\0';
+    for (size_t i = 0; i < sec->n_items; i++) {
+        if (content_item_shown(&sec->items[i], area)) {
+            size_t used = strlen(out);
+            snprintf(out + used, out_len - used, "%s%s", used ? "|" : "", sec->items[i].text);
+        }
+    }
+}
+
+/* Issue 11: advice for one area shows only for that area, and a patient who
+ * skipped the area question sees every point once, in one wording. */
+static void test_area_variants(void **state) {
+    (void)state;
+    char *buf = build(NULL,
+                      "guide:\n"
+                      "  - id: a\n"
+                      "    title: A\n"
+                      "    sections:\n"
+                      "      - items:\n"
+                      "          - Hands off\n"
+                      "          - variants:\n"
+                      "              - {text: Moisturizer, areas: [face, body]}\n"
+                      "              - {text: Mild shampoo, areas: [scalp]}\n"
+                      "          - {text: No makeup, areas: [face]}\n"
+                      "          - variants:\n"
+                      "              - {text: Sun on the scalp, areas: [scalp]}\n"
+                      "              - text: Sunscreen\n",
+                      NULL, NULL);
+    Content *c = parse_ok(buf);
+    free(buf);
+    const ContentSection *sec = &content_page(c, 0)->sections[0];
+    assert_int_equal(sec->n_items, 6);
+    /* Two wordings of one point share its index. */
+    assert_int_equal(sec->items[1].point, 1);
+    assert_int_equal(sec->items[2].point, 1);
+    assert_int_equal(sec->items[3].point, 2);
+    /* The variant without areas takes the areas the others leave. */
+    assert_int_equal(sec->items[5].area_mask, (1u << KS_AREA_FACE) | (1u << KS_AREA_BODY));
+    char got[256];
+    shown_texts(sec, KS_AREA_FACE, got, sizeof got);
+    assert_string_equal(got, "Hands off|Moisturizer|No makeup|Sunscreen");
+    shown_texts(sec, KS_AREA_SCALP, got, sizeof got);
+    assert_string_equal(got, "Hands off|Mild shampoo|Sun on the scalp");
+    shown_texts(sec, KS_AREA_BODY, got, sizeof got);
+    assert_string_equal(got, "Hands off|Moisturizer|Sunscreen");
+    /* Area unknown: each point once; the first wording, or the one for
+     * "everyone else"; advice tagged for one area still shows. */
+    shown_texts(sec, -1, got, sizeof got);
+    assert_string_equal(got, "Hands off|Moisturizer|No makeup|Sunscreen");
+    shown_texts(sec, -2, got, sizeof got);
+    assert_string_equal(got, "Hands off|Moisturizer|No makeup|Sunscreen");
+    content_destroy(c);
 }
 
 static void test_error_bad_direction(void **state) {
@@ -819,6 +944,8 @@ int main(void) {
         cmocka_unit_test(test_error_empty_texts),
         cmocka_unit_test(test_error_bad_tone),
         cmocka_unit_test(test_error_bad_area),
+        cmocka_unit_test(test_error_area_tags),
+        cmocka_unit_test(test_area_variants),
         cmocka_unit_test(test_error_bad_direction),
         cmocka_unit_test(test_error_stage_days),
         cmocka_unit_test(test_error_duplicate_page_id),
