@@ -18,6 +18,7 @@ tap session.area.face
 dump
 tap nav.next
 tap nav.next
+tap nav.next
 expect-screen guide.plan
 dump
 SCRIPT

@@ -53,6 +53,8 @@ tap nav.next
 tap nav.next
 tap nav.next
 tap nav.next
+tap nav.next
+tap nav.next
 expect-screen next
 tap next.selfcheck
 tap selfcheck.answer.emergency_none

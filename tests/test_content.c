@@ -224,29 +224,111 @@ static void test_real_file_has_selfcheck_wording(void **state) {
     content_destroy(c);
 }
 
+static const ContentPage *page_by_id(const Content *c, const char *id) {
+    for (size_t i = 0; i < content_n_pages(c); i++) {
+        if (strcmp(content_page(c, i)->id, id) == 0) {
+            return content_page(c, i);
+        }
+    }
+    fail_msg("no page %s", id);
+    return NULL;
+}
+
+/* Issue 11, for the clinic's doctor: the emergency signs read as an allergic
+ * reaction (normal puffiness of a treated face is not one), and the warning
+ * signs say what the clinic's list says, no wider. */
+static void test_real_file_selfcheck_medical_wording(void **state) {
+    (void)state;
+    Content *c = load_real();
+    const char *lips = content_text(c, "selfcheck.answer.lips_swelling");
+    assert_non_null(strstr(lips, "lips, tongue or throat"));
+    assert_null(strstr(lips, "face"));
+    assert_non_null(strstr(content_text(c, "selfcheck.answer.spreading_rash"), "hives"));
+    assert_non_null(strstr(content_text(c, "selfcheck.reason.lips"), "tongue or throat"));
+    assert_null(strstr(content_text(c, "selfcheck.answer.pus"), "fluid"));
+    assert_null(strstr(content_text(c, "selfcheck.reason.pus"), "fluid"));
+    assert_null(strstr(content_text(c, "selfcheck.answer.fever"), "hot"));
+    assert_non_null(strstr(content_text(c, "selfcheck.answer.swelling"), "puffiness"));
+    assert_non_null(strstr(content_text(c, "selfcheck.tip.cool-compress"), "ice pack"));
+    content_destroy(c);
+}
+
 static void test_real_file_pages(void **state) {
     (void)state;
-    static const char *const IDS[] = {"do-dont", "plan", "reactions", "long-term", "follow-up"};
+    static const char *const IDS[] = {"do-dont", "why",       "plan",     "reactions",
+                                      "healing", "long-term", "follow-up"};
     Content *c = load_real();
     assert_int_equal(content_n_pages(c), KS_ARRAY_LEN(IDS));
     for (size_t i = 0; i < KS_ARRAY_LEN(IDS); i++) {
         assert_string_equal(content_page(c, i)->id, IDS[i]);
     }
-    const ContentPage *dd = content_page(c, 0);
+    const ContentPage *dd = page_by_id(c, "do-dont");
     assert_int_equal(dd->n_sections, 2);
     assert_int_equal(dd->sections[0].tone, CONTENT_TONE_DO);
     assert_int_equal(dd->sections[1].tone, CONTENT_TONE_DONT);
-    const ContentPage *reactions = content_page(c, 2);
+    const ContentPage *reactions = page_by_id(c, "reactions");
     assert_int_equal(reactions->sections[0].tone, CONTENT_TONE_NORMAL);
     assert_int_equal(reactions->sections[1].tone, CONTENT_TONE_WARNING);
+    content_destroy(c);
+}
+
+/* True when some item of the guide shown for `area` contains `needle`. */
+static bool guide_says(const Content *c, int area, const char *needle) {
+    for (size_t p = 0; p < content_n_pages(c); p++) {
+        const ContentPage *page = content_page(c, p);
+        for (size_t s = 0; s < page->n_sections; s++) {
+            const ContentSection *sec = &page->sections[s];
+            for (size_t i = 0; i < sec->n_items; i++) {
+                if (content_item_shown(&sec->items[i], area) &&
+                    strstr(sec->items[i].text, needle)) {
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+/* Issue 11: the points of the clinic's page the guide lacked, each said to
+ * every patient whatever the area (or to the areas it fits). */
+static void test_real_file_covers_the_clinic_page(void **state) {
+    (void)state;
+    static const char *const EVERYONE[] = {
+        "ice pack",       /* as well as cool compresses */
+        "hot tubs",       /* with saunas */
+        "fragrance-free", /* products without perfume */
+        "itching",        /* normal while healing */
+        "dryness",        /* ... */
+        "infection",      /* why hands off */
+        "bruises bigger", /* why no heavy exercise */
+        "a day or two",   /* how long healing takes */
+        "see results",    /* when results show: the doctor says */
+        "series of sessions",
+    };
+    Content *c = load_real();
+    for (int area = -1; area < KS_AREA_COUNT; area++) {
+        for (size_t i = 0; i < KS_ARRAY_LEN(EVERYONE); i++) {
+            if (!guide_says(c, area, EVERYONE[i])) {
+                fail_msg("area %d: the guide never says \"%s\"", area, EVERYONE[i]);
+            }
+        }
+    }
+    /* A moisturizer or makeup reads oddly to a scalp patient. */
+    assert_false(guide_says(c, KS_AREA_SCALP, "moisturizer"));
+    assert_false(guide_says(c, KS_AREA_SCALP, "makeup"));
+    assert_false(guide_says(c, KS_AREA_BODY, "makeup"));
+    assert_true(guide_says(c, KS_AREA_FACE, "makeup"));
+    assert_true(guide_says(c, KS_AREA_FACE, "moisturizer"));
+    assert_true(guide_says(c, KS_AREA_BODY, "moisturizer"));
+    assert_true(guide_says(c, KS_AREA_SCALP, "scalp"));
+    assert_false(guide_says(c, KS_AREA_FACE, "scalp"));
     content_destroy(c);
 }
 
 static void test_real_file_plan_stages(void **state) {
     (void)state;
     Content *c = load_real();
-    const ContentPage *plan = content_page(c, 1);
-    assert_string_equal(plan->id, "plan");
+    const ContentPage *plan = page_by_id(c, "plan");
     assert_int_equal(plan->n_sections, 3);
     static const int FROM[] = {0, 1, 4};
     static const int UNTIL[] = {0, 3, 7};
@@ -254,7 +336,9 @@ static void test_real_file_plan_stages(void **state) {
         assert_int_equal(plan->sections[i].stage_from_day, FROM[i]);
         assert_int_equal(plan->sections[i].stage_until_day, UNTIL[i]);
     }
-    /* Makeup advice is for the face only; the scalp/body list has its own line. */
+    /* Makeup advice is for the face only; the scalp/body list has its own
+     * wording of the same point, and a patient who skipped the area sees the
+     * face one (the most general), once. */
     const ContentSection *first = &plan->sections[0];
     size_t face_only = 0;
     for (size_t i = 0; i < first->n_items; i++) {
@@ -266,6 +350,9 @@ static void test_real_file_plan_stages(void **state) {
             assert_false(content_item_shown(item, KS_AREA_SCALP));
             assert_false(content_item_shown(item, KS_AREA_BODY));
             assert_true(content_item_shown(item, -1));
+        } else if (strcmp(item->text, "Skip strong skin care.") == 0) {
+            assert_false(content_item_shown(item, -1));
+            assert_true(content_item_shown(item, KS_AREA_SCALP));
         }
     }
     assert_int_equal(face_only, 1);
@@ -274,8 +361,52 @@ static void test_real_file_plan_stages(void **state) {
     content_destroy(c);
 }
 
+/* Issue 11: whatever the area (known, unknown or skipped), no page shows a
+ * point twice, and with the area unknown every point shows exactly once. */
+static void test_real_file_each_point_once(void **state) {
+    (void)state;
+    Content *c = load_real();
+    for (size_t p = 0; p < content_n_pages(c); p++) {
+        const ContentPage *page = content_page(c, p);
+        for (size_t s = 0; s < page->n_sections; s++) {
+            const ContentSection *sec = &page->sections[s];
+            for (int area = -2; area < KS_AREA_COUNT; area++) {
+                unsigned seen[CONTENT_MAX_POINTS] = {0};
+                for (size_t i = 0; i < sec->n_items; i++) {
+                    const ContentItem *item = &sec->items[i];
+                    assert_true(item->point < CONTENT_MAX_POINTS);
+                    if (!content_item_shown(item, area)) {
+                        continue;
+                    }
+                    if (seen[item->point]++) {
+                        fail_msg("%s section %zu area %d: point %u twice (%s)", page->id, s + 1,
+                                 area, item->point, item->text);
+                    }
+                    for (size_t j = 0; j < i; j++) {
+                        if (content_item_shown(&sec->items[j], area) &&
+                            strcmp(sec->items[j].text, item->text) == 0) {
+                            fail_msg("%s: \"%s\" twice", page->id, item->text);
+                        }
+                    }
+                }
+                if (area < 0) {
+                    unsigned n_points = sec->items[sec->n_items - 1].point + 1;
+                    for (unsigned k = 0; k < n_points; k++) {
+                        if (seen[k] != 1) {
+                            fail_msg("%s section %zu: point %u shown %u times with no area",
+                                     page->id, s + 1, k, seen[k]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    content_destroy(c);
+}
+
 /* The screens have big type and no scrolling: a page that grows past what
- * fits would be cut off, so the real file is held to the screen's budget. */
+ * fits would be cut off, so the real file is held to the screen's budget
+ * for every area and for a patient who did not say. */
 static void test_real_file_fits_screens(void **state) {
     (void)state;
     Content *c = load_real();
@@ -284,7 +415,15 @@ static void test_real_file_fits_screens(void **state) {
         assert_in_range(page->n_sections, 1, 3);
         for (size_t s = 0; s < page->n_sections; s++) {
             const ContentSection *sec = &page->sections[s];
-            assert_in_range(sec->n_items, 1, 5);
+            for (int area = -1; area < KS_AREA_COUNT; area++) {
+                size_t shown = 0;
+                for (size_t i = 0; i < sec->n_items; i++) {
+                    shown += content_item_shown(&sec->items[i], area);
+                }
+                if (shown < 1 || shown > 5) {
+                    fail_msg("%s section %zu: %zu items for area %d", page->id, s + 1, shown, area);
+                }
+            }
             for (size_t i = 0; i < sec->n_items; i++) {
                 size_t len = strlen(sec->items[i].text);
                 if (len > 72) {
@@ -533,7 +672,132 @@ static void test_error_bad_area(void **state) {
                              "          - text: Hair care\n"
                              "            areas: [face, hair]\n",
                              NULL, NULL),
-                       "unknown area \"hair\"", 10);
+                       "unknown area \"hair\" (did you mean \"scalp\"?", 10);
+}
+
+/* Issue 11: area tags are checked like keys, with a "did you mean". */
+static void test_error_area_tags(void **state) {
+    (void)state;
+    /* Lines: 4 guide, 5 id, 6 title, 7 sections, 8 "- items:", 9 on. */
+    static const char HEAD[] = "guide:\n"
+                               "  - id: a\n"
+                               "    title: A\n"
+                               "    sections:\n"
+                               "      - items:\n";
+    static const struct {
+        const char *items;
+        const char *message;
+        int line;
+    } CASES[] = {
+        {"          - {text: T, areas: [fcae]}\n",
+         "unknown area \"fcae\" (did you mean \"face\"? use face, scalp or body)", 9},
+        {"          - {text: T, areas: [bdy, face]}\n", "did you mean \"body\"?", 9},
+        {"          - {text: T, areas: [all]}\n", "for every area, leave out \"areas\"", 9},
+        {"          - {text: T, areas: [elbow]}\n",
+         "unknown area \"elbow\" (use face, scalp or body)", 9},
+        {"          - {text: T, areas: [face, face]}\n", "area \"face\" is listed twice", 9},
+        {"          - {text: T, areas: []}\n", "areas needs at least 1 item", 9},
+        {"          - {text: T, aeras: [face]}\n",
+         "unknown key \"aeras\" (did you mean \"areas\"?)", 9},
+        {"          - Plain\n"
+         "          - variants:\n"
+         "              - text: For the face\n"
+         "                areas: [face]\n"
+         "              - text: For the face and body\n"
+         "                areas: [body, face]\n",
+         "area \"face\" is in two variants of this item (also line 12)", 14},
+        {"          - variants:\n"
+         "              - text: One\n"
+         "              - text: Two\n",
+         "only one variant may leave out \"areas\" (the one on line 10", 11},
+        {"          - variants:\n"
+         "              - {text: Only one, areas: [face]}\n",
+         "variants needs at least 2 items", 10},
+        {"          - variants:\n"
+         "              - A sentence\n"
+         "              - {text: Two, areas: [face]}\n",
+         "a variant must be \"text\" with \"areas\"", 10},
+        {"          - text: Both\n"
+         "            variants:\n"
+         "              - {text: One, areas: [face]}\n"
+         "              - {text: Two, areas: [body]}\n",
+         "an item has \"variants\" or \"text\", not both", 11},
+        /* A section whose every item names other areas leaves a scalp
+         * patient an empty card. */
+        {"          - {text: Face, areas: [face]}\n"
+         "          - {text: Body, areas: [body]}\n",
+         "this section shows nothing for the scalp", 9},
+    };
+    for (size_t i = 0; i < KS_ARRAY_LEN(CASES); i++) {
+        char guide[1024];
+        snprintf(guide, sizeof guide, "%s%s", HEAD, CASES[i].items);
+        expect_built_error(build(NULL, guide, NULL, NULL), CASES[i].message, CASES[i].line);
+    }
+    /* Variants count towards the texts a section holds. */
+    char guide[4096];
+    int n = snprintf(guide, sizeof guide, "%s", HEAD);
+    for (int i = 0; i < 7; i++) {
+        n += snprintf(guide + n, sizeof guide - (size_t)n,
+                      "          - variants: [{text: F%d, areas: [face]}, {text: O%d}]\n", i, i);
+    }
+    expect_built_error(build(NULL, guide, NULL, NULL),
+                       "too many texts in this section: at most 12, counting every variant", 15);
+}
+
+/* The texts `area` sees in `sec`, joined with "|". */
+static void shown_texts(const ContentSection *sec, int area, char *out, size_t out_len) {
+    out[0] = '\0';
+    for (size_t i = 0; i < sec->n_items; i++) {
+        if (content_item_shown(&sec->items[i], area)) {
+            size_t used = strlen(out);
+            snprintf(out + used, out_len - used, "%s%s", used ? "|" : "", sec->items[i].text);
+        }
+    }
+}
+
+/* Issue 11: advice for one area shows only for that area, and a patient who
+ * skipped the area question sees every point once, in one wording. */
+static void test_area_variants(void **state) {
+    (void)state;
+    char *buf = build(NULL,
+                      "guide:\n"
+                      "  - id: a\n"
+                      "    title: A\n"
+                      "    sections:\n"
+                      "      - items:\n"
+                      "          - Hands off\n"
+                      "          - variants:\n"
+                      "              - {text: Moisturizer, areas: [face, body]}\n"
+                      "              - {text: Mild shampoo, areas: [scalp]}\n"
+                      "          - {text: No makeup, areas: [face]}\n"
+                      "          - variants:\n"
+                      "              - {text: Sun on the scalp, areas: [scalp]}\n"
+                      "              - text: Sunscreen\n",
+                      NULL, NULL);
+    Content *c = parse_ok(buf);
+    free(buf);
+    const ContentSection *sec = &content_page(c, 0)->sections[0];
+    assert_int_equal(sec->n_items, 6);
+    /* Two wordings of one point share its index. */
+    assert_int_equal(sec->items[1].point, 1);
+    assert_int_equal(sec->items[2].point, 1);
+    assert_int_equal(sec->items[3].point, 2);
+    /* The variant without areas takes the areas the others leave. */
+    assert_int_equal(sec->items[5].area_mask, (1u << KS_AREA_FACE) | (1u << KS_AREA_BODY));
+    char got[256];
+    shown_texts(sec, KS_AREA_FACE, got, sizeof got);
+    assert_string_equal(got, "Hands off|Moisturizer|No makeup|Sunscreen");
+    shown_texts(sec, KS_AREA_SCALP, got, sizeof got);
+    assert_string_equal(got, "Hands off|Mild shampoo|Sun on the scalp");
+    shown_texts(sec, KS_AREA_BODY, got, sizeof got);
+    assert_string_equal(got, "Hands off|Moisturizer|Sunscreen");
+    /* Area unknown: each point once; the first wording, or the one for
+     * "everyone else"; advice tagged for one area still shows. */
+    shown_texts(sec, -1, got, sizeof got);
+    assert_string_equal(got, "Hands off|Moisturizer|No makeup|Sunscreen");
+    shown_texts(sec, -2, got, sizeof got);
+    assert_string_equal(got, "Hands off|Moisturizer|No makeup|Sunscreen");
+    content_destroy(c);
 }
 
 static void test_error_bad_direction(void **state) {
@@ -799,8 +1063,11 @@ int main(void) {
         cmocka_unit_test(test_simple_screen_keys_come_from_the_table),
         cmocka_unit_test(test_real_file_loads_with_required_keys),
         cmocka_unit_test(test_real_file_has_selfcheck_wording),
+        cmocka_unit_test(test_real_file_selfcheck_medical_wording),
         cmocka_unit_test(test_real_file_pages),
         cmocka_unit_test(test_real_file_plan_stages),
+        cmocka_unit_test(test_real_file_covers_the_clinic_page),
+        cmocka_unit_test(test_real_file_each_point_once),
         cmocka_unit_test(test_real_file_fits_screens),
         cmocka_unit_test(test_missing_key_returns_key),
         cmocka_unit_test(test_flattening),
@@ -819,6 +1086,8 @@ int main(void) {
         cmocka_unit_test(test_error_empty_texts),
         cmocka_unit_test(test_error_bad_tone),
         cmocka_unit_test(test_error_bad_area),
+        cmocka_unit_test(test_error_area_tags),
+        cmocka_unit_test(test_area_variants),
         cmocka_unit_test(test_error_bad_direction),
         cmocka_unit_test(test_error_stage_days),
         cmocka_unit_test(test_error_duplicate_page_id),

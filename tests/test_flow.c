@@ -261,7 +261,7 @@ static void test_guide_pages_in_order_then_next_then_done(void **state) {
     /* The shipped guide starts with these two pages. */
     assert_screen(flow, "guide.do-dont");
     assert_true(ev(flow, FLOW_EV_NEXT, 0, T0));
-    assert_screen(flow, "guide.plan");
+    assert_screen(flow, "guide.why");
     ev(flow, FLOW_EV_BACK, 0, T0);
     for (size_t i = 0; i < n_pages(); i++) {
         char want[96];
@@ -304,7 +304,7 @@ static void test_back_at_each_step(void **state) {
     assert_int_equal(flow->guide_page, 2);
     ev(flow, FLOW_EV_BACK, 0, T0);
     assert_int_equal(flow->guide_page, 1);
-    assert_screen(flow, "guide.plan");
+    assert_screen(flow, "guide.why");
     /* next -> last guide page */
     while (flow->screen == FLOW_SCREEN_GUIDE) {
         ev(flow, FLOW_EV_NEXT, 0, T0);

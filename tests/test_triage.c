@@ -372,6 +372,31 @@ static void summarize(const Triage *t, const char *ids, int days, char *out, siz
     triage_summarize(t, &a, days, &r, out, out_len);
 }
 
+/* Issue 11: normal puffiness after a face session is a reaction, not an
+ * emergency; only swelling of the lips, tongue or throat (an allergic
+ * reaction) is urgent, and staff read it as such. */
+static void test_face_puffiness_is_not_an_emergency(void **state) {
+    (void)state;
+    Triage *t = load_real();
+    char out[512];
+    summarize(t, "emergency_none warning_none swelling", 0, out, sizeof out);
+    assert_string_equal(out, "Self-check on today: Emergency signs: none. Warning signs: none. "
+                             "Reactions: swelling. Result: as expected.");
+    summarize(t, "lips_swelling", 0, out, sizeof out);
+    assert_string_equal(out, "Self-check on today: Emergency signs: sudden lip, tongue or throat "
+                             "swelling. Warning signs: not answered. Reactions: not answered. "
+                             "Result: URGENT (lips).");
+    summarize(t, "spreading_rash", 1, out, sizeof out);
+    assert_string_equal(out, "Self-check on day 1-3: Emergency signs: rash or hives spreading "
+                             "fast. Warning signs: not answered. Reactions: not answered. "
+                             "Result: URGENT (rash).");
+    /* "pus", as the clinic's list says: no longer "pus or fluid". */
+    summarize(t, "emergency_none pus", 0, out, sizeof out);
+    assert_string_equal(out, "Self-check on today: Emergency signs: none. Warning signs: pus. "
+                             "Reactions: not answered. Result: contact the clinic (pus).");
+    triage_destroy(t);
+}
+
 static void test_summarize_exact(void **state) {
     (void)state;
     Triage *t = load_real();
@@ -546,6 +571,7 @@ int main(void) {
         cmocka_unit_test(test_evaluate_windows_and_default),
         cmocka_unit_test(test_toggle_pick_any),
         cmocka_unit_test(test_toggle_yes_no),
+        cmocka_unit_test(test_face_puffiness_is_not_an_emergency),
         cmocka_unit_test(test_summarize_exact),
         cmocka_unit_test(test_summarize_truncation),
         cmocka_unit_test(test_broken_files),

@@ -258,51 +258,191 @@ static bool valid_page_id(const char *id) {
     return true;
 }
 
-/* A text item: a plain string, or {text, areas}. */
-static KsStatus parse_item(YamlRef ref, ContentItem *out, KsError *err) {
+/* Words an editor may reach for that mean one of our areas. */
+static const struct {
+    const char *word;
+    const char *area;
+} AREA_ALIASES[] = {{"hair", "scalp"}, {"head", "scalp"}, {"facial", "face"}, {"lips", "face"},
+                    {"skin", NULL},    {"all", NULL},     {"any", NULL}};
+
+/* "areas: [face, body]": a non-empty list of distinct area ids. */
+static KsStatus parse_areas(YamlRef areas, unsigned *out_mask, KsError *err) {
+    KsStatus st = yaml_expect_seq(areas, 1, "areas", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    const char *names[KS_AREA_COUNT + 1];
+    for (int a = 0; a < KS_AREA_COUNT; a++) {
+        names[a] = ks_area_id((KsArea)a);
+    }
+    names[KS_AREA_COUNT] = NULL;
+    unsigned mask = 0;
+    for (size_t i = 0; i < yaml_seq_len(areas); i++) {
+        YamlRef a = yaml_seq_at(areas, i);
+        const char *id = yaml_scalar(a);
+        if (!id) {
+            return yaml_fail(a, err, "an area must be one word: face, scalp or body");
+        }
+        KsArea area;
+        if (!ks_parse_area(id, &area)) {
+            const char *hint = yaml_nearest(id, names);
+            for (size_t k = 0; k < KS_ARRAY_LEN(AREA_ALIASES); k++) {
+                if (strcmp(id, AREA_ALIASES[k].word) == 0) {
+                    hint = AREA_ALIASES[k].area;
+                    if (!hint) {
+                        return yaml_fail(a, err,
+                                         "unknown area \"%s\" (for every area, leave out "
+                                         "\"areas\"; else use face, scalp or body)",
+                                         id);
+                    }
+                }
+            }
+            if (hint) {
+                return yaml_fail(a, err,
+                                 "unknown area \"%s\" (did you mean \"%s\"? use face, scalp "
+                                 "or body)",
+                                 id, hint);
+            }
+            return yaml_fail(a, err, "unknown area \"%s\" (use face, scalp or body)", id);
+        }
+        if (mask & (1u << area)) {
+            return yaml_fail(a, err, "area \"%s\" is listed twice", id);
+        }
+        mask |= 1u << area;
+    }
+    *out_mask = mask;
+    return KS_OK;
+}
+
+/* Appends one text to the section, or fails when the section is full. */
+static KsStatus add_item(YamlRef at, ContentSection *sec, const char *text, unsigned mask,
+                         size_t point, KsError *err) {
+    if (sec->n_items == CONTENT_MAX_ITEMS) {
+        return yaml_fail(at, err,
+                         "too many texts in this section: at most %d, counting every variant",
+                         CONTENT_MAX_ITEMS);
+    }
+    ContentItem *item = &sec->items[sec->n_items++];
+    item->text = text;
+    item->area_mask = mask;
+    item->point = (unsigned)point;
+    item->if_area_unknown = true;
+    return KS_OK;
+}
+
+/* "variants": one point worded for different areas. Every variant but one
+ * names its areas, no area is in two, and the one without areas (if any)
+ * is for every other area. A patient who did not say the area sees that
+ * one, or else the first. */
+static KsStatus parse_variants(YamlRef variants, ContentSection *sec, size_t point, KsError *err) {
     static const char *const KEYS[] = {"text", "areas", NULL};
+    unsigned all = (1u << KS_AREA_COUNT) - 1;
+    KsStatus st = yaml_expect_seq(variants, 2, "variants", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    size_t first = sec->n_items;
+    int catch_all = -1; /* index in `sec->items` of the variant without areas */
+    int catch_all_line = 0;
+    unsigned used = 0;
+    int used_line[KS_AREA_COUNT] = {0};
+    for (size_t i = 0; i < yaml_seq_len(variants); i++) {
+        YamlRef v = yaml_seq_at(variants, i);
+        if (!yaml_is_map(v)) {
+            return yaml_fail(v, err, "a variant must be \"text\" with \"areas\"");
+        }
+        const char *text = NULL;
+        st = yaml_check_keys(v, KEYS, err);
+        if (st == KS_OK) {
+            st = yaml_req_string(v, "text", &text, err);
+        }
+        if (st != KS_OK) {
+            return st;
+        }
+        YamlRef areas = yaml_get(v, "areas");
+        unsigned mask = all;
+        if (yaml_present(areas)) {
+            st = parse_areas(areas, &mask, err);
+            if (st != KS_OK) {
+                return st;
+            }
+            for (int a = 0; a < KS_AREA_COUNT; a++) {
+                if ((mask & used & (1u << a)) != 0) {
+                    return yaml_fail(areas, err,
+                                     "area \"%s\" is in two variants of this item (also line %d)",
+                                     ks_area_id((KsArea)a), used_line[a]);
+                }
+                if (mask & (1u << a)) {
+                    used_line[a] = yaml_line(areas);
+                }
+            }
+            used |= mask;
+        } else if (catch_all >= 0) {
+            return yaml_fail(v, err,
+                             "only one variant may leave out \"areas\" (the one on line %d "
+                             "already covers the other areas)",
+                             catch_all_line);
+        } else {
+            catch_all = (int)sec->n_items;
+            catch_all_line = yaml_line(v);
+        }
+        st = add_item(v, sec, text, mask, point, err);
+        if (st != KS_OK) {
+            return st;
+        }
+        sec->items[sec->n_items - 1].if_area_unknown = false;
+    }
+    if (catch_all >= 0) {
+        sec->items[catch_all].area_mask = all & ~used;
+        sec->items[catch_all].if_area_unknown = true;
+    } else {
+        sec->items[first].if_area_unknown = true;
+    }
+    return KS_OK;
+}
+
+/* One entry of "items": a plain sentence, {text, areas} or {variants}. */
+static KsStatus parse_point(YamlRef ref, ContentSection *sec, size_t point, KsError *err) {
+    static const char *const KEYS[] = {"text", "areas", "variants", NULL};
     unsigned all = (1u << KS_AREA_COUNT) - 1;
     if (yaml_is_scalar(ref)) {
         const char *text = yaml_scalar(ref);
         if (text[strspn(text, " \t\r\n")] == '\0') {
             return yaml_fail(ref, err, "an item must not be empty");
         }
-        out->text = text;
-        out->area_mask = all;
-        return KS_OK;
+        return add_item(ref, sec, text, all, point, err);
     }
     if (!yaml_is_map(ref)) {
-        return yaml_fail(ref, err, "an item must be a sentence, or \"text\" with \"areas\"");
+        return yaml_fail(ref, err,
+                         "an item must be a sentence, \"text\" with \"areas\", or \"variants\"");
     }
     KsStatus st = yaml_check_keys(ref, KEYS, err);
-    if (st == KS_OK) {
-        st = yaml_req_string(ref, "text", &out->text, err);
-    }
     if (st != KS_OK) {
         return st;
     }
-    out->area_mask = all;
-    YamlRef areas = yaml_get(ref, "areas");
-    if (!yaml_present(areas)) {
-        return KS_OK;
-    }
-    st = yaml_expect_seq(areas, 1, "areas", err);
-    if (st != KS_OK) {
-        return st;
-    }
-    unsigned mask = 0;
-    for (size_t i = 0; i < yaml_seq_len(areas); i++) {
-        YamlRef a = yaml_seq_at(areas, i);
-        const char *id = yaml_scalar(a);
-        KsArea area;
-        if (!id || !ks_parse_area(id, &area)) {
-            return yaml_fail(a, err, "unknown area \"%s\" (use face, scalp or body)",
-                             id ? id : "(not a word)");
+    YamlRef variants = yaml_get(ref, "variants");
+    if (yaml_present(variants)) {
+        if (yaml_present(yaml_get(ref, "text")) || yaml_present(yaml_get(ref, "areas"))) {
+            return yaml_fail(variants, err,
+                             "an item has \"variants\" or \"text\", not both (put text and "
+                             "areas in each variant)");
         }
-        mask |= 1u << area;
+        return parse_variants(variants, sec, point, err);
     }
-    out->area_mask = mask;
-    return KS_OK;
+    const char *text = NULL;
+    st = yaml_req_string(ref, "text", &text, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    unsigned mask = all;
+    YamlRef areas = yaml_get(ref, "areas");
+    if (yaml_present(areas)) {
+        st = parse_areas(areas, &mask, err);
+        if (st != KS_OK) {
+            return st;
+        }
+    }
+    return add_item(ref, sec, text, mask, point, err);
 }
 
 static KsStatus parse_stage(YamlRef stage, ContentSection *out, KsError *err) {
@@ -372,17 +512,30 @@ static KsStatus parse_section(YamlRef ref, ContentSection *out, KsError *err) {
         return st;
     }
     size_t n = yaml_seq_len(items);
-    if (n > CONTENT_MAX_ITEMS) {
-        return yaml_fail(yaml_seq_at(items, CONTENT_MAX_ITEMS), err,
-                         "too many items: %zu, at most %d fit on a screen", n, CONTENT_MAX_ITEMS);
+    if (n > CONTENT_MAX_POINTS) {
+        return yaml_fail(yaml_seq_at(items, CONTENT_MAX_POINTS), err,
+                         "too many items: %zu, at most %d fit on a screen", n, CONTENT_MAX_POINTS);
     }
+    out->n_items = 0;
     for (size_t i = 0; i < n; i++) {
-        st = parse_item(yaml_seq_at(items, i), &out->items[i], err);
+        st = parse_point(yaml_seq_at(items, i), out, i, err);
         if (st != KS_OK) {
             return st;
         }
     }
-    out->n_items = n;
+    /* A card with a heading and nothing under it would puzzle the patient. */
+    for (int a = 0; a < KS_AREA_COUNT; a++) {
+        bool any = false;
+        for (size_t i = 0; i < out->n_items; i++) {
+            any = any || (out->items[i].area_mask & (1u << a)) != 0;
+        }
+        if (!any) {
+            return yaml_fail(items, err,
+                             "this section shows nothing for the %s: every item names other "
+                             "areas (add one for \"%s\", or leave out \"areas\" on one)",
+                             ks_area_id((KsArea)a), ks_area_id((KsArea)a));
+        }
+    }
     return KS_OK;
 }
 
@@ -614,7 +767,7 @@ const ContentPage *content_page(const Content *content, size_t i) {
 bool content_item_shown(const ContentItem *item, int area) {
     assert(item);
     if (area < 0) {
-        return true;
+        return item->if_area_unknown;
     }
     assert(area < KS_AREA_COUNT);
     return (item->area_mask & (1u << (unsigned)area)) != 0;

@@ -3,7 +3,9 @@
  * dotted keys ("nav.next"), and the aftercare guide as pages of sections of
  * items. A section can be a stage of the day-by-day plan (a day range, so the
  * patient's current stage can be highlighted) and an item can be limited to
- * some treated areas (makeup advice is for the face). The file also says its
+ * some treated areas (makeup advice is for the face), or be one point worded
+ * per area ("variants"), of which a patient who did not say the area sees
+ * exactly one. The file also says its
  * text direction, so a right-to-left language is content and a font, not
  * code. Knows nothing of SDL, files or clocks. */
 #ifndef KIOSK_CONTENT_H
@@ -16,7 +18,8 @@
 
 #define CONTENT_MAX_PAGES 16
 #define CONTENT_MAX_SECTIONS 4
-#define CONTENT_MAX_ITEMS 8
+#define CONTENT_MAX_POINTS 8 /* list entries of a section, as the file writes them */
+#define CONTENT_MAX_ITEMS 12 /* texts of a section, counting every variant */
 
 typedef enum { CONTENT_DIR_LTR = 0, CONTENT_DIR_RTL } ContentDirection;
 
@@ -29,9 +32,14 @@ typedef enum {
     CONTENT_TONE_WARNING   /* amber: call the clinic */
 } ContentTone;
 
+/* One text of a section. A plain entry is one point of its own; a
+ * "variants" entry becomes one item per wording, all with the same `point`,
+ * with disjoint area masks and exactly one of them `if_area_unknown`. */
 typedef struct {
     const char *text;
-    unsigned area_mask; /* bit KsArea set = shown for that area; all bits by default */
+    unsigned area_mask;   /* bit KsArea set = shown for that area; all bits by default */
+    unsigned point;       /* index of the list entry it came from: equal = same point */
+    bool if_area_unknown; /* shown when the patient did not say the area */
 } ContentItem;
 
 typedef struct {
@@ -56,8 +64,10 @@ typedef struct Content Content;
 /* Parses a content file. Every key of content_for_each_required_key() must be
  * present; the guide must have at least one page. Rejects, naming line and
  * key path: YAML syntax errors, unknown keys, a missing or empty required
- * text, unknown tones or areas, a stage with until < from, too many
- * pages/sections/items, duplicate page ids. Caller frees with
+ * text, unknown tones or areas (with a "did you mean"), an area listed twice,
+ * variants that share an area or have more than one catch-all, a section
+ * that would show a patient of some area nothing, a stage with until < from,
+ * too many pages/sections/items, duplicate page ids. Caller frees with
  * content_destroy. Strings stay owned by the Content. */
 KsStatus content_parse(const char *buf, size_t buf_len, const char *source, Content **out,
                        KsError *err);
@@ -80,7 +90,9 @@ KsStatus content_require(const Content *content, const char *const *keys, size_t
 size_t content_n_pages(const Content *content);
 const ContentPage *content_page(const Content *content, size_t i);
 
-/* True when `item` is shown for `area` (a KsArea, or -1 for any area). */
+/* True when `item` is shown for `area` (a KsArea, or -1 or -2 when the
+ * patient did not say). With the area unknown every point shows once: plain
+ * items (tagged or not) and one wording of each set of variants. */
 bool content_item_shown(const ContentItem *item, int area);
 
 /* Calls `fn` once with every text key a content file must have: those the

@@ -446,6 +446,19 @@ static size_t edit_distance(const char *a, const char *b) {
     return row[lb];
 }
 
+const char *yaml_nearest(const char *word, const char *const *choices) {
+    const char *nearest = NULL;
+    size_t nearest_dist = 3;
+    for (const char *const *c = choices; *c; c++) {
+        size_t d = edit_distance(*c, word);
+        if (d < nearest_dist) {
+            nearest_dist = d;
+            nearest = *c;
+        }
+    }
+    return nearest;
+}
+
 KsStatus yaml_check_keys(YamlRef map, const char *const *allowed, KsError *err) {
     size_t n = yaml_map_len(map);
     for (size_t i = 0; i < n; i++) {

@@ -82,6 +82,10 @@ KsStatus yaml_expect_seq(YamlRef ref, size_t min_len, const char *what, KsError 
  * the nearest allowed key) or on a key given twice. */
 KsStatus yaml_check_keys(YamlRef map, const char *const *allowed, KsError *err);
 
+/* The entry of the NULL-terminated `choices` nearest to `word` (at most two
+ * edits away), for a "did you mean"; NULL when none is that close. */
+const char *yaml_nearest(const char *word, const char *const *choices);
+
 /* Typed required fields of `map`. Strings must be non-empty scalars; *out is
  * borrowed from the document and written only on success. */
 KsStatus yaml_req_string(YamlRef map, const char *key, const char **out, KsError *err);
