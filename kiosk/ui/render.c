@@ -101,8 +101,10 @@ static void draw_lines(SDL_Renderer *r, TextCache *texts, const WidgetList *list
         const LayoutLine *line = &list->lines[w->first_line + i];
         int tw = 0, th = 0;
         SDL_Color color = {ink.r, ink.g, ink.b, 255};
-        SDL_Texture *tex = text_cache_get(texts, w->bold, w->font_px, color, w->label + line->start,
-                                          line->len, &tw, &th);
+        /* The whole label is the paragraph: bidi levels come from it. */
+        SDL_Texture *tex =
+            text_cache_get_line(texts, w->bold, w->font_px, color, w->dir == LAYOUT_DIR_RTL,
+                                w->label, strlen(w->label), line->start, line->len, &tw, &th);
         if (tex) {
             int x = box_x + layout_line_x(box_w, tw, w->align, w->dir);
             SDL_Rect dst = {x, y + (w->line_height - th) / 2, tw, th};
