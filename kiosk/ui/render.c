@@ -244,7 +244,9 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *lis
             int x = w->rect.x + (w->rect.w - total) / 2;
             int y = w->rect.y + w->rect.h - dot - 2;
             for (int i = 0; i < n; i++) {
-                Rect d = {x + i * (dot + gap), y, dot, dot};
+                /* Progress fills from the reading side: the right in RTL. */
+                int slot = w->dir == LAYOUT_DIR_RTL ? n - 1 - i : i;
+                Rect d = {x + slot * (dot + gap), y, dot, dot};
                 fill_round(r, d, dot / 2, i < w->progress_current ? PRIMARY : BORDER);
             }
         }
