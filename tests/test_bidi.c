@@ -41,7 +41,7 @@ static size_t decode_all(const char *text, uint32_t *cps, size_t *offs) {
 }
 
 static bool is_isolate_mark(uint32_t cp) {
-    return cp >= 0x2066 && cp <= 0x2069;
+    return (cp >= 0x2066 && cp <= 0x2069) || cp == 0x202D || cp == 0x202C;
 }
 
 /* FriBidi's visual order of each line of `reference` (text with any
@@ -77,15 +77,15 @@ static size_t reference_order(const char *reference, bool rtl, const size_t *lin
     /* The marks between two lines go with the next line's first code point
      * when they open, with the previous line's last when they close. */
     size_t from = ref_of_real[from_real];
-    while (from > 0 && cps[from - 1] == 0x2066) {
+    while (from > 0 && (cps[from - 1] == 0x2066 || cps[from - 1] == 0x202D)) {
         from--;
     }
     size_t to = to_real < n_real ? ref_of_real[to_real] : n;
-    while (to < n && to > 0 && cps[to] == 0x2069) {
-        to++;
-    }
-    while (to > from && to < n && cps[to - 1] == 0x2066) {
+    while (to > from && to < n && (cps[to - 1] == 0x2066 || cps[to - 1] == 0x202D)) {
         to--;
+    }
+    while (to < n && (cps[to] == 0x2069 || cps[to] == 0x202C)) {
+        to++;
     }
     FriBidiStrIndex map[MAXCP];
     for (size_t i = 0; i < n; i++) {
@@ -178,6 +178,8 @@ static void visual_string(const char *text, bool rtl, char *out, size_t cap) {
 }
 
 #define LRI "\xE2\x81\xA6"
+#define LRO "\xE2\x80\xAD"
+#define PDF "\xE2\x80\xAC"
 #define PDI "\xE2\x81\xA9"
 
 typedef struct {
@@ -198,7 +200,7 @@ static const Case CASES[] = {
      "رقم الهاتف: " LRI "04 123 4567" PDI ".", true},
     {"phone in brackets", "اتصل (050) 123 4567 اليوم", "اتصل " LRI "(050) 123 4567" PDI " اليوم",
      true},
-    {"arabic-indic phone", "رقم ٠٥٠ ١٢٣ ٤٥٦٧", "رقم " LRI "٠٥٠ ١٢٣ ٤٥٦٧" PDI, true},
+    {"arabic-indic phone", "رقم ٠٥٠ ١٢٣ ٤٥٦٧", "رقم " LRI LRO "٠٥٠ ١٢٣ ٤٥٦٧" PDF PDI, true},
     {"reference code", "الرمز K7Q-42 جاهز", "الرمز " LRI "K7Q-42" PDI " جاهز", true},
     {"reference code with punctuation", "شكرا، الرمز هو K7Q-42.",
      "شكرا، الرمز هو " LRI "K7Q-42" PDI ".", true},
@@ -223,6 +225,9 @@ static const Case CASES[] = {
     {"arabic-indic number", "بعد ١٢ ساعة", NULL, true},
     {"english with arabic", "Hello, مرحبا بكم!", NULL, false},
     {"english with a phone", "Call +971 50 123 4567 today", NULL, false},
+    {"arabic-indic phone in an ltr field", "+971 ٠٥٠ ١٢٣ ٤٥٦٧", LRI LRO "+971 ٠٥٠ ١٢٣ ٤٥٦٧" PDF PDI,
+     false},
+    {"arabic-indic number in english", "Room ١٢ today", NULL, false},
     {"percent and a number", "نسبة 50% فقط", NULL, true},
     {"arabic with harakat", "مَرْحَبًا 3", NULL, true},
     {"trailing spaces", "مرحبا 12   ", NULL, true},
@@ -254,6 +259,9 @@ static void test_phone_keeps_its_order(void **state) {
 static void test_code_and_name_read_left_to_right(void **state) {
     (void)state;
     char vis[512];
+    /* The phone field is left to right; Arabic-Indic groups keep their order. */
+    visual_string("+971 ٠٥٠ ١٢٣", false, vis, sizeof vis);
+    assert_string_equal(vis, "+971 ٠٥٠ ١٢٣");
     visual_string("الرمز K7Q-42", true, vis, sizeof vis);
     assert_string_equal(vis, "K7Q-42 زمرلا");
     visual_string("السيد John Smith", true, vis, sizeof vis);

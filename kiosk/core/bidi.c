@@ -11,6 +11,8 @@
 
 #define CP_LRI 0x2066u
 #define CP_PDI 0x2069u
+#define CP_LRO 0x202Du
+#define CP_PDF 0x202Cu
 
 /* Decodes one UTF-8 code point at text[i]; invalid bytes are U+FFFD, one
  * byte each. */
@@ -124,8 +126,10 @@ static size_t matching_bracket(const Para *p, size_t i, size_t a, size_t b) {
 }
 
 /* Marks which code points get an isolate: starts[i] opens one before i,
- * ends[i] closes one after i. */
-static void find_spans(const Para *p, bool *starts, bool *ends) {
+ * ends[i] closes one after i; 2 instead of 1 adds a left-to-right override
+ * inside it, for a phone number in Arabic-Indic digits (even isolated, the
+ * algorithm runs groups of those right to left). */
+static void find_spans(const Para *p, unsigned char *starts, unsigned char *ends, bool rtl) {
     size_t i = 0;
     while (i < p->n) {
         if (!spannable(p->types[i])) {
@@ -163,9 +167,17 @@ static void find_spans(const Para *p, bool *starts, bool *ends) {
             lo--;
             hi++;
         }
-        if (needs_isolate(p, lo, hi)) {
-            starts[lo] = true;
-            ends[hi] = true;
+        /* In a left-to-right paragraph only Arabic-Indic phone numbers need
+         * it: the algorithm runs their groups right to left. */
+        bool has_an = false, has_letter = false;
+        for (size_t k = lo; k <= hi; k++) {
+            has_an = has_an || p->types[k] == FRIBIDI_TYPE_AN;
+            has_letter = has_letter || p->types[k] == FRIBIDI_TYPE_LTR;
+        }
+        if ((rtl || has_an) && needs_isolate(p, lo, hi)) {
+            unsigned char kind = has_an && !has_letter ? 2 : 1;
+            starts[lo] = kind;
+            ends[hi] = kind;
         }
     }
 }
@@ -223,10 +235,14 @@ static bool resolve(Para *p, const char *text, size_t len, bool rtl, BidiHasGlyp
     fribidi_get_bidi_types(p->cps, (FriBidiStrIndex)p->n, p->types);
     pick_fonts(p, rtl, has_glyph, ctx);
 
-    bool starts[BIDI_MAX_CPS] = {false};
-    bool ends[BIDI_MAX_CPS] = {false};
-    if (rtl) {
-        find_spans(p, starts, ends);
+    unsigned char starts[BIDI_MAX_CPS] = {0};
+    unsigned char ends[BIDI_MAX_CPS] = {0};
+    bool any_an = false;
+    for (size_t k = 0; k < p->n && !any_an; k++) {
+        any_an = p->types[k] == FRIBIDI_TYPE_AN;
+    }
+    if (rtl || any_an) {
+        find_spans(p, starts, ends, rtl);
     }
     p->n_total = 0;
     for (size_t k = 0; k < p->n; k++) {
@@ -234,8 +250,16 @@ static bool resolve(Para *p, const char *text, size_t len, bool rtl, BidiHasGlyp
             p->orig[p->n_total] = SYNTHETIC;
             p->all[p->n_total++] = CP_LRI;
         }
+        if (starts[k] == 2) {
+            p->orig[p->n_total] = SYNTHETIC;
+            p->all[p->n_total++] = CP_LRO;
+        }
         p->orig[p->n_total] = (int16_t)k;
         p->all[p->n_total++] = p->cps[k];
+        if (ends[k] == 2) {
+            p->orig[p->n_total] = SYNTHETIC;
+            p->all[p->n_total++] = CP_PDF;
+        }
         if (ends[k]) {
             p->orig[p->n_total] = SYNTHETIC;
             p->all[p->n_total++] = CP_PDI;
@@ -313,10 +337,18 @@ void bidi_line_runs(const char *text, size_t len, size_t line_start, size_t line
         size_t real = 0;
         if (p->orig[k] != SYNTHETIC) {
             real = (size_t)p->orig[k];
-        } else if (p->all[k] == CP_LRI) {
-            real = (size_t)p->orig[k + 1];
+        } else if (p->all[k] == CP_LRI || p->all[k] == CP_LRO) {
+            size_t j = k + 1;
+            while (p->orig[j] == SYNTHETIC) {
+                j++;
+            }
+            real = (size_t)p->orig[j];
         } else {
-            real = (size_t)p->orig[k - 1];
+            size_t j = k - 1;
+            while (p->orig[j] == SYNTHETIC) {
+                j--;
+            }
+            real = (size_t)p->orig[j];
         }
         size_t at = p->byte_of[real];
         if (at >= rel_start && at < rel_end) {

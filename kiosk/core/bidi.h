@@ -11,8 +11,12 @@
  * reference codes and Latin names (spans with Latin letters) are wrapped in
  * a left-to-right isolate (U+2066 ... U+2069) before the algorithm runs, so
  * "+971 50 123 4567" keeps its order instead of coming out as
- * "4567 123 50 971+". The isolate marks exist only inside this module: the
- * runs point into the caller's text.
+ * "4567 123 50 971+". A phone number in Arabic-Indic digits is isolated in
+ * a left-to-right paragraph too, with a left-to-right override inside (U+202D
+ * ... U+202C): even isolated, the algorithm runs groups of those digits
+ * right to left.
+ * The isolate marks exist only inside this module: the runs point into the
+ * caller's text.
  *
  * Each code point gets a font: Arabic letters and Arabic-Indic digits the
  * Arabic font, Latin letters the Latin font, everything else (digits, spaces,

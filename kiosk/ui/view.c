@@ -432,6 +432,11 @@ static Widget *field_widget(View *v, const char *id, Rect r, const TextEdit *edi
         w->focused = focused;
         w->bold = false;
         w->font_px = (uint16_t)v->heading_px;
+        if (field == REQUEST_FIELD_PHONE) {
+            /* Issue 12: a phone number reads left to right in any language,
+             * and its caret moves that way. */
+            w->dir = LAYOUT_DIR_LTR;
+        }
         v->list->n_lines -= w->n_lines;
         w->n_lines = 0;
         /* A field is one line: long text keeps its tail (where the caret is) in view. */
