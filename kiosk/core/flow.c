@@ -436,6 +436,17 @@ static void go_back(Flow *flow, uint64_t now_ms) {
     }
 }
 
+/* Home: everything the patient entered is wiped, as for the next patient,
+ * but the language they picked stays (issue 12): Home is the same person
+ * choosing something else. Done, the idle wipe and the staff panel reset it. */
+static void go_home(Flow *flow, uint64_t now_ms) {
+    size_t language = flow->language;
+    const Content *content = flow->content;
+    flow_reset(flow, now_ms);
+    flow->language = language;
+    flow->content = content;
+}
+
 bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
     flow->last_activity_ms = now_ms;
 
@@ -450,7 +461,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
             if (flow->leave_action == FLOW_EV_BACK) {
                 go_back(flow, now_ms);
             } else {
-                flow_reset(flow, now_ms);
+                go_home(flow, now_ms);
             }
             return true;
         }
@@ -469,7 +480,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
         if (flow_form_has_data(flow)) {
             ask_leave(flow, FLOW_EV_HOME);
         } else {
-            flow_reset(flow, now_ms);
+            go_home(flow, now_ms);
         }
         return true;
     case FLOW_EV_BACK:
