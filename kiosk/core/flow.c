@@ -678,7 +678,11 @@ static bool auto_returns(FlowScreen screen) {
 uint64_t flow_next_deadline(const Flow *flow) {
     uint64_t deadline = UINT64_MAX;
     if (flow->screen == FLOW_SCREEN_WELCOME) {
-        return deadline; /* nothing to wipe, nothing to time */
+        /* Nothing to wipe, nothing to time, unless a language was picked
+         * and left (issue 12). */
+        return flow->language != flow->settings.default_language
+                   ? flow->last_activity_ms + flow->settings.idle_timeout_ms
+                   : deadline;
     }
     if (auto_returns(flow->screen) && flow->overlay == FLOW_OVERLAY_NONE) {
         deadline = flow->screen_since_ms + flow->settings.done_return_ms;
@@ -692,6 +696,15 @@ uint64_t flow_next_deadline(const Flow *flow) {
 
 bool flow_tick(Flow *flow, uint64_t now_ms) {
     if (flow->screen == FLOW_SCREEN_WELCOME) {
+        /* Issue 12: a language picked by someone who then walked away goes
+         * back to the default after the idle time; no question is asked,
+         * nothing was typed. */
+        if (flow->language != flow->settings.default_language &&
+            now_ms >= flow->last_activity_ms + flow->settings.idle_timeout_ms) {
+            flow->language = flow->settings.default_language;
+            flow->content = flow->default_content;
+            return true;
+        }
         return false;
     }
     uint64_t idle_at = flow->last_activity_ms + flow->settings.idle_timeout_ms;
