@@ -249,12 +249,35 @@ static void test_texture_as_wide_as_measure(void **state) {
     text_cache_set_language(world.texts, false, false);
 }
 
+/* The caret follows the runs: at the visual end of what was typed last. */
+static void test_caret_follows_the_runs(void **state) {
+    (void)state;
+    const char *latin = "Layla";
+    const char *arabic = "محمد";
+    int lw = text_cache_measure(world.texts, false, 30, latin, strlen(latin));
+    int aw = text_cache_measure(world.texts, false, 30, arabic, strlen(arabic));
+    /* A Latin name in an Arabic field ends at its right... */
+    assert_int_equal(
+        text_cache_caret_x(world.texts, false, 30, true, latin, strlen(latin), strlen(latin)), lw);
+    assert_int_equal(text_cache_caret_x(world.texts, false, 30, true, latin, strlen(latin), 0), 0);
+    /* ...an Arabic one at its left, and starts at its right. */
+    assert_int_equal(
+        text_cache_caret_x(world.texts, false, 30, true, arabic, strlen(arabic), strlen(arabic)),
+        0);
+    int first = text_cache_caret_x(world.texts, false, 30, true, arabic, strlen(arabic), 2);
+    assert_true(first > aw / 2 && first < aw);
+    /* English as before: the prefix's width. */
+    assert_int_equal(text_cache_caret_x(world.texts, false, 30, false, latin, strlen(latin), 3),
+                     text_cache_measure(world.texts, false, 30, latin, 3));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_missing_glyph_in_shipped_texts),
         cmocka_unit_test(test_check_catches_a_missing_font),
         cmocka_unit_test(test_digits_setting),
         cmocka_unit_test(test_texture_as_wide_as_measure),
+        cmocka_unit_test(test_caret_follows_the_runs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -118,13 +118,17 @@ static void draw_caret(SDL_Renderer *r, TextCache *texts, const WidgetList *list
                        Rgba ink) {
     /* Fields are one line; the caret sits after the measured prefix. */
     int box_x = w->rect.x + w->padding;
-    int prefix = w->caret_byte > 0 ? text_cache_measure(texts, w->bold, w->font_px, w->label,
-                                                        (size_t)w->caret_byte)
-                                   : 0;
     int line_w = w->n_lines ? list->lines[w->first_line].width : 0;
     int box_w = w->rect.w - 2 * w->padding;
     int x0 = layout_line_x(box_w, line_w, w->align, w->dir);
-    int x = box_x + x0 + (w->dir == LAYOUT_DIR_RTL ? line_w - prefix : prefix);
+    /* Issue 12: where the caret is depends on the runs (a Latin name in an
+     * Arabic field ends at its right). */
+    int caret_x = text_cache_caret_x(texts, w->bold, w->font_px, w->dir == LAYOUT_DIR_RTL, w->label,
+                                     strlen(w->label), (size_t)w->caret_byte);
+    if (!w->label[0]) {
+        caret_x = w->dir == LAYOUT_DIR_RTL ? line_w : 0;
+    }
+    int x = box_x + x0 + caret_x;
     int h = w->font_px + w->font_px / 3;
     SDL_Rect caret = {x + 1, w->rect.y + (w->rect.h - h) / 2, w->font_px / 12 + 2, h};
     set_color(r, ink);

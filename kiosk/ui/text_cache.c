@@ -492,6 +492,46 @@ SDL_Texture *text_cache_get(TextCache *cache, bool bold, int px, SDL_Color color
     return text_cache_get_line(cache, bold, px, color, cache->rtl, text, len, 0, len, out_w, out_h);
 }
 
+static int run_width(TextCache *cache, bool bold, int px, const char *text, const BidiRun *run,
+                     size_t len) {
+    BidiRun part = *run;
+    part.len = len;
+    TTF_Font *font = font_for(cache, run->font, bold, px, bidi_run_rtl(run));
+    char buf[RUN_CAP * 2];
+    int w = 0, h = 0;
+    if (!font || len == 0 ||
+        TTF_SizeUTF8(font, run_text(cache, buf, sizeof buf, text, &part), &w, &h) != 0) {
+        w = 0;
+    }
+    wipe_bytes(buf, sizeof buf);
+    return w;
+}
+
+int text_cache_caret_x(TextCache *cache, bool bold, int px, bool rtl, const char *text, size_t len,
+                       size_t caret_byte) {
+    BidiLine runs;
+    line_runs(cache, rtl, text, len, 0, len, &runs);
+    if (runs.n_runs == 0) {
+        return 0;
+    }
+    /* The run holding the code point before the caret (or, at the start,
+     * the one after it). */
+    size_t at = caret_byte > 0 ? caret_byte - 1 : 0;
+    bool before = caret_byte > 0;
+    int x = 0;
+    for (size_t i = 0; i < runs.n_runs; i++) {
+        const BidiRun *run = &runs.runs[i];
+        int w = run_width(cache, bold, px, text, run, run->len);
+        if (at >= run->start && at < run->start + run->len) {
+            size_t upto = before ? caret_byte - run->start : 0;
+            int prefix = run_width(cache, bold, px, text, run, upto);
+            return bidi_run_rtl(run) ? x + w - prefix : x + prefix;
+        }
+        x += w;
+    }
+    return rtl ? 0 : x;
+}
+
 /* Not drawn, so not looked up: joiners, bidi marks and isolates, the BOM. */
 static bool invisible_format(uint32_t cp) {
     return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||

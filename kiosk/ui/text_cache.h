@@ -59,6 +59,13 @@ SDL_Texture *text_cache_get_line(TextCache *cache, bool bold, int px, SDL_Color 
                                  const char *para, size_t para_len, size_t line_start,
                                  size_t line_len, int *out_w, int *out_h);
 
+/* The x offset, from the line's left edge, of a caret after
+ * text[0..caret_byte) in the line `text[0..len)` drawn with base direction
+ * `rtl`: at the visual end of the character typed last, whichever
+ * direction its run goes ("Layla" in an Arabic field: at its right). */
+int text_cache_caret_x(TextCache *cache, bool bold, int px, bool rtl, const char *text, size_t len,
+                       size_t caret_byte);
+
 /* Issue 12's glyph check: true when some code point of `text` (all its
  * paragraphs, base direction `rtl`) would be drawn in a font that lacks it;
  * the first such code point goes to `out_cp` and the font's name ("Noto
