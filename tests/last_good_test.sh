@@ -55,4 +55,12 @@ cp "$work/broken.yaml" "$work/data/en/content.yaml"
 run fresh 'expect-screen error' --db "$work/fresh/requests.db" || { cat "$work/fresh.log"; fail "no copy: not the out-of-service screen"; }
 grep -q "no last good copy" "$work/fresh.log" || fail "no copy: not logged"
 [ -e "$work/fresh/last-good/en_content.yaml" ] && fail "a broken set was saved as last good"
+# Issue 12: the Arabic file has its copy too; broken, the switch still
+# offers Arabic from the copy.
+cp "$src/data/en/content.yaml" "$work/data/en/content.yaml"
+[ -f "$copies/ar_content.yaml" ] || fail "no last good copy of ar/content.yaml"
+sed '0,/start:/s/start:.*/start: ""/' "$src/data/ar/content.yaml" > "$work/data/ar/content.yaml"
+run arabic 'tap welcome.language.ar
+expect-text ابدأ' || { cat "$work/arabic.log"; fail "broken Arabic did not run on its copy"; }
+grep -q "last good copy .*last-good/ar_content.yaml" "$work/arabic.log" || { cat "$work/arabic.log"; fail "Arabic copy not named"; }
 echo "ok: last good copies"

@@ -394,6 +394,45 @@ static void test_notify_argv_placeholders(void **state) {
     assert_int_equal(config_notify_argv(&cfg, "K7Q-42", "urgent_alert", "urgent", out), 0);
 }
 
+/* Issue 12: the languages offered, the default, the staff's language. */
+static void test_languages(void **state) {
+    (void)state;
+    Config cfg = parse_ok("languages: [ar, en]\nlanguage: en\nstaff_language: ar\n");
+    assert_string_equal(cfg.languages, "ar,en");
+    assert_string_equal(cfg.staff_language, "ar");
+    char codes[CONFIG_MAX_LANGUAGES][16];
+    size_t n = config_languages(&cfg, codes, CONFIG_MAX_LANGUAGES);
+    assert_int_equal(n, 2);
+    assert_string_equal(codes[0], "ar"); /* the file's order */
+    assert_string_equal(codes[1], "en");
+    /* The default is always offered, first when the list leaves it out. */
+    cfg = parse_ok("languages: [ar]\nlanguage: en\n");
+    n = config_languages(&cfg, codes, CONFIG_MAX_LANGUAGES);
+    assert_int_equal(n, 2);
+    assert_string_equal(codes[0], "en");
+    assert_string_equal(codes[1], "ar");
+    /* [] or a scalar: just the default. */
+    cfg = parse_ok("languages: []\nlanguage: ar\n");
+    n = config_languages(&cfg, codes, CONFIG_MAX_LANGUAGES);
+    assert_int_equal(n, 1);
+    assert_string_equal(codes[0], "ar");
+    cfg = parse_ok("languages: en\n");
+    assert_int_equal(config_languages(&cfg, codes, CONFIG_MAX_LANGUAGES), 1);
+    /* From the command line, comma-separated. */
+    KsError err;
+    config_defaults(&cfg);
+    assert_int_equal(config_set(&cfg, "languages", "en,ar,fr", &err), KS_OK);
+    assert_int_equal(config_languages(&cfg, codes, CONFIG_MAX_LANGUAGES), 3);
+    assert_int_not_equal(config_set(&cfg, "languages", "en,,ar", &err), KS_OK);
+    assert_int_not_equal(config_set(&cfg, "languages", "en,ar,", &err), KS_OK);
+    /* Mistakes, with their line. */
+    expect_error("languages: [en, en]\n", "twice", 2);
+    expect_error("languages: [en, Arabic]\n", "\"Arabic\"", 2);
+    expect_error("languages: [en, [ar]]\n", "one language code", 2);
+    expect_error("languages: [en, \"ar,fr\"]\n", "one language code", 2);
+    expect_error("staff_language: english\n", "language code", 2);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
@@ -412,6 +451,7 @@ int main(void) {
         cmocka_unit_test(test_notify_command_errors),
         cmocka_unit_test(test_notify_command_not_settable),
         cmocka_unit_test(test_notify_argv_placeholders),
+        cmocka_unit_test(test_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,7 +56,7 @@ static int setup(void **state) {
         return -1;
     }
     TextCacheFonts fonts = {KIOSK_SOURCE_DIR "/fonts/NotoSans-Regular.ttf",
-                            KIOSK_SOURCE_DIR "/fonts/NotoSans-Bold.ttf", false, "Latn"};
+                            KIOSK_SOURCE_DIR "/fonts/NotoSans-Bold.ttf", NULL, NULL};
     if (text_cache_create(world.renderer, &fonts, &world.texts) != KS_OK) {
         return -1;
     }

@@ -663,6 +663,53 @@ static void test_parse_format(void **state) {
     assert_int_equal(f, EXPORT_FORMAT_CSV);
 }
 
+/* Issue 12: an Arabic name typed in a decomposed form (alef + hamza above
+ * U+0627 U+0654; shadda before fatha) is stored in NFC (U+0623; fatha, then
+ * shadda, by combining class) and comes back out of storage and every
+ * export format byte for byte as stored. */
+#define NAME_TYPED "\xd8\xa7\xd9\x94\xd8\xad\xd9\x85\xd8\xaf \xd9\x85\xd9\x91\xd9\x8e\xd8\xb1"
+#define NAME_NFC "\xd8\xa3\xd8\xad\xd9\x85\xd8\xaf \xd9\x85\xd9\x8e\xd9\x91\xd8\xb1"
+
+static void test_arabic_name_nfc_through_storage_and_export(void **state) {
+    (void)state;
+    assert_int_equal(request_check_name(NAME_TYPED, strlen(NAME_TYPED)), REQUEST_PROBLEM_NONE);
+    Request r;
+    request_init(&r);
+    r.kind = REQUEST_KIND_CONSULTATION;
+    r.urgency = REQUEST_URGENCY_ROUTINE;
+    assert_true(request_set_name(&r, NAME_TYPED));
+    assert_string_equal(r.name, NAME_NFC);
+    snprintf(r.phone, sizeof r.phone, "+971501234567");
+    snprintf(r.language, sizeof r.language, "ar");
+    r.contact_time = REQUEST_TIME_MORNING;
+    r.consent = true;
+    r.created_unix_ms = T0_MS;
+    Storage *s = NULL;
+    assert_int_equal(storage_open(":memory:", NULL, &s, NULL, 0), KS_OK);
+    assert_int_equal(storage_enqueue(s, &r), KS_OK);
+    StorageQuery q;
+    storage_query_init(&q);
+    StoredRequest row;
+    size_t n = 0;
+    assert_int_equal(storage_list(s, &q, &row, 1, &n), KS_OK);
+    storage_close(s);
+    assert_int_equal(n, 1);
+    assert_memory_equal(row.request.name, NAME_NFC, sizeof NAME_NFC);
+    assert_string_equal(row.request.language, "ar");
+    const ExportFormat formats[] = {EXPORT_FORMAT_CSV, EXPORT_FORMAT_JSON,
+                                    EXPORT_FORMAT_JSON_LINES};
+    for (size_t f = 0; f < 3; f++) {
+        ExportOptions opt;
+        export_options_init(&opt);
+        opt.format = formats[f];
+        Mem m = {0};
+        export_all(&row, 1, &opt, &m);
+        assert_non_null(strstr(m.data, NAME_NFC));
+        assert_null(strstr(m.data, "\xd8\xa7\xd9\x94"));
+        free(m.data);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_field_quoting),
@@ -677,6 +724,7 @@ int main(void) {
         cmocka_unit_test(test_writer_streams_in_bounded_pieces),
         cmocka_unit_test(test_sink_failure_stops_the_export),
         cmocka_unit_test(test_parse_format),
+        cmocka_unit_test(test_arabic_name_nfc_through_storage_and_export),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

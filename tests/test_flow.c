@@ -1513,6 +1513,74 @@ static void test_done_returns_home_by_itself(void **state) {
     free(flow);
 }
 
+/* Issue 12: the language switch. Two "languages" (the same English file
+ * parsed twice, the second told it is Arabic) are enough for the flow. */
+static void test_language_switch_lasts_one_session(void **state) {
+    (void)state;
+    size_t len = 0;
+    char *buf = read_whole(KIOSK_SOURCE_DIR "/data/en/content.yaml", &len);
+    char *ar = malloc(len + 1);
+    assert_non_null(ar);
+    memcpy(ar, buf, len + 1);
+    char *lang = strstr(ar, "language: en");
+    assert_non_null(lang);
+    lang[10] = 'a';
+    lang[11] = 'r';
+    Content *second = NULL;
+    KsError err;
+    assert_int_equal(content_parse(ar, len, "ar.yaml", &second, &err), KS_OK);
+    free(buf);
+    free(ar);
+    const Content *langs[2] = {g_content, second};
+    FlowSettings settings = SETTINGS;
+    settings.languages = langs;
+    settings.n_languages = 2;
+    settings.default_language = 0;
+    Flow *flow = calloc(1, sizeof *flow);
+    assert_non_null(flow);
+    flow_init(flow, &settings, g_content, g_triage, T0);
+    assert_ptr_equal(flow_content(flow), g_content);
+    /* Only on the welcome screen, and only a language offered. */
+    assert_false(ev(flow, FLOW_EV_LANGUAGE, 2, T0));
+    assert_false(ev(flow, FLOW_EV_LANGUAGE, -1, T0));
+    assert_true(ev(flow, FLOW_EV_LANGUAGE, 1, T0));
+    assert_ptr_equal(flow_content(flow), second);
+    assert_int_equal(flow_language(flow), 1);
+    ev(flow, FLOW_EV_START, 0, T0);
+    assert_false(ev(flow, FLOW_EV_LANGUAGE, 0, T0));
+    assert_ptr_equal(flow_content(flow), second);
+    /* Home keeps it: the same patient. */
+    ev(flow, FLOW_EV_HOME, 0, T0);
+    assert_screen(flow, "welcome");
+    assert_ptr_equal(flow_content(flow), second);
+    /* A request is stored in the language it was made in. */
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
+    type(flow, "Layla", T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_PHONE, T0);
+    type(flow, "50 123 4567", T0);
+    ev(flow, FLOW_EV_PICK_TIME, REQUEST_TIME_MORNING, T0);
+    ev(flow, FLOW_EV_TOGGLE_CONSENT, 0, T0);
+    ev(flow, FLOW_EV_SUBMIT, 0, T0);
+    Request req;
+    assert_true(flow_take_commit(flow, &req));
+    assert_string_equal(req.language, "ar");
+    flow_commit_result(flow, flow_session_serial(flow), FLOW_COMMIT_SAVED, "K7Q-42", T0);
+    /* The idle wipe brings the default back for the next patient. */
+    flow_tick(flow, T0 + IDLE_MS + 1);
+    flow_tick(flow, T0 + IDLE_MS + COUNTDOWN_MS + 2);
+    flow_tick(flow, T0 + IDLE_MS + COUNTDOWN_MS + DONE_MS + 3);
+    assert_screen(flow, "welcome");
+    assert_ptr_equal(flow_content(flow), g_content);
+    assert_int_equal(flow_language(flow), 0);
+    ev(flow, FLOW_EV_LANGUAGE, 1, T0 + 10 * IDLE_MS);
+    flow_tick(flow, T0 + 12 * IDLE_MS);
+    flow_tick(flow, T0 + 12 * IDLE_MS + COUNTDOWN_MS + 1);
+    assert_ptr_equal(flow_content(flow), g_content);
+    flow_destroy(flow);
+    content_destroy(second);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_shows_welcome_without_timers),
@@ -1571,6 +1639,7 @@ int main(void) {
         cmocka_unit_test(test_done_returns_home_by_itself),
         cmocka_unit_test(test_regression_thanks_after_late_commit_stays_up),
         cmocka_unit_test(test_regression_selfcheck_from_next_keeps_when),
+        cmocka_unit_test(test_language_switch_lasts_one_session),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

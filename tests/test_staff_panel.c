@@ -62,7 +62,7 @@ static int group_setup(void **state) {
     world.renderer =
         world.window ? SDL_CreateRenderer(world.window, -1, SDL_RENDERER_SOFTWARE) : NULL;
     TextCacheFonts fonts = {KIOSK_SOURCE_DIR "/fonts/NotoSans-Regular.ttf",
-                            KIOSK_SOURCE_DIR "/fonts/NotoSans-Bold.ttf", false, "Latn"};
+                            KIOSK_SOURCE_DIR "/fonts/NotoSans-Bold.ttf", NULL, NULL};
     if (!world.renderer || text_cache_create(world.renderer, &fonts, &world.texts) != KS_OK) {
         return -1;
     }

@@ -84,6 +84,48 @@ static bool check_language(const char *v, char *why, size_t why_len) {
     return ok;
 }
 
+/* "en,ar": language codes, comma-separated, no repeats. */
+static bool check_languages(const char *v, char *why, size_t why_len) {
+    char seen[CONFIG_MAX_LANGUAGES][16];
+    size_t n = 0;
+    const char *p = v;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        char code[16];
+        if (len == 0 || len >= sizeof code) {
+            snprintf(why, why_len, "must be language codes such as [en, ar]");
+            return false;
+        }
+        memcpy(code, p, len);
+        code[len] = '\0';
+        if (!check_language(code, why, why_len)) {
+            snprintf(why, why_len, "has \"%s\", not a language code such as \"en\" or \"ar\"",
+                     code);
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(seen[i], code) == 0) {
+                snprintf(why, why_len, "lists \"%s\" twice", code);
+                return false;
+            }
+        }
+        if (n == CONFIG_MAX_LANGUAGES) {
+            snprintf(why, why_len, "has more than %d languages", CONFIG_MAX_LANGUAGES);
+            return false;
+        }
+        memcpy(seen[n++], code, len + 1);
+        p += len;
+        if (*p == ',') {
+            p++;
+            if (!*p) {
+                snprintf(why, why_len, "must not end with a comma");
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 static bool check_kiosk_id(const char *v, char *why, size_t why_len) {
     bool ok = v[0] != '\0';
     for (const char *c = v; *c && ok; c++) {
@@ -124,6 +166,10 @@ static const Field FIELDS[] = {
      sizeof(((Config *)0)->emergency_number), check_emergency, false, 0, 0},
     {"language", FIELD_TEXT, offsetof(Config, language), sizeof(((Config *)0)->language),
      check_language, false, 0, 0},
+    {"languages", FIELD_TEXT, offsetof(Config, languages), sizeof(((Config *)0)->languages),
+     check_languages, true, 0, 0},
+    {"staff_language", FIELD_TEXT, offsetof(Config, staff_language),
+     sizeof(((Config *)0)->staff_language), check_language, false, 0, 0},
     {"kiosk_id", FIELD_TEXT, offsetof(Config, kiosk_id), sizeof(((Config *)0)->kiosk_id),
      check_kiosk_id, false, 0, 0},
     {"db_path", FIELD_TEXT, offsetof(Config, db_path), sizeof(((Config *)0)->db_path), NULL, true,
@@ -230,6 +276,8 @@ void config_defaults(Config *cfg) {
     snprintf(cfg->country_code, sizeof cfg->country_code, "%s", "+971");
     snprintf(cfg->emergency_number, sizeof cfg->emergency_number, "%s", "999");
     snprintf(cfg->language, sizeof cfg->language, "%s", "en");
+    snprintf(cfg->languages, sizeof cfg->languages, "%s", "en,ar");
+    snprintf(cfg->staff_language, sizeof cfg->staff_language, "%s", "en");
     snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, "%s", "kiosk-1");
     cfg->db_path[0] = '\0';
     cfg->idle_timeout_ms = 90 * 1000;
@@ -351,6 +399,21 @@ static KsStatus parse_root(YamlRef root, Config *work, KsError *err) {
             continue;
         }
         const char *text = yaml_scalar(v);
+        char joined[sizeof work->languages + 16];
+        if (!text && yaml_is_seq(v) && field->offset == offsetof(Config, languages)) {
+            /* languages: [en, ar] is kept as "en,ar" (what --set takes). */
+            joined[0] = '\0';
+            for (size_t k = 0; k < yaml_seq_len(v); k++) {
+                const char *item = yaml_scalar(yaml_seq_at(v, k));
+                if (!item || strchr(item, ',')) {
+                    return yaml_fail(yaml_seq_at(v, k), err,
+                                     "\"languages\" item %zu must be one language code", k + 1);
+                }
+                size_t used = strlen(joined);
+                snprintf(joined + used, sizeof joined - used, "%s%s", k ? "," : "", item);
+            }
+            text = joined;
+        }
         if (!text) {
             return yaml_fail(v, err, "\"%s\" must be a single value, not a list or mapping",
                              field->key);
@@ -469,6 +532,30 @@ size_t config_notify_argv(const Config *cfg, const char *ref, const char *kind, 
         for (size_t p = 0; p < KS_ARRAY_LEN(values); p++) {
             snprintf(out[n++], CONFIG_NOTIFY_EXPANDED_CAP, "%s", values[p]);
         }
+    }
+    return n;
+}
+
+size_t config_languages(const Config *cfg, char out[][16], size_t max) {
+    assert(cfg && out && max > 0);
+    size_t n = 0;
+    bool has_default = false;
+    for (const char *p = cfg->languages; *p && n < max;) {
+        size_t len = strcspn(p, ",");
+        if (len > 0 && len < 16) {
+            memcpy(out[n], p, len);
+            out[n][len] = '\0';
+            has_default = has_default || strcmp(out[n], cfg->language) == 0;
+            n++;
+        }
+        p += len + (p[len] == ',');
+    }
+    if (!has_default) {
+        /* The default comes first; the last one listed gives way if full. */
+        size_t keep = n < max ? n : max - 1;
+        memmove(out + 1, out, keep * sizeof out[0]);
+        snprintf(out[0], 16, "%s", cfg->language);
+        n = keep + 1;
     }
     return n;
 }

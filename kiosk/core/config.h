@@ -14,6 +14,7 @@
 
 #include "ks.h"
 
+#define CONFIG_MAX_LANGUAGES 8
 #define CONFIG_NOTIFY_MAX_ARGS 16      /* program included */
 #define CONFIG_NOTIFY_ARG_CAP 256      /* bytes per argument in the file, NUL included */
 #define CONFIG_NOTIFY_EXPANDED_CAP 512 /* bytes per argument once placeholders are filled */
@@ -22,9 +23,13 @@
 
 typedef struct {
     char clinic_name[128];
-    char country_code[8];       /* "+971": a "+" and 1-3 digits */
-    char emergency_number[16];  /* "999": digits only */
-    char language[16];          /* content file to load: data/<language>/content.yaml */
+    char country_code[8];      /* "+971": a "+" and 1-3 digits */
+    char emergency_number[16]; /* "999": digits only */
+    char language[16];         /* content file to load: data/<language>/content.yaml */
+    /* Issue 12: the languages the welcome screen offers, "en,ar" (in the
+     * file a list, [en, ar]); "" = only `language`, which is the default. */
+    char languages[CONFIG_MAX_LANGUAGES * 16];
+    char staff_language[16];    /* the staff panel's language ("en") */
     char kiosk_id[64];          /* stored with each request: letters, digits, - _ . */
     char db_path[512];          /* "" = the per-user default */
     uint32_t idle_timeout_ms;   /* no touch for this long asks "Are you still there?" */
@@ -61,6 +66,12 @@ KsStatus config_parse(const char *buf, size_t buf_len, const char *source, Confi
 /* Sets one setting by its file key from text, as a flag would. On failure
  * *cfg is unchanged and `err` says why (source "command line"). */
 KsStatus config_set(Config *cfg, const char *key, const char *value, KsError *err);
+
+/* The languages offered, in the file's order, into `out` (at most
+ * CONFIG_MAX_LANGUAGES codes): `languages`, with the default `language`
+ * put first if the list leaves it out; just `language` when the list is
+ * empty. Returns how many. */
+size_t config_languages(const Config *cfg, char out[][16], size_t max);
 
 /* The notify command's argument list for one alert, into `out` (room for
  * CONFIG_NOTIFY_MAX_EXPANDED arguments); returns how many (0: no command).

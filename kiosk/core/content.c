@@ -25,7 +25,9 @@ typedef struct {
 struct Content {
     YamlDoc *doc;
     const char *language;
+    const char *name; /* the language's own name ("العربية"), or NULL */
     ContentDirection direction;
+    ContentDigits digits;
     int strings_line;      /* where content_require() points when a key is missing */
     ContentEntry *entries; /* sorted by key, for bsearch */
     size_t n_entries;
@@ -52,6 +54,7 @@ static const struct {
 
 static const char *const TONES[] = {"info", "do", "dont", "normal", "warning", NULL};
 static const char *const DIRECTIONS[] = {"ltr", "rtl", NULL};
+static const char *const DIGITS[] = {"western", "arabic-indic", NULL};
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -638,7 +641,8 @@ static bool valid_language(const char *s) {
 }
 
 static KsStatus parse_root(Content *content, KsError *err) {
-    static const char *const KEYS[] = {"format", "language", "direction", "strings", "guide", NULL};
+    static const char *const KEYS[] = {"format", "language", "name",  "direction",
+                                       "digits", "strings",  "guide", NULL};
     YamlRef root = yamldoc_root(content->doc);
     if (!yaml_is_map(root)) {
         return yaml_fail(root, err,
@@ -676,6 +680,24 @@ static KsStatus parse_root(Content *content, KsError *err) {
             return st;
         }
         content->direction = (ContentDirection)dir;
+    }
+    /* Issue 12: which digits the screens show (stored numbers are always
+     * Western), and the language's name in its own script for the switch. */
+    content->digits = CONTENT_DIGITS_WESTERN;
+    if (yaml_present(yaml_get(root, "digits"))) {
+        int digits;
+        st = yaml_req_enum(root, "digits", DIGITS, &digits, err);
+        if (st != KS_OK) {
+            return st;
+        }
+        content->digits = (ContentDigits)digits;
+    }
+    content->name = NULL;
+    if (yaml_present(yaml_get(root, "name"))) {
+        st = yaml_req_string(root, "name", &content->name, err);
+        if (st != KS_OK) {
+            return st;
+        }
     }
     st = parse_strings(content, root, err);
     if (st == KS_OK) {
@@ -729,6 +751,42 @@ const char *content_language(const Content *content) {
 ContentDirection content_direction(const Content *content) {
     assert(content);
     return content->direction;
+}
+
+ContentDigits content_digits(const Content *content) {
+    assert(content);
+    return content->digits;
+}
+
+const char *content_language_name(const Content *content) {
+    assert(content);
+    if (content->name && content->name[0]) {
+        return content->name;
+    }
+    /* The two shipped languages' names, in their own script, should a file
+     * not say; any other code shows as itself until its file names it. */
+    static const struct {
+        const char *code, *name;
+    } KNOWN[] = {{"en", "English"}, {"ar", "العربية"}};
+    for (size_t i = 0; i < sizeof KNOWN / sizeof KNOWN[0]; i++) {
+        if (strcmp(KNOWN[i].code, content->language) == 0) {
+            return KNOWN[i].name;
+        }
+    }
+    return content->language;
+}
+
+size_t content_n_texts(const Content *content) {
+    assert(content);
+    return content->n_entries;
+}
+
+const char *content_text_at(const Content *content, size_t i, const char **out_key) {
+    assert(content && i < content->n_entries);
+    if (out_key) {
+        *out_key = content->entries[i].key;
+    }
+    return content->entries[i].text;
 }
 
 const char *content_text(const Content *content, const char *key) {

@@ -22,6 +22,8 @@
 #define CONTENT_MAX_ITEMS 12 /* texts of a section, counting every variant */
 
 typedef enum { CONTENT_DIR_LTR = 0, CONTENT_DIR_RTL } ContentDirection;
+/* The digits screens show (header `digits:`, issue 12). */
+typedef enum { CONTENT_DIGITS_WESTERN = 0, CONTENT_DIGITS_ARABIC_INDIC } ContentDigits;
 
 /* How a section is drawn: a colour and an icon the patient learns once. */
 typedef enum {
@@ -75,6 +77,18 @@ void content_destroy(Content *content);
 
 const char *content_language(const Content *content); /* "en" */
 ContentDirection content_direction(const Content *content);
+/* Header `digits: western | arabic-indic` (default western). */
+ContentDigits content_digits(const Content *content);
+/* The language's name in its own script, for the language switch: header
+ * `name:`, else a built-in name for common codes ("العربية" for ar), else
+ * the code. Never NULL. */
+const char *content_language_name(const Content *content);
+
+/* The file's texts one by one, sorted by key (for the glyph check and the
+ * comparison of languages): text `i` of content_n_texts(), its key to
+ * `out_key` (may be NULL). */
+size_t content_n_texts(const Content *content);
+const char *content_text_at(const Content *content, size_t i, const char **out_key);
 
 /* The text for `key`. Never NULL: a key the file lacks returns the key
  * itself, which a loaded file cannot show for required keys. */

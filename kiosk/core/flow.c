@@ -45,6 +45,10 @@ static void form_wipe(FlowForm *form) {
 
 void flow_reset(Flow *flow, uint64_t now_ms) {
     flow->session_serial++;
+    /* Issue 12: the language was this patient's; the next one starts in
+     * the default. */
+    flow->content = flow->default_content;
+    flow->language = flow->settings.default_language;
     flow->area = -1;
     flow->when = KS_WHEN_TODAY;
     flow->session_known = false;
@@ -74,7 +78,13 @@ void flow_init(Flow *flow, const FlowSettings *settings, const Content *content,
                const Triage *triage, uint64_t now_ms) {
     memset(flow, 0, sizeof *flow);
     flow->settings = *settings;
+    if (!settings->languages || settings->default_language >= settings->n_languages) {
+        flow->settings.languages = NULL;
+        flow->settings.n_languages = 0;
+        flow->settings.default_language = 0;
+    }
     flow->content = content;
+    flow->default_content = content;
     flow->triage = triage;
     flow_reset(flow, now_ms);
     flow->session_serial = 1;
@@ -144,8 +154,12 @@ static void fill_common(const Flow *flow, Request *req) {
     req->area = flow->area;
     req->when = flow->session_known ? flow->when : -1;
     req->days_since_session = req->when >= 0 ? ks_when_min_days((KsWhen)req->when) : -1;
-    snprintf(req->language, sizeof req->language, "%s",
-             flow->settings.language ? flow->settings.language : "");
+    /* The language the patient used (issue 12), whatever the default. */
+    const char *language = flow->content ? content_language(flow->content) : NULL;
+    if (!language) {
+        language = flow->settings.language ? flow->settings.language : "";
+    }
+    snprintf(req->language, sizeof req->language, "%s", language);
     snprintf(req->kiosk_id, sizeof req->kiosk_id, "%s",
              flow->settings.kiosk_id ? flow->settings.kiosk_id : "");
 }
@@ -422,6 +436,17 @@ static void go_back(Flow *flow, uint64_t now_ms) {
     }
 }
 
+/* Home: everything the patient entered is wiped, as for the next patient,
+ * but the language they picked stays (issue 12): Home is the same person
+ * choosing something else. Done, the idle wipe and the staff panel reset it. */
+static void go_home(Flow *flow, uint64_t now_ms) {
+    size_t language = flow->language;
+    const Content *content = flow->content;
+    flow_reset(flow, now_ms);
+    flow->language = language;
+    flow->content = content;
+}
+
 bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
     flow->last_activity_ms = now_ms;
 
@@ -436,7 +461,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
             if (flow->leave_action == FLOW_EV_BACK) {
                 go_back(flow, now_ms);
             } else {
-                flow_reset(flow, now_ms);
+                go_home(flow, now_ms);
             }
             return true;
         }
@@ -455,7 +480,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
         if (flow_form_has_data(flow)) {
             ask_leave(flow, FLOW_EV_HOME);
         } else {
-            flow_reset(flow, now_ms);
+            go_home(flow, now_ms);
         }
         return true;
     case FLOW_EV_BACK:
@@ -516,6 +541,12 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
 
     switch (flow->screen) {
     case FLOW_SCREEN_WELCOME:
+        if (ev->kind == FLOW_EV_LANGUAGE && ev->arg >= 0 &&
+            (size_t)ev->arg < flow->settings.n_languages) {
+            flow->language = (size_t)ev->arg;
+            flow->content = flow->settings.languages[ev->arg];
+            return true;
+        }
         if (ev->kind == FLOW_EV_START) {
             flow->intent = FLOW_INTENT_GUIDE;
             go(flow, FLOW_SCREEN_SESSION, now_ms);
@@ -647,7 +678,11 @@ static bool auto_returns(FlowScreen screen) {
 uint64_t flow_next_deadline(const Flow *flow) {
     uint64_t deadline = UINT64_MAX;
     if (flow->screen == FLOW_SCREEN_WELCOME) {
-        return deadline; /* nothing to wipe, nothing to time */
+        /* Nothing to wipe, nothing to time, unless a language was picked
+         * and left (issue 12). */
+        return flow->language != flow->settings.default_language
+                   ? flow->last_activity_ms + flow->settings.idle_timeout_ms
+                   : deadline;
     }
     if (auto_returns(flow->screen) && flow->overlay == FLOW_OVERLAY_NONE) {
         deadline = flow->screen_since_ms + flow->settings.done_return_ms;
@@ -661,6 +696,15 @@ uint64_t flow_next_deadline(const Flow *flow) {
 
 bool flow_tick(Flow *flow, uint64_t now_ms) {
     if (flow->screen == FLOW_SCREEN_WELCOME) {
+        /* Issue 12: a language picked by someone who then walked away goes
+         * back to the default after the idle time; no question is asked,
+         * nothing was typed. */
+        if (flow->language != flow->settings.default_language &&
+            now_ms >= flow->last_activity_ms + flow->settings.idle_timeout_ms) {
+            flow->language = flow->settings.default_language;
+            flow->content = flow->default_content;
+            return true;
+        }
         return false;
     }
     uint64_t idle_at = flow->last_activity_ms + flow->settings.idle_timeout_ms;
@@ -836,4 +880,12 @@ FlowAlertState flow_alert_state(const Flow *flow) {
 
 uint64_t flow_last_activity_ms(const Flow *flow) {
     return flow->last_activity_ms;
+}
+
+const Content *flow_content(const Flow *flow) {
+    return flow->content;
+}
+
+size_t flow_language(const Flow *flow) {
+    return flow->language;
 }

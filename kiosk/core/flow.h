@@ -79,7 +79,8 @@ typedef enum {
     FLOW_EV_STAY,          /* idle prompt: "I'm still here" */
     FLOW_EV_LEAVE_CONFIRM, /* leave the form, wiping it */
     FLOW_EV_LEAVE_CANCEL,
-    FLOW_EV_NONE /* a widget that does nothing when tapped */
+    FLOW_EV_LANGUAGE, /* arg: index into FlowSettings.languages (welcome screen only) */
+    FLOW_EV_NONE      /* a widget that does nothing when tapped */
 } FlowEventKind;
 
 typedef struct {
@@ -95,6 +96,12 @@ typedef struct {
     const char *country_code; /* "+971"; borrowed, must outlive the Flow */
     const char *language;     /* "en"; borrowed */
     const char *kiosk_id;     /* borrowed */
+    /* Issue 12: the languages the welcome screen offers (borrowed, may be
+     * NULL/0: only the flow's own content). A patient's pick lasts until
+     * the session is wiped, which brings back languages[default_language]. */
+    const Content *const *languages;
+    size_t n_languages;
+    size_t default_language;
 } FlowSettings;
 
 typedef struct {
@@ -212,6 +219,11 @@ bool flow_urgent_sent(const Flow *flow);
 FlowAlertState flow_alert_state(const Flow *flow);
 /* Bumped at every wipe: identifies one patient's session. */
 uint32_t flow_session_serial(const Flow *flow);
+/* Issue 12: the content of the patient's language (the one given at
+ * creation until a language is picked), and its index in the settings'
+ * languages (0 without them). */
+const Content *flow_content(const Flow *flow);
+size_t flow_language(const Flow *flow);
 /* The last touch (or wipe): how long the screen has been left alone. */
 uint64_t flow_last_activity_ms(const Flow *flow);
 

@@ -8,7 +8,9 @@
 
 struct Flow {
     FlowSettings settings;
-    const Content *content;
+    const Content *content; /* the patient's language (issue 12) */
+    const Content *default_content;
+    size_t language; /* index into settings.languages */
     const Triage *triage;
 
     FlowScreen screen;

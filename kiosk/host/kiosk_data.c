@@ -39,7 +39,7 @@ typedef struct {
         char name[128];
         char *buf;
         size_t len;
-    } kept[8];
+    } kept[16];
     size_t n_kept;
     bool used_copy; /* something runs on a copy: keep the old copies as they are */
 } LastGood;
@@ -129,6 +129,25 @@ static KsStatus parse_keyboard(const char *buf, size_t len, const char *source, 
     return keyboard_parse(buf, len, source, slot, err);
 }
 
+/* The name keyboard a content file asks for (keyboard.layout, issue 12),
+ * "latin" when it names none or a name that is no file name. */
+static const char *keyboard_name(const Content *content, const char *what) {
+    if (!content || !content_has(content, "keyboard.layout")) {
+        return "latin";
+    }
+    const char *want = content_text(content, "keyboard.layout");
+    size_t n = strlen(want);
+    if (n > 0 && n <= 32 && strspn(want, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n) {
+        return want;
+    }
+    if (what) {
+        log_error("%s: keyboard.layout \"%s\" is not a keyboard name (a-z, 0-9, - and _): "
+                  "using the Latin keyboard",
+                  what, want);
+    }
+    return "latin";
+}
+
 static void load(const char *data_dir, const char *config_path, const char *const *sets, int n_sets,
                  const char *explicit_db, KioskData *l) {
     memset(l, 0, sizeof *l);
@@ -172,13 +191,27 @@ static void load(const char *data_dir, const char *config_path, const char *cons
         last_good_dir(l->config.state_dir, db, lg->dir, sizeof lg->dir);
     }
 
-    snprintf(path, sizeof path, "%s/%s/content.yaml", data_dir, l->config.language);
-    snprintf(name, sizeof name, "%s/content.yaml", l->config.language);
-    if (load_file(lg, path, name, parse_content, &l->content, msg, sizeof msg) != KS_OK) {
-        note_problem(l, msg);
-        l->content = NULL;
+    char codes[CONFIG_MAX_LANGUAGES][16];
+    size_t n_codes = config_languages(&l->config, codes, CONFIG_MAX_LANGUAGES);
+    for (size_t i = 0; i < n_codes; i++) {
+        bool is_default = strcmp(codes[i], l->config.language) == 0;
+        Content *content = NULL;
+        snprintf(path, sizeof path, "%s/%s/content.yaml", data_dir, codes[i]);
+        snprintf(name, sizeof name, "%s/content.yaml", codes[i]);
+        if (load_file(lg, path, name, parse_content, &content, msg, sizeof msg) != KS_OK) {
+            if (is_default) {
+                note_problem(l, msg);
+            } else {
+                log_error("%s (language %s not offered)", msg, codes[i]);
+            }
+            continue;
+        }
+        if (is_default) {
+            l->content = content;
+            l->default_language = l->n_languages;
+        }
+        l->languages[l->n_languages++] = content;
     }
-
     /* A broken self-check file costs the self-check, not the whole kiosk. */
     snprintf(path, sizeof path, "%s/selfcheck.yaml", data_dir);
     if (load_file(lg, path, "selfcheck.yaml", parse_triage, &l->triage, msg, sizeof msg) != KS_OK) {
@@ -191,8 +224,26 @@ static void load(const char *data_dir, const char *config_path, const char *cons
         triage_destroy(l->triage);
         l->triage = NULL;
     }
+    /* Another language without the self-check's wording is not offered:
+     * its patients would meet English-only or blank questions. */
+    for (size_t i = 0; i < l->n_languages && l->triage;) {
+        Content *c = l->languages[i];
+        if (c == l->content || datafile_check_selfcheck_wording(c, l->triage, &err) == KS_OK) {
+            i++;
+            continue;
+        }
+        parse_error(l, &err, false);
+        log_error("language %s not offered", content_language(c));
+        content_destroy(c);
+        memmove(&l->languages[i], &l->languages[i + 1],
+                (l->n_languages - i - 1) * sizeof l->languages[0]);
+        l->n_languages--;
+        if (l->default_language > i) {
+            l->default_language--;
+        }
+    }
 
-    const char *names[2] = {"latin", "phone"};
+    const char *names[2] = {keyboard_name(l->content, "content.yaml"), "phone"};
     KeyboardLayout **slots[2] = {&l->letters, &l->phone};
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "%s/keyboards/%s.yaml", data_dir, names[i]);
@@ -202,11 +253,55 @@ static void load(const char *data_dir, const char *config_path, const char *cons
             *slots[i] = NULL;
         }
     }
+    /* Issue 12: every other language's name keyboard, each file once; a
+     * broken one falls back to the default language's. */
+    for (size_t i = 0; i < l->n_languages; i++) {
+        const char *want = keyboard_name(l->languages[i], content_language(l->languages[i]));
+        l->letters_for[i] = l->letters;
+        if (strcmp(want, names[0]) == 0) {
+            continue;
+        }
+        bool found = false;
+        for (size_t k = 0; k < i && !found; k++) {
+            const char *other = keyboard_name(l->languages[k], NULL);
+            if (strcmp(other, want) == 0) {
+                l->letters_for[i] = l->letters_for[k];
+                found = true;
+            }
+        }
+        if (found || l->n_keyboards == KS_ARRAY_LEN(l->keyboards)) {
+            continue;
+        }
+        KeyboardLayout *kb = NULL;
+        snprintf(path, sizeof path, "%s/keyboards/%s.yaml", data_dir, want);
+        snprintf(name, sizeof name, "keyboards/%s.yaml", want);
+        if (load_file(lg, path, name, parse_keyboard, &kb, msg, sizeof msg) != KS_OK) {
+            log_error("%s (language %s types names on the %s keyboard)", msg,
+                      content_language(l->languages[i]), names[0]);
+            continue;
+        }
+        l->keyboards[l->n_keyboards++] = kb;
+        l->letters_for[i] = kb;
+    }
     if (l->problem[0] && l->content) {
         /* Any fatal problem (config, keyboards) puts the kiosk out of service:
          * a wrong emergency number or a form nobody can type in is worse. */
-        content_destroy(l->content);
+        for (size_t i = 0; i < l->n_languages; i++) {
+            content_destroy(l->languages[i]);
+        }
+        l->n_languages = 0;
         l->content = NULL;
+    } else if (!l->content) {
+        for (size_t i = 0; i < l->n_languages; i++) {
+            content_destroy(l->languages[i]);
+        }
+        l->n_languages = 0;
+    }
+    l->staff_content = l->content;
+    for (size_t i = 0; i < l->n_languages; i++) {
+        if (strcmp(content_language(l->languages[i]), l->config.staff_language) == 0) {
+            l->staff_content = l->languages[i];
+        }
     }
     if (lg) {
         /* Only a set that loaded cleanly, every file from data/, becomes the
@@ -235,8 +330,16 @@ void kiosk_data_load_kept(const char *data_dir, const char *config_path, const c
 }
 
 void kiosk_data_unload(KioskData *l) {
-    content_destroy(l->content);
+    for (size_t i = 0; i < l->n_languages; i++) {
+        content_destroy(l->languages[i]);
+    }
+    l->n_languages = 0;
+    l->content = NULL;
     triage_destroy(l->triage);
     keyboard_destroy(l->letters);
     keyboard_destroy(l->phone);
+    for (size_t i = 0; i < l->n_keyboards; i++) {
+        keyboard_destroy(l->keyboards[i]);
+    }
+    l->n_keyboards = 0;
 }

@@ -18,9 +18,23 @@
 typedef struct {
     Config config;
     Content *content; /* NULL when the kiosk must stay out of service */
-    Triage *triage;   /* NULL when the self-check is off */
-    KeyboardLayout *letters;
+    /* Issue 12: every language offered that loaded (config_languages order);
+     * `content` is one of them, the default. A language other than the
+     * default whose file is broken (and has no good last copy) is logged and
+     * not offered; the kiosk runs on. */
+    Content *languages[CONFIG_MAX_LANGUAGES];
+    size_t n_languages;
+    size_t default_language;      /* index of `content` in `languages` */
+    const Content *staff_content; /* the staff panel's language, else `content` */
+    Triage *triage;               /* NULL when the self-check is off */
+    KeyboardLayout *letters;      /* the default language's name keyboard */
     KeyboardLayout *phone;
+    /* Issue 12: each language's name keyboard (its content's
+     * keyboard.layout, else latin), parallel to `languages`; borrowed from
+     * `keyboards`. */
+    const KeyboardLayout *letters_for[CONFIG_MAX_LANGUAGES];
+    KeyboardLayout *keyboards[CONFIG_MAX_LANGUAGES]; /* owned: every other one loaded */
+    size_t n_keyboards;
     char problem[900]; /* the first fatal problem, "" when none */
 } KioskData;
 

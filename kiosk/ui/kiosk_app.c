@@ -28,12 +28,17 @@ KsStatus kiosk_app_init(KioskApp *kiosk, const KioskData *data, SDL_Window *wind
             .triage = data->triage,
             .keyboard_letters = data->letters,
             .keyboard_phone = data->phone,
+            .languages = (const Content *const *)data->languages,
+            .n_languages = data->n_languages,
+            .default_language = data->default_language,
+            .letters_for = data->letters_for,
         };
         KsStatus st = patient_mode_init(&kiosk->patient, &pd, requests, now_ms);
         if (st != KS_OK) {
             return st;
         }
         kiosk->has_patient = true;
+        kiosk->staff_content = data->staff_content;
         first = &kiosk->patient.base;
         attract_mode_init(&kiosk->attract, data->content, &data->config, requests, attract_wake,
                           kiosk);
@@ -72,8 +77,12 @@ KsStatus kiosk_app_enable_staff(KioskApp *kiosk, StaffService *service, Requests
     if (!kiosk->has_patient || !service) {
         return KS_ERR_INVALID;
     }
-    KsStatus st = staff_mode_init(&kiosk->staff, kiosk->patient.data.content,
-                                  kiosk->patient.data.config, service, requests, kiosk->app.now_ms);
+    /* Issue 12: the panel speaks the staff's language (config
+     * staff_language), whatever the patients pick. */
+    const Content *staff_words =
+        kiosk->staff_content ? kiosk->staff_content : kiosk->patient.data.content;
+    KsStatus st = staff_mode_init(&kiosk->staff, staff_words, kiosk->patient.data.config, service,
+                                  requests, kiosk->app.now_ms);
     if (st != KS_OK) {
         return st;
     }

@@ -25,6 +25,7 @@ typedef struct {
     bool has_patient;
     bool has_staff;
     bool ready;
+    const Content *staff_content; /* the staff panel's language (issue 12) */
 } KioskApp;
 
 /* Starts the kiosk on `data` (borrowed, must outlive it) with the window,

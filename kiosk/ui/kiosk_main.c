@@ -322,13 +322,14 @@ int kiosk_main(int argc, char **argv) {
         SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "cannot create renderer: %s", SDL_GetError());
         goto fail;
     }
-    char regular[1024], bold[1024];
-    bool rtl = loaded.content && content_direction(loaded.content) == CONTENT_DIR_RTL;
-    snprintf(regular, sizeof regular, "%s/%s", opt.fonts_dir,
-             rtl ? "NotoSansArabic-Regular.ttf" : "NotoSans-Regular.ttf");
-    snprintf(bold, sizeof bold, "%s/%s", opt.fonts_dir,
-             rtl ? "NotoSansArabic-Bold.ttf" : "NotoSans-Bold.ttf");
-    TextCacheFonts fonts = {regular, bold, rtl, rtl ? "Arab" : "Latn"};
+    /* Issue 12: both scripts' fonts, whatever the languages: an English
+     * screen can show an Arabic name, and the language switch needs both. */
+    char regular[1024], bold[1024], ar_regular[1024], ar_bold[1024];
+    snprintf(regular, sizeof regular, "%s/NotoSans-Regular.ttf", opt.fonts_dir);
+    snprintf(bold, sizeof bold, "%s/NotoSans-Bold.ttf", opt.fonts_dir);
+    snprintf(ar_regular, sizeof ar_regular, "%s/NotoSansArabic-Regular.ttf", opt.fonts_dir);
+    snprintf(ar_bold, sizeof ar_bold, "%s/NotoSansArabic-Bold.ttf", opt.fonts_dir);
+    TextCacheFonts fonts = {regular, bold, ar_regular, ar_bold};
     if (text_cache_create(renderer, &fonts, &texts) != KS_OK) {
         fprintf(stderr, "kiosk: fonts missing in %s (see --fonts)\n", opt.fonts_dir);
         goto fail;

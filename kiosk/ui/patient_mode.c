@@ -299,10 +299,15 @@ ViewInput patient_mode_view_input(PatientMode *pm, const App *app) {
     ViewInput in = {
         .memo = &pm->view_memo,
         .flow = pm->flow,
-        .content = pm->data.content,
+        .content = flow_content(pm->flow),
+        .languages = pm->data.languages,
+        .n_languages = pm->data.n_languages,
+        .language = flow_language(pm->flow),
         .config = pm->data.config,
         .triage = pm->data.triage,
-        .keyboard_letters = pm->data.keyboard_letters,
+        .keyboard_letters = pm->data.letters_for && flow_language(pm->flow) < pm->data.n_languages
+                                ? pm->data.letters_for[flow_language(pm->flow)]
+                                : pm->data.keyboard_letters,
         .keyboard_phone = pm->data.keyboard_phone,
         .texts = app->texts,
         .forms_paused = pm->forms_paused_shown,
@@ -376,6 +381,9 @@ KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsS
         .country_code = cfg->country_code,
         .language = cfg->language,
         .kiosk_id = cfg->kiosk_id,
+        .languages = data->languages,
+        .n_languages = data->n_languages,
+        .default_language = data->default_language,
     };
     mode->advanced_ms = now_ms;
     mode->flow = flow_create(&settings, data->content, data->triage, now_ms);

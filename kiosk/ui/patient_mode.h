@@ -26,6 +26,12 @@ typedef struct {
     const Triage *triage; /* NULL: no self-check */
     const KeyboardLayout *keyboard_letters;
     const KeyboardLayout *keyboard_phone;
+    /* Issue 12: the languages offered on the welcome screen (may be 0:
+     * only `content`); `content` is languages[default_language]. */
+    const Content *const *languages;
+    size_t n_languages;
+    size_t default_language;
+    const KeyboardLayout *const *letters_for; /* each language's name keyboard, or NULL */
 } PatientData;
 
 /* The welcome screen has been left alone long enough (issue 10): the

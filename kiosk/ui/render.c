@@ -101,8 +101,10 @@ static void draw_lines(SDL_Renderer *r, TextCache *texts, const WidgetList *list
         const LayoutLine *line = &list->lines[w->first_line + i];
         int tw = 0, th = 0;
         SDL_Color color = {ink.r, ink.g, ink.b, 255};
-        SDL_Texture *tex = text_cache_get(texts, w->bold, w->font_px, color, w->label + line->start,
-                                          line->len, &tw, &th);
+        /* The whole label is the paragraph: bidi levels come from it. */
+        SDL_Texture *tex =
+            text_cache_get_line(texts, w->bold, w->font_px, color, w->dir == LAYOUT_DIR_RTL,
+                                w->label, strlen(w->label), line->start, line->len, &tw, &th);
         if (tex) {
             int x = box_x + layout_line_x(box_w, tw, w->align, w->dir);
             SDL_Rect dst = {x, y + (w->line_height - th) / 2, tw, th};
@@ -116,13 +118,17 @@ static void draw_caret(SDL_Renderer *r, TextCache *texts, const WidgetList *list
                        Rgba ink) {
     /* Fields are one line; the caret sits after the measured prefix. */
     int box_x = w->rect.x + w->padding;
-    int prefix = w->caret_byte > 0 ? text_cache_measure(texts, w->bold, w->font_px, w->label,
-                                                        (size_t)w->caret_byte)
-                                   : 0;
     int line_w = w->n_lines ? list->lines[w->first_line].width : 0;
     int box_w = w->rect.w - 2 * w->padding;
     int x0 = layout_line_x(box_w, line_w, w->align, w->dir);
-    int x = box_x + x0 + (w->dir == LAYOUT_DIR_RTL ? line_w - prefix : prefix);
+    /* Issue 12: where the caret is depends on the runs (a Latin name in an
+     * Arabic field ends at its right). */
+    int caret_x = text_cache_caret_x(texts, w->bold, w->font_px, w->dir == LAYOUT_DIR_RTL, w->label,
+                                     strlen(w->label), (size_t)w->caret_byte);
+    if (!w->label[0]) {
+        caret_x = w->dir == LAYOUT_DIR_RTL ? line_w : 0;
+    }
+    int x = box_x + x0 + caret_x;
     int h = w->font_px + w->font_px / 3;
     SDL_Rect caret = {x + 1, w->rect.y + (w->rect.h - h) / 2, w->font_px / 12 + 2, h};
     set_color(r, ink);
@@ -242,7 +248,9 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *lis
             int x = w->rect.x + (w->rect.w - total) / 2;
             int y = w->rect.y + w->rect.h - dot - 2;
             for (int i = 0; i < n; i++) {
-                Rect d = {x + i * (dot + gap), y, dot, dot};
+                /* Progress fills from the reading side: the right in RTL. */
+                int slot = w->dir == LAYOUT_DIR_RTL ? n - 1 - i : i;
+                Rect d = {x + slot * (dot + gap), y, dot, dot};
                 fill_round(r, d, dot / 2, i < w->progress_current ? PRIMARY : BORDER);
             }
         }

@@ -190,6 +190,11 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
                 b->tone = s->tone == CONTENT_TONE_INFO ? TONE_PRIMARY : tone_of(s->tone);
                 b->dir = v->dir;
                 view_wrap_into(v, b, "\xE2\x80\xA2", bullet_w, body, true, NULL);
+                /* As tall as a line of the item: the Arabic font's lines
+                 * are taller than 1.5 em (issue 12). */
+                if (b->rect.h < b->n_lines * b->line_height) {
+                    b->rect.h = b->n_lines * b->line_height;
+                }
             }
         }
         snprintf(id, sizeof id, "guide.section.%zu.item.%d", si + 1, shown);
@@ -427,6 +432,11 @@ static Widget *field_widget(View *v, const char *id, Rect r, const TextEdit *edi
         w->focused = focused;
         w->bold = false;
         w->font_px = (uint16_t)v->heading_px;
+        if (field == REQUEST_FIELD_PHONE) {
+            /* Issue 12: a phone number reads left to right in any language,
+             * and its caret moves that way. */
+            w->dir = LAYOUT_DIR_LTR;
+        }
         v->list->n_lines -= w->n_lines;
         w->n_lines = 0;
         /* A field is one line: long text keeps its tail (where the caret is) in view. */
@@ -512,10 +522,10 @@ static void keyboard_widgets(View *v, Rect area) {
         for (size_t k = 0; k < row->n_keys; k++) {
             const KeyboardKey *key = &row->keys[k];
             int kw = (int)(key->width * unit) - kgap;
+            /* Not mirrored for right-to-left: a keyboard is a physical
+             * layout (an Arabic one has its first row's ض on the left,
+             * QWERTY stays QWERTY); its file lists keys left to right. */
             Rect kr = {(int)x, y, kw, key_h};
-            if (v->dir == LAYOUT_DIR_RTL) {
-                kr.x = area.x + area.w - (kr.x - area.x) - kw;
-            }
             x += key->width * unit;
             const char *label = key->label ? key->label : key->text;
             if (label && label[0] == '@') {
@@ -736,6 +746,38 @@ static void build_form(View *v) {
     }
 }
 
+/* Issue 12: the language switch, one button per language offered, each
+ * named in its own script ("English", "العربية"), in the top corner at the
+ * end of the reading direction; the language showing is marked. One tap
+ * switches this patient's session; the wipe brings the default back. */
+static void build_language_switch(View *v) {
+    const ViewInput *in = v->in;
+    if (in->n_languages < 2) {
+        return;
+    }
+    int h = v->target;
+    int px = v->button_px;
+    int x = v->w - v->margin;
+    for (size_t k = in->n_languages; k-- > 0;) {
+        const Content *c = in->languages[k];
+        const char *name = content_language_name(c);
+        int w = text_cache_measure(v->texts, true, px, name, strlen(name)) + v->target * 2 / 3;
+        if (w < v->target * 2) {
+            w = v->target * 2;
+        }
+        x -= w;
+        /* The list reads from the start side: mirrored for right-to-left. */
+        Rect r = {v->dir == LAYOUT_DIR_RTL ? v->w - x - w : x, v->margin, w, h};
+        char id[48];
+        snprintf(id, sizeof id, "welcome.language.%s", content_language(c));
+        Widget *b = view_button(v, id, r, name, FLOW_EV_LANGUAGE, (int)k, false);
+        if (b) {
+            b->selected = k == in->language;
+        }
+        x -= v->gap;
+    }
+}
+
 void view_build(WidgetList *out, const ViewInput *in) {
     widgets_clear(out);
     View v;
@@ -785,6 +827,9 @@ void view_build(WidgetList *out, const ViewInput *in) {
         }
         conditions |= in->forms_paused ? 1u << SCREEN_WHEN_NO_FORMS : 1u << SCREEN_WHEN_FORMS;
         view_simple_build(&v, simple, values, KS_ARRAY_LEN(values), conditions);
+        if (flow_screen(flow) == FLOW_SCREEN_WELCOME && flow_overlay(flow) == FLOW_OVERLAY_NONE) {
+            build_language_switch(&v);
+        }
     } else {
         switch (flow_screen(flow)) {
         case FLOW_SCREEN_SESSION:

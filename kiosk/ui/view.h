@@ -29,7 +29,12 @@ typedef struct {
 typedef struct ViewInput {
     ViewMemo *memo; /* may be NULL */
     const Flow *flow;
-    const Content *content;
+    const Content *content; /* the patient's language */
+    /* Issue 12: the languages the welcome screen offers (0: no switch) and
+     * the one showing. */
+    const Content *const *languages;
+    size_t n_languages;
+    size_t language;
     const Config *config;
     const Triage *triage;
     const KeyboardLayout *keyboard_letters;

@@ -14,6 +14,11 @@ void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache 
     v->portrait = height > width;
     v->dir =
         content && content_direction(content) == CONTENT_DIR_RTL ? LAYOUT_DIR_RTL : LAYOUT_DIR_LTR;
+    if (texts) {
+        /* Issue 12: what is measured and drawn next is in this language. */
+        text_cache_set_language(texts, v->dir == LAYOUT_DIR_RTL,
+                                content && content_digits(content) == CONTENT_DIGITS_ARABIC_INDIC);
+    }
     int shortest = width < height ? width : height;
     v->target = view_touch_target(width, height);
     v->margin = shortest * 4 / 100 < 16 ? 16 : shortest * 4 / 100;

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "view.h"
+
 /* The parts of a spec that show now, their words filled in. */
 typedef struct {
     const ScreenPart *part;
@@ -91,8 +93,10 @@ static void build_hero(View *v, const ShownParts *parts) {
     int block_h = m.y + v->gap * 2 + start_h + v->gap * 3 +
                   (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_h) : 0);
     int y0 = (v->h - block_h) / 2;
-    if (y0 < v->margin) {
-        y0 = v->margin;
+    /* Issue 12: the language switch takes the top row (view.c). */
+    int top = v->in && v->in->n_languages > 1 ? v->margin + v->target + v->gap : v->margin;
+    if (y0 < top) {
+        y0 = top;
     }
 
     Cursor c = {x, y0, content_w};
