@@ -192,7 +192,21 @@ static void load(const char *data_dir, const char *config_path, const char *cons
         l->triage = NULL;
     }
 
-    const char *names[2] = {"latin", "phone"};
+    /* Names are typed on the keyboard the content names (keyboard.layout:
+     * "arabic" for Arabic, issue 12), or on the Latin one. */
+    const char *letters = "latin";
+    if (l->content && content_has(l->content, "keyboard.layout")) {
+        const char *want = content_text(l->content, "keyboard.layout");
+        size_t n = strlen(want);
+        if (n > 0 && n <= 32 && strspn(want, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n) {
+            letters = want;
+        } else {
+            log_error("%s: keyboard.layout \"%s\" is not a keyboard name (a-z, 0-9, - and _): "
+                      "using the Latin keyboard",
+                      name, want);
+        }
+    }
+    const char *names[2] = {letters, "phone"};
     KeyboardLayout **slots[2] = {&l->letters, &l->phone};
     for (int i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "%s/keyboards/%s.yaml", data_dir, names[i]);

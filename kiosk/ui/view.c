@@ -512,10 +512,10 @@ static void keyboard_widgets(View *v, Rect area) {
         for (size_t k = 0; k < row->n_keys; k++) {
             const KeyboardKey *key = &row->keys[k];
             int kw = (int)(key->width * unit) - kgap;
+            /* Not mirrored for right-to-left: a keyboard is a physical
+             * layout (an Arabic one has its first row's ض on the left,
+             * QWERTY stays QWERTY); its file lists keys left to right. */
             Rect kr = {(int)x, y, kw, key_h};
-            if (v->dir == LAYOUT_DIR_RTL) {
-                kr.x = area.x + area.w - (kr.x - area.x) - kw;
-            }
             x += key->width * unit;
             const char *label = key->label ? key->label : key->text;
             if (label && label[0] == '@') {
