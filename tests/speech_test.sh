@@ -5,9 +5,10 @@
 # that file between steps (bounded waits for content, as chime_test does):
 #  - English: the speaker button (chrome.speak) is on the welcome screen;
 #    a tap reads it aloud (the file gets loud samples, the button says
-#    Stop); a second tap stops it: the device is closed, the file holds no
-#    more than the frames the kiosk logged as played, and it does not grow
-#    while the kiosk goes on to other screens;
+#    Stop); a second tap stops it: the device is paused at once and closed
+#    right after the next frame; past the frames the kiosk logged as played
+#    the file holds only silence, and it does not grow while the kiosk goes
+#    on;
 #  - Arabic (--set language=ar): the same button in Arabic reads aloud;
 #    moving on to the next screen stops it the same way;
 #  - no sound device (dummy driver, a driver that does not exist) or
@@ -88,8 +89,13 @@ run_one() {
     size=$(size_of "$dir/audio.raw")
     if [ -z "$frames" ]; then
         fail "$name: no 'stopped ($why)' in the log: $(grep speech "$dir/log.txt")"
-    elif [ $((size / 2)) -gt $((frames + 1024)) ]; then
-        fail "$name: $((size / 2)) frames in the file, more than the $frames played when it stopped"
+    elif [ $((size / 2)) -gt $((frames + 8192)) ]; then
+        fail "$name: $((size / 2)) frames in the file, far more than the $frames played when it stopped"
+    else
+        # Between the stop and the close the paused device writes silence only.
+        local after
+        after=$(tail -c +$((frames * 2 + 1)) "$dir/audio.raw" > "$dir/after.raw"; loud_samples "$dir/after.raw")
+        [ "$after" = 0 ] || fail "$name: $after loud samples after the stop"
     fi
     # More kiosk work: had the reading gone on, the file would grow.
     printf 'advance 1000\ndump\necho later\n' >&3

@@ -8,6 +8,9 @@
 
 /* While reading, how often the mode looks whether the reading ended. */
 #define SPEECH_POLL_MS 200
+/* A stopped reading's device is closed after the next frame, or this long
+ * after the stop when no frame comes. */
+#define SPEECH_CLOSE_LATEST_MS 100
 
 static int64_t wall_clock_ms(void) {
     struct timespec ts;
@@ -131,17 +134,28 @@ static void sync_chime(PatientMode *pm) {
  * (Next, Home, an overlay, the idle wipe) stops it; reading to the end
  * closes the device and the button shows "Read aloud" again. */
 static void sync_speech(PatientMode *pm, App *app) {
+    if (!speaker_busy(pm->speaker)) {
+        return;
+    }
     if (!speaker_active(pm->speaker)) {
+        /* Stopped: close the device once the frame saying so is drawn
+         * (or a little later, if no frame is drawn: a window not shown). */
+        if (app->frames > pm->speech_stop_frame ||
+            app->now_ms >= pm->speech_stop_ms + SPEECH_CLOSE_LATEST_MS) {
+            speaker_poll(pm->speaker);
+        }
         return;
     }
     char screen[96];
     flow_screen_id(pm->flow, screen, sizeof screen);
     if (strcmp(screen, pm->spoken_screen) != 0) {
         speaker_stop(pm->speaker, "the screen changed");
-        app_mark_changed(app);
-    } else if (speaker_poll(pm->speaker)) {
-        app_mark_changed(app);
+    } else if (!speaker_poll(pm->speaker)) {
+        return; /* still reading */
     }
+    pm->speech_stop_frame = app->frames;
+    pm->speech_stop_ms = app->now_ms;
+    app_mark_changed(app);
 }
 
 /* The speaker button: reads what the screen shows (widgets_spoken_text),
@@ -150,6 +164,8 @@ static void toggle_speech(PatientMode *pm, App *app) {
     flow_note_activity(pm->flow, app->now_ms);
     if (speaker_active(pm->speaker)) {
         speaker_stop(pm->speaker, "tapped again");
+        pm->speech_stop_frame = app->frames;
+        pm->speech_stop_ms = app->now_ms;
         app_mark_changed(app);
         return;
     }
@@ -335,8 +351,14 @@ static uint64_t patient_next_deadline(const AppMode *mode, const App *app) {
             deadline = tick;
         }
     }
-    if (speaker_active(pm->speaker) && app->now_ms + SPEECH_POLL_MS < deadline) {
-        deadline = app->now_ms + SPEECH_POLL_MS; /* to see the reading end */
+    if (speaker_busy(pm->speaker)) {
+        /* Reading: to see it end; stopped: to close the device after the
+         * next frame. */
+        uint64_t at = speaker_active(pm->speaker) ? app->now_ms + SPEECH_POLL_MS
+                      : app->frames > pm->speech_stop_frame
+                          ? app->now_ms
+                          : pm->speech_stop_ms + SPEECH_CLOSE_LATEST_MS;
+        deadline = at < deadline ? at : deadline;
     }
     if (untouched_waits(pm)) {
         uint64_t at = pm->away ? app->now_ms : untouched_at(pm);
@@ -396,7 +418,7 @@ static void patient_screen_id(const AppMode *mode, char *out, size_t out_len) {
 static void patient_leave(AppMode *mode, App *app) {
     (void)app;
     of(mode)->away = true;
-    speaker_stop(of(mode)->speaker, "the patient screens were left");
+    speaker_stop_now(of(mode)->speaker, "the patient screens were left");
 }
 
 static void patient_display_lost(AppMode *mode, App *app) {
@@ -468,7 +490,7 @@ void patient_mode_deinit(PatientMode *mode) {
         chime_stop(mode->chime);
         mode->chiming = false;
     }
-    speaker_stop(mode->speaker, "the kiosk stops");
+    speaker_stop_now(mode->speaker, "the kiosk stops");
     flow_destroy(mode->flow);
     mode->flow = NULL;
 }

@@ -59,7 +59,9 @@ typedef struct {
     bool away;           /* another mode is current: the welcome's wait restarts on return */
     /* Issue 12: read aloud (NULL unless patient_mode_attach_speaker). */
     Speaker *speaker;
-    char spoken_screen[96]; /* the screen being read; leaving it stops the reading */
+    char spoken_screen[96];     /* the screen being read; leaving it stops the reading */
+    uint64_t speech_stop_frame; /* app->frames at the stop: the device closes after it */
+    uint64_t speech_stop_ms;    /* ... or SPEECH_CLOSE_LATEST_MS after this */
 } PatientMode;
 
 /* Starts the flow at the welcome screen. `data`'s pointers and `requests`

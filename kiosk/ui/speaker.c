@@ -2,6 +2,7 @@
 
 #include <SDL.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,11 @@ struct Speaker {
     unsigned volume; /* percent */
     Speech *speech;
     SDL_AudioDeviceID device; /* 0: closed */
+    /* Stopped: paused (silent at once) and closed on the next poll, which
+     * the caller makes after the frame showing "Read aloud" is on screen
+     * (closing waits for SDL's audio thread to drain, three periods). */
+    bool closing;
+    char why[48]; /* why it stopped, for the log */
     /* Written by SDL's audio thread, read by the UI thread. */
     atomic_bool finished;         /* the text was read to its end */
     atomic_uint_least64_t frames; /* frames handed to the device since it opened */
@@ -44,7 +50,7 @@ static SDL_AudioSpec wanted(Speaker *sp) {
     want.freq = SPEECH_RATE_HZ;
     want.format = AUDIO_S16SYS;
     want.channels = 1;
-    want.samples = 1024; /* ~46 ms: a tap on Stop is heard at once */
+    want.samples = 512; /* ~23 ms: a tap on Stop is heard, and the device closes, at once */
     want.callback = fill;
     want.userdata = sp;
     return want;
@@ -92,23 +98,46 @@ Speaker *speaker_create(unsigned volume_percent) {
     return sp;
 }
 
-void speaker_stop(Speaker *sp, const char *why) {
-    if (!sp || !sp->device) {
+static void close_device(Speaker *sp) {
+    if (!sp->device) {
         return;
     }
     speech_stop(sp->speech);
-    SDL_CloseAudioDevice(sp->device); /* waits for the audio thread: silent from here */
+    Uint64 t0 = SDL_GetTicks64();
+    SDL_CloseAudioDevice(sp->device); /* waits for the audio thread */
     sp->device = 0;
-    log_info("speech: stopped (%s), %llu frames played, %llu of speech", why,
-             (unsigned long long)atomic_load(&sp->frames),
-             (unsigned long long)atomic_load(&sp->spoken));
+    sp->closing = false;
+    log_info("speech: stopped (%s), %llu frames played, %llu of speech; device closed in %llu ms",
+             sp->why, (unsigned long long)atomic_load(&sp->frames),
+             (unsigned long long)atomic_load(&sp->spoken),
+             (unsigned long long)(SDL_GetTicks64() - t0));
+}
+
+void speaker_stop(Speaker *sp, const char *why) {
+    if (!sp || !sp->device || sp->closing) {
+        return;
+    }
+    speech_stop(sp->speech);
+    SDL_PauseAudioDevice(sp->device, 1); /* silent from here */
+    snprintf(sp->why, sizeof sp->why, "%s", why);
+    sp->closing = true;
+}
+
+void speaker_stop_now(Speaker *sp, const char *why) {
+    if (!sp || !sp->device) {
+        return;
+    }
+    if (!sp->closing) {
+        snprintf(sp->why, sizeof sp->why, "%s", why);
+    }
+    close_device(sp);
 }
 
 void speaker_say(Speaker *sp, const char *text, const char *language) {
     if (!speaker_available(sp)) {
         return;
     }
-    speaker_stop(sp, "read again");
+    speaker_stop_now(sp, "read again");
     atomic_store(&sp->finished, false);
     atomic_store(&sp->frames, 0);
     atomic_store(&sp->spoken, 0);
@@ -125,11 +154,22 @@ void speaker_say(Speaker *sp, const char *text, const char *language) {
 }
 
 bool speaker_active(const Speaker *sp) {
+    return sp && sp->device != 0 && !sp->closing;
+}
+
+bool speaker_busy(const Speaker *sp) {
     return sp && sp->device != 0;
 }
 
 bool speaker_poll(Speaker *sp) {
-    if (!speaker_active(sp) || !atomic_load(&sp->finished)) {
+    if (!speaker_busy(sp)) {
+        return false;
+    }
+    if (sp->closing) {
+        close_device(sp);
+        return false;
+    }
+    if (!atomic_load(&sp->finished)) {
         return false;
     }
     speaker_stop(sp, "read to the end");
@@ -144,7 +184,7 @@ void speaker_destroy(Speaker *sp) {
     if (!sp) {
         return;
     }
-    speaker_stop(sp, "the kiosk stops");
+    speaker_stop_now(sp, "the kiosk stops");
     speech_destroy(sp->speech);
     if (sp->audio_init) {
         SDL_QuitSubSystem(SDL_INIT_AUDIO);

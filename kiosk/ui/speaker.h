@@ -33,12 +33,20 @@ bool speaker_available(const Speaker *speaker);
  * replacing anything being read. Never fails: a device that cannot open
  * is logged and nothing sounds. */
 void speaker_say(Speaker *speaker, const char *text, const char *language);
-/* Stops reading at once and closes the device; `why` goes in the log. */
+/* Stops reading at once (the device is paused: silent from here); the
+ * next speaker_poll closes the device. Poll after the frame that shows the
+ * change is drawn: closing waits for SDL's audio thread to drain, three
+ * buffer periods (about 60 ms). `why` goes in the log. */
 void speaker_stop(Speaker *speaker, const char *why);
-/* True between speaker_say and the end of the reading (or speaker_stop). */
+/* The same, closing the device now (leaving the mode, shutting down). */
+void speaker_stop_now(Speaker *speaker, const char *why);
+/* True between speaker_say and the end of the reading (or a stop). */
 bool speaker_active(const Speaker *speaker);
-/* On the UI thread: closes the device once the text was read to its end.
- * True when it did (the button goes back to "Read aloud"). */
+/* True while the device is open: reading, or stopped and not yet closed.
+ * The caller polls while busy (soon when not active). */
+bool speaker_busy(const Speaker *speaker);
+/* On the UI thread: stops once the text was read to its end (true then:
+ * the button goes back to "Read aloud"), and closes a stopped device. */
 bool speaker_poll(Speaker *speaker);
 
 #endif
