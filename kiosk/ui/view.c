@@ -189,7 +189,10 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
                 b->bold = true;
                 b->tone = s->tone == CONTENT_TONE_INFO ? TONE_PRIMARY : tone_of(s->tone);
                 b->dir = v->dir;
-                view_wrap_into(v, b, "\xE2\x80\xA2", bullet_w, body, true, NULL);
+                /* A font with tall marks (Noto Sans Arabic) needs more than
+                 * 1.5 lines of height for the bullet. */
+                int bh = view_wrap_into(v, b, "\xE2\x80\xA2", bullet_w, body, true, NULL);
+                b->rect.h = bh > b->rect.h ? bh : b->rect.h;
             }
         }
         snprintf(id, sizeof id, "guide.section.%zu.item.%d", si + 1, shown);
