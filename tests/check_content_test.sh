@@ -10,6 +10,25 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$kiosk" --check-content "$src/data" > "$work/ok.txt" 2>&1 || { cat "$work/ok.txt"; fail "shipped data rejected"; }
 grep -q 'content.yaml: ok' "$work/ok.txt" || fail "content not checked"
 grep -q 'selfcheck.yaml: ok' "$work/ok.txt" || fail "self-check rules not checked"
+# Issue 12: the Arabic file is checked, and against English.
+grep -q 'ar/content.yaml: has every text of en/content.yaml' "$work/ok.txt" \
+    || { cat "$work/ok.txt"; fail "Arabic not compared with English"; }
+grep -q 'keyboards/arabic.yaml: ok' "$work/ok.txt" || fail "Arabic keyboard not checked"
+# A text English gained and Arabic lacks, and a placeholder Arabic dropped,
+# are both named, and the folder fails.
+mkdir -p "$work/lang"
+cp -r "$src/data/." "$work/lang/"
+sed -i 's/^    progress:/    brand_new: A new text\n    progress:/' "$work/lang/en/content.yaml"
+sed -i 's/: {tries}\./: ./' "$work/lang/ar/content.yaml"
+grep -q brand_new "$work/lang/en/content.yaml" || fail "fixture edit (en) did not apply"
+grep -q '{tries}' "$work/lang/ar/content.yaml" && fail "fixture edit (ar) did not apply"
+rc=0; "$kiosk" --check-content "$work/lang" > "$work/lang.txt" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || { cat "$work/lang.txt"; fail "missing Arabic text: exit $rc, wanted 1"; }
+grep -q 'ar/content.yaml:.*text "nav.brand_new" is missing' "$work/lang.txt" \
+    || { cat "$work/lang.txt"; fail "missing key not named"; }
+grep -q 'staff.pin.wrong.*must contain {tries}' "$work/lang.txt" \
+    || { cat "$work/lang.txt"; fail "dropped placeholder not named"; }
+echo "ok: missing Arabic text and dropped placeholder named"
 
 expect_error() { # FILE EXPECTED-FRAGMENT
     local out rc=0

@@ -349,6 +349,23 @@ static void test_notify_command_errors(void **state) {
     expect_error("notify_comand: []\n", "notify_command", 2);
 }
 
+/* Issue 12: read aloud's volume, a percent; 0 turns it off. */
+static void test_speech_volume(void **state) {
+    (void)state;
+    Config d;
+    config_defaults(&d);
+    assert_int_equal(d.speech_volume, 80);
+    Config cfg = parse_ok("speech_volume: 0\n");
+    assert_int_equal(cfg.speech_volume, 0);
+    cfg = parse_ok("speech_volume: 100\n");
+    assert_int_equal(cfg.speech_volume, 100);
+    expect_error("speech_volume: 101\n", "between 0 and 100", 2);
+    expect_error("speech_volume: loud\n", "speech_volume", 2);
+    KsError err;
+    assert_int_equal(config_set(&cfg, "speech_volume", "35", &err), KS_OK);
+    assert_int_equal(cfg.speech_volume, 35);
+}
+
 static void test_notify_command_not_settable(void **state) {
     (void)state;
     Config cfg;
@@ -450,6 +467,7 @@ int main(void) {
         cmocka_unit_test(test_notify_command_parsed),
         cmocka_unit_test(test_notify_command_errors),
         cmocka_unit_test(test_notify_command_not_settable),
+        cmocka_unit_test(test_speech_volume),
         cmocka_unit_test(test_notify_argv_placeholders),
         cmocka_unit_test(test_languages),
     };

@@ -17,12 +17,15 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static Content *load_real(void) {
+static Content *load_lang(const char *lang) {
+    char path[512], name[64];
+    snprintf(path, sizeof path, "%s/data/%s/content.yaml", KIOSK_SOURCE_DIR, lang);
+    snprintf(name, sizeof name, "data/%s/content.yaml", lang);
     size_t len;
-    char *buf = test_read_file(KIOSK_SOURCE_DIR "/data/en/content.yaml", &len);
+    char *buf = test_read_file(path, &len);
     Content *content = NULL;
     KsError err;
-    KsStatus st = content_parse(buf, len, "data/en/content.yaml", &content, &err);
+    KsStatus st = content_parse(buf, len, name, &content, &err);
     free(buf);
     if (st != KS_OK) {
         char text[800];
@@ -30,6 +33,10 @@ static Content *load_real(void) {
         fail_msg("%s", text);
     }
     return content;
+}
+
+static Content *load_real(void) {
+    return load_lang("en");
 }
 
 /* A small valid guide: page "a" at lines 4-9 of a built document. */
@@ -433,6 +440,97 @@ static void test_real_file_fits_screens(void **state) {
         }
     }
     content_destroy(c);
+}
+
+/* ---- the Arabic file against the English one (issue 12) ------------------ */
+
+typedef struct {
+    size_t n;
+    char first[900];
+} Problems;
+
+static void note_problem(void *ctx, const KsError *problem) {
+    Problems *p = ctx;
+    if (p->n++ == 0) {
+        ks_error_format(problem, p->first, sizeof p->first);
+    }
+}
+
+/* Every text key, {placeholder} and guide page of the English file is in the
+ * Arabic one: a key added to English fails here until Arabic has it. */
+static void test_arabic_covers_english(void **state) {
+    (void)state;
+    Content *en = load_lang("en");
+    Content *ar = load_lang("ar");
+    assert_string_equal(content_language(ar), "ar");
+    assert_int_equal(content_direction(ar), CONTENT_DIR_RTL);
+    Problems p = {0};
+    size_t n = content_compare(ar, en, note_problem, &p);
+    if (n) {
+        fail_msg("%zu problem(s), the first: %s", n, p.first);
+    }
+    /* The same guide, page by page and section by section. */
+    assert_int_equal(content_n_pages(ar), content_n_pages(en));
+    for (size_t i = 0; i < content_n_pages(en); i++) {
+        const ContentPage *pe = content_page(en, i);
+        const ContentPage *pa = content_page(ar, i);
+        assert_string_equal(pa->id, pe->id);
+        assert_int_equal(pa->n_sections, pe->n_sections);
+        assert_int_equal(pa->intro != NULL, pe->intro != NULL);
+        for (size_t s = 0; s < pe->n_sections; s++) {
+            const ContentSection *se = &pe->sections[s];
+            const ContentSection *sa = &pa->sections[s];
+            assert_int_equal(sa->n_items, se->n_items);
+            assert_int_equal(sa->tone, se->tone);
+            assert_int_equal(sa->stage_from_day, se->stage_from_day);
+            assert_int_equal(sa->stage_until_day, se->stage_until_day);
+            assert_int_equal(sa->heading != NULL, se->heading != NULL);
+            for (size_t k = 0; k < se->n_items; k++) {
+                assert_int_equal(sa->items[k].area_mask, se->items[k].area_mask);
+                /* About 70 characters a line in English; Arabic letters take two bytes. */
+                if (strlen(sa->items[k].text) > 2 * 72) {
+                    fail_msg("%s: item too long: %s", pa->id, sa->items[k].text);
+                }
+            }
+        }
+    }
+    content_destroy(ar);
+    content_destroy(en);
+}
+
+/* The comparison names a missing text, a dropped placeholder and a missing
+ * page, and accepts extra texts. */
+static void test_compare_names_what_is_missing(void **state) {
+    (void)state;
+    char *ref_buf = build(NULL, NULL, "  extra:\n    one: \"{count} left\"\n    two: Two\n", NULL);
+    char *tr_buf = build(NULL, NULL, "  extra:\n    one: بقي\n    more: More\n", NULL);
+    Content *ref = NULL, *tr = NULL;
+    KsError err;
+    assert_int_equal(content_parse(ref_buf, strlen(ref_buf), "ref.yaml", &ref, &err), KS_OK);
+    assert_int_equal(content_parse(tr_buf, strlen(tr_buf), "tr.yaml", &tr, &err), KS_OK);
+    Problems p = {0};
+    assert_int_equal(content_compare(tr, ref, note_problem, &p), 2);
+    assert_non_null(strstr(p.first, "extra.one"));
+    assert_non_null(strstr(p.first, "{count}"));
+    Problems q = {0};
+    assert_int_equal(content_compare(ref, ref, note_problem, &q), 0);
+    /* A guide with another page id. */
+    char *other_buf = build(NULL,
+                            "guide:\n  - id: b\n    title: B\n    sections:\n"
+                            "      - items:\n          - Tip\n",
+                            "  extra:\n    one: \"{count}\"\n    two: Two\n", NULL);
+    Content *other = NULL;
+    assert_int_equal(content_parse(other_buf, strlen(other_buf), "other.yaml", &other, &err),
+                     KS_OK);
+    Problems g = {0};
+    assert_int_equal(content_compare(other, ref, note_problem, &g), 1);
+    assert_non_null(strstr(g.first, "guide page \"a\" is missing"));
+    content_destroy(other);
+    free(other_buf);
+    content_destroy(ref);
+    content_destroy(tr);
+    free(ref_buf);
+    free(tr_buf);
 }
 
 /* ---- string table --------------------------------------------------------- */
@@ -1069,6 +1167,8 @@ int main(void) {
         cmocka_unit_test(test_real_file_covers_the_clinic_page),
         cmocka_unit_test(test_real_file_each_point_once),
         cmocka_unit_test(test_real_file_fits_screens),
+        cmocka_unit_test(test_arabic_covers_english),
+        cmocka_unit_test(test_compare_names_what_is_missing),
         cmocka_unit_test(test_missing_key_returns_key),
         cmocka_unit_test(test_flattening),
         cmocka_unit_test(test_rtl_direction),

@@ -296,8 +296,62 @@ static void test_kind_names(void **state) {
     }
 }
 
+/* ---- read aloud's text (issue 12) -------------------------------------- */
+
+static void test_spoken_text_in_reading_order(void **state) {
+    (void)state;
+    WidgetList *list = new_list();
+    Rect r = {0, 0, 10, 10};
+    widgets_add(list, WIDGET_TEXT, "title", r, "About your session");
+    widgets_add(list, WIDGET_TEXT, "question", r, "Which area was treated?");
+    widgets_add(list, WIDGET_CARD, "card", r, "card text");
+    widgets_add(list, WIDGET_CHOICE, "face", r, "Face");
+    widgets_add(list, WIDGET_FIELD, "form.name", r, "Ana Lima");
+    widgets_add(list, WIDGET_KEY, "kbd.a", r, "a");
+    widgets_add(list, WIDGET_TEXT, "empty", r, "");
+    add_button(list, "nav.next", r, FLOW_EV_NEXT)->disabled = true;
+    widgets_add(list, WIDGET_TEXT, "ar", r, "هل ما زلت هنا؟");
+    widgets_add(list, WIDGET_BUTTON, "chrome.speak", r, "Read aloud");
+    char out[256];
+    size_t n = widgets_spoken_text(list, "chrome.speak", out, sizeof out);
+    assert_string_equal(out, "About your session.\nWhich area was treated?\nFace.\n"
+                             "هل ما زلت هنا؟\n");
+    assert_int_equal(n, strlen(out));
+    free(list);
+}
+
+static void test_spoken_text_skips_what_an_overlay_hides(void **state) {
+    (void)state;
+    WidgetList *list = new_list();
+    Rect r = {0, 0, 10, 10};
+    widgets_add(list, WIDGET_TEXT, "behind", r, "Your name");
+    list->modal_from = list->n;
+    widgets_add(list, WIDGET_BACKDROP, "overlay.backdrop", r, "");
+    widgets_add(list, WIDGET_TEXT, "idle.title", r, "Are you still there?");
+    char out[128];
+    widgets_spoken_text(list, NULL, out, sizeof out);
+    assert_string_equal(out, "Are you still there?\n");
+    free(list);
+}
+
+/* A full buffer ends at a whole character, terminated. */
+static void test_spoken_text_cuts_at_a_character(void **state) {
+    (void)state;
+    WidgetList *list = new_list();
+    Rect r = {0, 0, 10, 10};
+    widgets_add(list, WIDGET_TEXT, "ar", r, "ابدأ الآن");
+    char out[6]; /* room for 5 bytes: two Arabic letters and a half */
+    size_t n = widgets_spoken_text(list, NULL, out, sizeof out);
+    assert_int_equal(n, 4);
+    assert_string_equal(out, "اب");
+    free(list);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spoken_text_in_reading_order),
+        cmocka_unit_test(test_spoken_text_skips_what_an_overlay_hides),
+        cmocka_unit_test(test_spoken_text_cuts_at_a_character),
         cmocka_unit_test(test_add_sets_defaults),
         cmocka_unit_test(test_long_id_is_cut_and_terminated),
         cmocka_unit_test(test_find),

@@ -194,6 +194,7 @@ static const Field FIELDS[] = {
      check_open_hours, true, 0, 0},
     {"state_dir", FIELD_TEXT, offsetof(Config, state_dir), sizeof(((Config *)0)->state_dir), NULL,
      true, 0, 0},
+    {"speech_volume", FIELD_NUMBER, offsetof(Config, speech_volume), 0, NULL, false, 0, 100},
 };
 
 /* A list, so not in FIELDS (whose values are one scalar each): parsed by
@@ -294,6 +295,7 @@ void config_defaults(Config *cfg) {
     cfg->attract_after_ms = 300 * 1000;
     cfg->open_hours[0] = '\0';
     cfg->state_dir[0] = '\0';
+    cfg->speech_volume = 80;
 }
 
 /* libyaml reports a bad byte without its line; find it first. */

@@ -51,6 +51,8 @@ typedef struct {
     uint32_t attract_after_ms; /* untouched welcome screen -> the moving attract screen */
     char open_hours[16];       /* "HH:MM-HH:MM" local time, "" = always open (attract.h) */
     char state_dir[512];       /* last good data files; "" = beside the database */
+    /* Issue 12: read aloud. */
+    uint32_t speech_volume; /* percent (0-100) of eSpeak's full level; 0 hides the speaker */
 } Config;
 
 /* Fills every setting with its default. */

@@ -812,6 +812,65 @@ KsStatus content_require(const Content *content, const char *const *keys, size_t
     return KS_OK;
 }
 
+/* True when `text` contains the placeholder that starts at `ph` ("{ref}..."). */
+static bool has_placeholder(const char *text, const char *ph, size_t ph_len) {
+    for (const char *p = strstr(text, "{"); p; p = strstr(p + 1, "{")) {
+        if (strncmp(p, ph, ph_len) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+size_t content_compare(const Content *content, const Content *reference,
+                       void (*fn)(void *ctx, const KsError *problem), void *ctx) {
+    assert(content && reference && fn);
+    const char *source = yamldoc_source(content->doc);
+    const char *ref_source = yamldoc_source(reference->doc);
+    size_t n = 0;
+    KsError err;
+    for (size_t i = 0; i < reference->n_entries; i++) {
+        const ContentEntry *r = &reference->entries[i];
+        const ContentEntry *e = find_entry(content, r->key);
+        char path[CONTENT_KEY_MAX + 16];
+        snprintf(path, sizeof path, "strings.%s", r->key);
+        if (!e) {
+            ks_error_set(&err, source, content->strings_line, 0, path,
+                         "text \"%s\" is missing (%s:%d has it)", r->key, ref_source, r->line);
+            fn(ctx, &err);
+            n++;
+            continue;
+        }
+        for (const char *p = strchr(r->text, '{'); p; p = strchr(p + 1, '{')) {
+            const char *end = strchr(p, '}');
+            if (!end) {
+                break;
+            }
+            size_t len = (size_t)(end - p) + 1;
+            if (!has_placeholder(e->text, p, len)) {
+                ks_error_set(&err, source, e->line, e->column, path,
+                             "text \"%s\" must contain %.*s like %s:%d (the kiosk fills it in)",
+                             r->key, (int)len, p, ref_source, r->line);
+                fn(ctx, &err);
+                n++;
+            }
+        }
+    }
+    for (size_t i = 0; i < reference->n_pages; i++) {
+        bool found = false;
+        for (size_t j = 0; j < content->n_pages && !found; j++) {
+            found = strcmp(content->pages[j].id, reference->pages[i].id) == 0;
+        }
+        if (!found) {
+            ks_error_set(&err, source, 0, 0, "guide", "guide page \"%s\" is missing (%s has it)",
+                         reference->pages[i].id, ref_source);
+            fn(ctx, &err);
+            n++;
+        }
+    }
+    return n;
+}
+
 size_t content_n_pages(const Content *content) {
     assert(content);
     return content->n_pages;

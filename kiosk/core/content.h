@@ -101,6 +101,15 @@ bool content_has(const Content *content, const char *key);
 KsStatus content_require(const Content *content, const char *const *keys, size_t n_keys,
                          KsError *err);
 
+/* Compares a translation with its reference (English): calls `fn` once for
+ * every text key of `reference` that `content` lacks, every {placeholder} of
+ * a reference text that the translation's text lacks, and every guide page
+ * id of `reference` that `content` lacks, each as an error naming the file,
+ * line and key. Returns the number of problems (0: it covers the reference).
+ * Extra keys in `content` are fine. Backs `kiosk --check-content DIR`. */
+size_t content_compare(const Content *content, const Content *reference,
+                       void (*fn)(void *ctx, const KsError *problem), void *ctx);
+
 size_t content_n_pages(const Content *content);
 const ContentPage *content_page(const Content *content, size_t i);
 

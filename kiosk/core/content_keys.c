@@ -75,6 +75,9 @@ static const char *const REQUIRED_KEYS[] = {
     "keyboard.backspace",
     "keyboard.accents",
     "keyboard.letters",
+    /* the speaker button on every patient screen (issue 12) */
+    "speak.read",
+    "speak.stop",
     /* the attract screen (attract_mode.c, issue 10) */
     "attract.touch",
     /* the staff panel (staff_mode.c) */

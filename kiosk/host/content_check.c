@@ -33,6 +33,29 @@ static int check_one(const char *path, DataFileKind *out_kind) {
     return 0;
 }
 
+static void print_problem(void *ctx, const KsError *problem) {
+    (void)ctx;
+    char msg[900];
+    ks_error_format(problem, msg, sizeof msg);
+    fprintf(stderr, "%s\n", msg);
+}
+
+/* The English content is the reference every other language must cover. */
+#define REFERENCE_LANGUAGE "en"
+
+static Content *load_content(const char *path) {
+    char why[600];
+    size_t len = 0;
+    char *buf = files_read(path, &len, why, sizeof why);
+    Content *content = NULL;
+    KsError err;
+    if (buf && content_parse(buf, len, path, &content, &err) != KS_OK) {
+        content = NULL;
+    }
+    free(buf);
+    return content;
+}
+
 static int check_folder(const char *dir) {
     int failures = 0;
     char path[1024];
@@ -61,6 +84,8 @@ static int check_folder(const char *dir) {
         fprintf(stderr, "%s: cannot open folder: %s\n", dir, strerror(errno));
         return 1;
     }
+    snprintf(path, sizeof path, "%s/%s/content.yaml", dir, REFERENCE_LANGUAGE);
+    Content *reference = load_content(path);
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.' || strcmp(e->d_name, "keyboards") == 0) {
@@ -84,7 +109,7 @@ static int check_folder(const char *dir) {
         Content *content = NULL;
         Triage *triage = NULL;
         KsError err;
-        if (cbuf && tbuf && content_parse(cbuf, clen, path, &content, &err) == KS_OK &&
+        if (cbuf && content_parse(cbuf, clen, path, &content, &err) == KS_OK && tbuf &&
             triage_parse(tbuf, tlen, tpath, &triage, &err) == KS_OK) {
             if (datafile_check_selfcheck_wording(content, triage, &err) != KS_OK) {
                 char msg[900];
@@ -93,12 +118,23 @@ static int check_folder(const char *dir) {
                 failures++;
             }
         }
+        if (content && reference && strcmp(e->d_name, REFERENCE_LANGUAGE) != 0) {
+            size_t missing = content_compare(content, reference, print_problem, NULL);
+            if (missing) {
+                fprintf(stderr, "%s: %zu text(s) missing or different against %s/content.yaml\n",
+                        path, missing, REFERENCE_LANGUAGE);
+                failures++;
+            } else {
+                printf("%s: has every text of %s/content.yaml\n", path, REFERENCE_LANGUAGE);
+            }
+        }
         content_destroy(content);
         triage_destroy(triage);
         free(cbuf);
         free(tbuf);
     }
     closedir(d);
+    content_destroy(reference);
     return failures ? 1 : 0;
 }
 

@@ -17,6 +17,7 @@
 #include "notifier.h"
 #include "requests_service.h"
 #include "script.h"
+#include "speaker.h"
 #include "staff_service.h"
 #include "storage.h"
 #include "supervisor.h"
@@ -309,6 +310,7 @@ int kiosk_main(int argc, char **argv) {
     StaffService *staff = NULL;
     Notifier *notifier = NULL;
     Chime *chime = NULL;
+    Speaker *speaker = NULL;
     KioskApp kiosk;
     memset(&kiosk, 0, sizeof kiosk);
     App *app = &kiosk.app;
@@ -422,6 +424,13 @@ int kiosk_main(int argc, char **argv) {
     if (loaded.config.n_notify_command == 0) {
         log_info("urgent alerts: no notify_command set; the chime and kioskctl watch only");
     }
+    /* Issue 12: read aloud, when a sound device works; its button shows
+     * from the next frame on. */
+    if (kiosk.has_patient) {
+        speaker = speaker_create(loaded.config.speech_volume);
+        patient_mode_attach_speaker(&kiosk.patient, speaker);
+        app_mark_changed(app);
+    }
 
     if (scripted) {
         FILE *f = strcmp(opt.script_path, "-") == 0 ? stdin : fopen(opt.script_path, "r");
@@ -453,6 +462,7 @@ fail:
     kiosk_app_deinit(&kiosk);
     staff_service_destroy(staff);
     chime_destroy(chime);
+    speaker_destroy(speaker);
     /* The service first: its last tries may still hand an alert over. */
     requests_service_destroy(requests);
     notifier_destroy(notifier);

@@ -4,6 +4,13 @@
 #include <time.h>
 
 #include "log.h"
+#include "speech.h"
+
+/* While reading, how often the mode looks whether the reading ended. */
+#define SPEECH_POLL_MS 200
+/* A stopped reading's device is closed after the next frame, or this long
+ * after the stop when no frame comes. */
+#define SPEECH_CLOSE_LATEST_MS 100
 
 static int64_t wall_clock_ms(void) {
     struct timespec ts;
@@ -123,6 +130,58 @@ static void sync_chime(PatientMode *pm) {
     }
 }
 
+/* Issue 12: the reading belongs to the screen it read. Leaving that screen
+ * (Next, Home, an overlay, the idle wipe) stops it; reading to the end
+ * closes the device and the button shows "Read aloud" again. */
+static void sync_speech(PatientMode *pm, App *app) {
+    if (!speaker_busy(pm->speaker)) {
+        return;
+    }
+    if (!speaker_active(pm->speaker)) {
+        /* Stopped: close the device once the frame saying so is drawn
+         * (or a little later, if no frame is drawn: a window not shown). */
+        if (app->frames > pm->speech_stop_frame ||
+            app->now_ms >= pm->speech_stop_ms + SPEECH_CLOSE_LATEST_MS) {
+            speaker_poll(pm->speaker);
+        }
+        return;
+    }
+    char screen[96];
+    flow_screen_id(pm->flow, screen, sizeof screen);
+    if (strcmp(screen, pm->spoken_screen) != 0) {
+        speaker_stop(pm->speaker, "the screen changed");
+    } else if (!speaker_poll(pm->speaker)) {
+        return; /* still reading */
+    }
+    pm->speech_stop_frame = app->frames;
+    pm->speech_stop_ms = app->now_ms;
+    app_mark_changed(app);
+}
+
+/* The speaker button: reads what the screen shows (widgets_spoken_text),
+ * or stops when it is reading. */
+static void toggle_speech(PatientMode *pm, App *app) {
+    flow_note_activity(pm->flow, app->now_ms);
+    if (speaker_active(pm->speaker)) {
+        speaker_stop(pm->speaker, "tapped again");
+        pm->speech_stop_frame = app->frames;
+        pm->speech_stop_ms = app->now_ms;
+        app_mark_changed(app);
+        return;
+    }
+    app_update_view(app);
+    char text[SPEECH_TEXT_MAX + 1];
+    widgets_spoken_text(app->view, "chrome.speak", text, sizeof text);
+    if (pm->chiming && chime_active(pm->chime)) {
+        /* One sound at a time: the alert is raised and saved; the patient
+         * asked to hear the words. */
+        chime_stop(pm->chime);
+    }
+    flow_screen_id(pm->flow, pm->spoken_screen, sizeof pm->spoken_screen);
+    speaker_say(pm->speaker, text, content_language(pm->data.content));
+    app_mark_changed(app);
+}
+
 /* The flow wiped the patient's session (idle reset, done, home): what they
  * typed must not survive in SDL's queue or input method either. */
 static void wipe_if_session_ended(PatientMode *pm, App *app) {
@@ -149,6 +208,7 @@ static void send(PatientMode *pm, App *app, FlowEventKind kind, int arg, const c
     wipe_if_session_ended(pm, app);
     pump_commits(pm, app);
     sync_chime(pm);
+    sync_speech(pm, app);
 }
 
 /* The disk filled up or got room again: the screens offering the forms
@@ -169,6 +229,10 @@ static void patient_activate(AppMode *mode, App *app, const WidgetAction *action
     }
     if (action->code == FLOW_EV_OPEN_FORM && pm->forms_paused_shown) {
         return; /* a button from a screen drawn before the disk filled */
+    }
+    if (action->code == VIEW_ACTION_SPEAK) {
+        toggle_speech(pm, app);
+        return;
     }
     if (action->code == FLOW_EV_NONE) {
         flow_note_activity(pm->flow, app->now_ms);
@@ -267,6 +331,7 @@ static void patient_advance(AppMode *mode, App *app) {
     deliver_alerts(pm, app);
     pump_commits(pm, app);
     sync_chime(pm);
+    sync_speech(pm, app);
     if (untouched_waits(pm) && app->now_ms >= untouched_at(pm)) {
         pm->untouched_fn(pm->untouched_ctx, app); /* last: it may switch modes */
     }
@@ -285,6 +350,15 @@ static uint64_t patient_next_deadline(const AppMode *mode, const App *app) {
         if (tick < deadline) {
             deadline = tick;
         }
+    }
+    if (speaker_busy(pm->speaker)) {
+        /* Reading: to see it end; stopped: to close the device after the
+         * next frame. */
+        uint64_t at = speaker_active(pm->speaker) ? app->now_ms + SPEECH_POLL_MS
+                      : app->frames > pm->speech_stop_frame
+                          ? app->now_ms
+                          : pm->speech_stop_ms + SPEECH_CLOSE_LATEST_MS;
+        deadline = at < deadline ? at : deadline;
     }
     if (untouched_waits(pm)) {
         uint64_t at = pm->away ? app->now_ms : untouched_at(pm);
@@ -311,6 +385,8 @@ ViewInput patient_mode_view_input(PatientMode *pm, const App *app) {
         .keyboard_phone = pm->data.keyboard_phone,
         .texts = app->texts,
         .forms_paused = pm->forms_paused_shown,
+        .speaker = speaker_available(pm->speaker),
+        .speaking = speaker_active(pm->speaker),
         .width = app->width,
         .height = app->height,
         .now_ms = app->now_ms,
@@ -347,6 +423,7 @@ static void patient_screen_id(const AppMode *mode, char *out, size_t out_len) {
 static void patient_leave(AppMode *mode, App *app) {
     (void)app;
     of(mode)->away = true;
+    speaker_stop_now(of(mode)->speaker, "the patient screens were left");
 }
 
 static void patient_display_lost(AppMode *mode, App *app) {
@@ -396,6 +473,10 @@ void patient_mode_attach_alerts(PatientMode *mode, Notifier *notifier, Chime *ch
     mode->chime = chime;
 }
 
+void patient_mode_attach_speaker(PatientMode *mode, Speaker *speaker) {
+    mode->speaker = speaker;
+}
+
 void patient_mode_on_untouched(PatientMode *mode, uint64_t after_ms, PatientUntouched fn,
                                void *ctx) {
     mode->untouched_fn = fn;
@@ -417,6 +498,7 @@ void patient_mode_deinit(PatientMode *mode) {
         chime_stop(mode->chime);
         mode->chiming = false;
     }
+    speaker_stop_now(mode->speaker, "the kiosk stops");
     flow_destroy(mode->flow);
     mode->flow = NULL;
 }

@@ -17,6 +17,7 @@
 #include "keyboard.h"
 #include "notifier.h"
 #include "requests_service.h"
+#include "speaker.h"
 #include "triage.h"
 #include "view.h"
 
@@ -62,6 +63,11 @@ typedef struct {
     uint64_t untouched_after_ms;
     uint64_t resumed_ms; /* when this mode last became current again */
     bool away;           /* another mode is current: the welcome's wait restarts on return */
+    /* Issue 12: read aloud (NULL unless patient_mode_attach_speaker). */
+    Speaker *speaker;
+    char spoken_screen[96];     /* the screen being read; leaving it stops the reading */
+    uint64_t speech_stop_frame; /* app->frames at the stop: the device closes after it */
+    uint64_t speech_stop_ms;    /* ... or SPEECH_CLOSE_LATEST_MS after this */
 } PatientMode;
 
 /* Starts the flow at the welcome screen. `data`'s pointers and `requests`
@@ -73,6 +79,12 @@ KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsS
  * (both borrowed, may be NULL, must outlive the mode). Without them the
  * urgent screen says "saved, tell the front desk" at best. */
 void patient_mode_attach_alerts(PatientMode *mode, Notifier *notifier, Chime *chime);
+
+/* Gives the mode the speaker (borrowed, may be NULL, must outlive the mode):
+ * when it is available every screen shows the speaker button, which reads
+ * the screen aloud in the content's language; tapping it again, leaving the
+ * screen or leaving the mode stops it. */
+void patient_mode_attach_speaker(PatientMode *mode, Speaker *speaker);
 
 /* Calls `fn(ctx, app)` once the welcome screen has shown for `after_ms`
  * with no touch while this mode is current (the time another mode was

@@ -788,6 +788,7 @@ void view_build(WidgetList *out, const ViewInput *in) {
     v.back_action = FLOW_EV_BACK;
     v.home_action = FLOW_EV_HOME;
     v.next_action = FLOW_EV_NEXT;
+    v.speaker = in->speaker;
     const Flow *flow = in->flow;
     if (!flow_progress(flow, &v.progress_current, &v.progress_total)) {
         v.progress_total = 0;
@@ -852,6 +853,9 @@ void view_build(WidgetList *out, const ViewInput *in) {
         default:
             break;
         }
+    }
+    if (in->speaker) {
+        view_speaker_button(&v, VIEW_ACTION_SPEAK, in->speaking);
     }
     if (flow_overlay(flow) == FLOW_OVERLAY_NONE) {
         view_check_text_fits(&v);

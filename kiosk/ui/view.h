@@ -26,6 +26,10 @@ typedef struct {
     size_t next;
 } ViewMemo;
 
+/* The speaker button's action (issue 12): not a flow event; the patient
+ * mode reads the screen aloud or stops. */
+#define VIEW_ACTION_SPEAK 1000
+
 typedef struct ViewInput {
     ViewMemo *memo; /* may be NULL */
     const Flow *flow;
@@ -41,6 +45,8 @@ typedef struct ViewInput {
     const KeyboardLayout *keyboard_phone;
     TextCache *texts;
     bool forms_paused; /* the disk is nearly full: requests are not offered */
+    bool speaker;      /* read aloud works here: every screen gets the speaker button */
+    bool speaking;     /* ... and it is reading this screen now */
     int width;
     int height;
     uint64_t now_ms;

@@ -262,6 +262,9 @@ void view_centre_vertically(View *v, size_t first, int top, int bottom) {
 
 /* ---- chrome: Home at the top, Back / progress / Next at the bottom ------ */
 
+/* The speaker button's width: "Read aloud" at the type size of Home. */
+#define VIEW_SPEAKER_W(v) ((v)->target * 5 / 2)
+
 int view_top_bar(View *v, bool with_home, bool with_back) {
     int bar_h = v->target + v->margin / 2;
     if (with_back) {
@@ -278,12 +281,36 @@ int view_top_bar(View *v, bool with_home, bool with_back) {
         view_button(v, "nav.home", r, view_text_of(v, "nav.home"), v->home_action, 0, false);
     }
     if (!with_back) {
-        Cursor c = {v->margin, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2,
-                    v->w - 2 * v->margin - v->target * 2 - v->gap};
+        int room = v->w - 2 * v->margin - v->target * 2 - v->gap;
+        if (v->speaker) {
+            room -= VIEW_SPEAKER_W(v) + v->gap;
+        }
+        /* On the reading side: the buttons take the other end. */
+        int x = v->dir == LAYOUT_DIR_RTL ? v->w - v->margin - room : v->margin;
+        Cursor c = {x, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2, room};
         view_text(v, &c, "clinic.name", v->clinic_name ? v->clinic_name : "", v->small_px, true,
                   TONE_PRIMARY, LAYOUT_ALIGN_START);
     }
     return v->margin / 2 + bar_h;
+}
+
+Widget *view_speaker_button(View *v, int action, bool speaking) {
+    int bw = VIEW_SPEAKER_W(v);
+    int y = v->margin / 2;
+    bool rtl = v->dir == LAYOUT_DIR_RTL;
+    Rect r = {rtl ? v->margin : v->w - v->margin - bw, y, bw, v->target};
+    const Widget *home = widgets_find(v->list, "nav.home");
+    if (home && home->rect.y == y) {
+        r.x = rtl ? home->rect.x + home->rect.w + v->gap : home->rect.x - v->gap - bw;
+    }
+    WidgetTone tone = v->list->dark ? TONE_URGENT : TONE_DEFAULT;
+    Widget *w =
+        view_tappable(v, WIDGET_BUTTON, "chrome.speak", r,
+                      view_text_of(v, speaking ? "speak.stop" : "speak.read"), action, 0, tone);
+    if (w) {
+        w->selected = speaking;
+    }
+    return w;
 }
 
 int view_footer_height(const View *v) {

@@ -43,6 +43,8 @@ typedef struct View {
     bool measuring; /* dry run: compute heights, add nothing */
     /* What the chrome's buttons send, in the building mode's own codes. */
     int back_action, home_action, next_action;
+    /* The top bar leaves room for the speaker button (issue 12). */
+    bool speaker;
     /* "Step current of total" in the footer; total 0 shows none. */
     int progress_current, progress_total;
 } View;
@@ -101,6 +103,11 @@ void view_centre_vertically(View *v, size_t first, int top, int bottom);
  * Back (back_action) at the leading edge when `with_back`, else the clinic
  * name. Returns the y below it. */
 int view_top_bar(View *v, bool with_home, bool with_back);
+/* The speaker button (issue 12), id "chrome.speak": in the top row, beside
+ * Home on its inner side (or at the trailing edge when there is no Home),
+ * labelled "speak.read", or "speak.stop" and selected while `speaking`.
+ * Added last, so it is on top of an overlay and takes taps there too. */
+Widget *view_speaker_button(View *v, int action, bool speaking);
 int view_footer_height(const View *v);
 /* The footer: Back, the progress, and Next (`next_label`, or "nav.next"). */
 void view_footer(View *v, bool back, bool next, bool next_enabled, const char *next_label);

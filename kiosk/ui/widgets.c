@@ -95,6 +95,67 @@ bool widgets_contain_text(const WidgetList *list, const char *text) {
     return false;
 }
 
+/* True when `label` ends in punctuation that makes a speaking pause. */
+static bool ends_a_sentence(const char *label, size_t len) {
+    while (len > 0 && (label[len - 1] == ' ' || label[len - 1] == '\n')) {
+        len--;
+    }
+    if (len == 0) {
+        return true;
+    }
+    static const char *const STOPS[] = {
+        ".", "!", "?", ":", ";", "\xd8\x9f" /* ؟ */, "\xd8\x9b" /* ؛ */, "\xe2\x80\xa6" /* … */};
+    for (size_t i = 0; i < sizeof STOPS / sizeof STOPS[0]; i++) {
+        size_t n = strlen(STOPS[i]);
+        if (len >= n && memcmp(label + len - n, STOPS[i], n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Appends `n` bytes of `text` if they fit whole (and cuts at a character
+ * boundary when they do not); false once the buffer is full. */
+static bool append(char *out, size_t out_len, size_t *used, const char *text, size_t n) {
+    size_t room = out_len - 1 - *used;
+    bool all = n <= room;
+    if (!all) {
+        n = room;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80) {
+            n--;
+        }
+    }
+    memcpy(out + *used, text, n);
+    *used += n;
+    out[*used] = '\0';
+    return all;
+}
+
+size_t widgets_spoken_text(const WidgetList *list, const char *skip_id, char *out, size_t out_len) {
+    if (out_len == 0) {
+        return 0;
+    }
+    out[0] = '\0';
+    size_t used = 0;
+    for (size_t i = list->modal_from; i < list->n; i++) {
+        const Widget *w = &list->items[i];
+        if (w->kind == WIDGET_KEY || w->kind == WIDGET_FIELD || w->kind == WIDGET_CARD ||
+            w->kind == WIDGET_BACKDROP || w->disabled || !w->label || !w->label[0] ||
+            (skip_id && strcmp(w->id, skip_id) == 0)) {
+            continue;
+        }
+        size_t len = strlen(w->label);
+        bool ok = append(out, out_len, &used, w->label, len);
+        if (ok && !ends_a_sentence(w->label, len)) {
+            ok = append(out, out_len, &used, ".", 1);
+        }
+        if (!ok || !append(out, out_len, &used, "\n", 1)) {
+            break;
+        }
+    }
+    return used;
+}
+
 static const char *const KIND_NAMES[] = {"text", "button", "choice",   "check",   "field",
                                          "key",  "card",   "progress", "backdrop"};
 

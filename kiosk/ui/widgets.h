@@ -117,6 +117,17 @@ const Widget *widgets_find(const WidgetList *list, const char *id);
 /* True when some visible widget's label contains `text`. */
 bool widgets_contain_text(const WidgetList *list, const char *text);
 
+/* What read aloud says for this screen (issue 12): the labels of the
+ * widgets a patient can see and read, in the list's order (the order the
+ * builders lay a screen out in, the reading order), each ending in a full
+ * stop when it has no punctuation of its own, one a line. Skipped: the
+ * widget `skip_id` (the speaker button), keyboard keys, fields (what the
+ * patient typed is not read out in a waiting room), cards, backdrops,
+ * disabled widgets, empty labels and anything behind an overlay (before
+ * modal_from). Writes at most `out_len` bytes with the terminating NUL,
+ * never cutting a character; returns the length written. */
+size_t widgets_spoken_text(const WidgetList *list, const char *skip_id, char *out, size_t out_len);
+
 /* Writes "screen ID" then "widget ID KIND X Y W H LABEL" per widget, the label
  * last and whole with newlines shown as \n. */
 void widgets_dump(const WidgetList *list, const char *screen_id, FILE *out);
