@@ -46,6 +46,9 @@ typedef struct {
     uint32_t attract_after_ms; /* untouched welcome screen -> the moving attract screen */
     char open_hours[16];       /* "HH:MM-HH:MM" local time, "" = always open (attract.h) */
     char state_dir[512];       /* last good data files; "" = beside the database */
+    /* Issue 11: the clinic's logo on the welcome screen, an SVG or PNG;
+     * relative to the data folder or absolute; "" = none. */
+    char logo[512];
 } Config;
 
 /* Fills every setting with its default. */

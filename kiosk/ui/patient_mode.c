@@ -305,6 +305,7 @@ ViewInput patient_mode_view_input(PatientMode *pm, const App *app) {
         .keyboard_letters = pm->data.keyboard_letters,
         .keyboard_phone = pm->data.keyboard_phone,
         .texts = app->texts,
+        .pictures = app->pictures,
         .forms_paused = pm->forms_paused_shown,
         .width = app->width,
         .height = app->height,

@@ -35,7 +35,8 @@ typedef struct ViewInput {
     const KeyboardLayout *keyboard_letters;
     const KeyboardLayout *keyboard_phone;
     TextCache *texts;
-    bool forms_paused; /* the disk is nearly full: requests are not offered */
+    PictureCache *pictures; /* NULL: no pictures */
+    bool forms_paused;      /* the disk is nearly full: requests are not offered */
     int width;
     int height;
     uint64_t now_ms;
