@@ -394,6 +394,25 @@ static void test_notify_argv_placeholders(void **state) {
     assert_int_equal(config_notify_argv(&cfg, "K7Q-42", "urgent_alert", "urgent", out), 0);
 }
 
+/* Issue 11: the logo is a path to an SVG or PNG, or "" for none. */
+static void test_logo(void **state) {
+    (void)state;
+    Config cfg;
+    config_defaults(&cfg);
+    assert_string_equal(cfg.logo, "logo.svg"); /* the shipped sample, in the data folder */
+    KsError err;
+    assert_int_equal(config_set(&cfg, "logo", "/srv/clinic/logo.PNG", &err), KS_OK);
+    assert_string_equal(cfg.logo, "/srv/clinic/logo.PNG");
+    assert_int_equal(config_set(&cfg, "logo", "", &err), KS_OK);
+    assert_string_equal(cfg.logo, "");
+    assert_int_not_equal(config_set(&cfg, "logo", "logo.gif", &err), KS_OK);
+    assert_non_null(strstr(err.message, ".svg or .png"));
+    const char *buf = "format: kiosk-config/1\nlogo: \"brand/logo.jpg\"\n";
+    config_defaults(&cfg);
+    assert_int_not_equal(config_parse(buf, strlen(buf), "config.yaml", &cfg, &err), KS_OK);
+    assert_int_equal(err.line, 2);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
@@ -412,6 +431,7 @@ int main(void) {
         cmocka_unit_test(test_notify_command_errors),
         cmocka_unit_test(test_notify_command_not_settable),
         cmocka_unit_test(test_notify_argv_placeholders),
+        cmocka_unit_test(test_logo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
