@@ -157,7 +157,7 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
             ordinal += page->sections[k].stage_from_day >= 0;
         }
         snprintf(card_pic, sizeof card_pic, "stage-%d", ordinal);
-        pic_h = heading * 2 * v->picture_pct / 100;
+        pic_h = heading * 5 / 2 * v->picture_pct / 100;
     } else {
         snprintf(card_pic, sizeof card_pic, "guide-%s-%zu", page->id, si + 1);
         pic_h = heading * (v->portrait ? 4 : 3) * v->picture_pct / 100;
