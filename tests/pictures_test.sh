@@ -8,7 +8,9 @@
 #     no screen clipped; nothing logged about pictures.
 #  2. With an empty assets folder and a logo that is not there: the same
 #     screens show without any picture and still fit; each missing file is
-#     named in the log once; the kiosk exits 0.
+#     named in the log once; the kiosk exits 0. At 1024x600 the plan's and
+#     reactions page's lines are as tall as with pictures (they took no type
+#     size). A broken SVG is logged once and the other pictures still show.
 # Usage: pictures_test.sh KIOSK SRC WORK
 set -u
 kiosk=$1 src=$2 work=$3
@@ -137,6 +139,20 @@ check "the bad logo logged once" "$(grep -c 'picture /nonexistent/logo.svg: not 
 check "a missing icon logged once" "$(grep -c 'no-assets/pictures/area-face.svg: not shown' "$work/log-none.txt") == 1"
 check "a missing mark logged once" "$(grep -c 'no-assets/pictures/mark-do.svg: not shown' "$work/log-none.txt") == 1"
 check "optional pictures not logged" "$(grep -c 'answer-\|stage-\|guide-' "$work/log-none.txt") == 0"
+
+# The pictures take no type size: at 1024x600 every line of the plan and
+# reactions pages is as tall with them as without them.
+heights() { # DUMP SCREEN: the items' heights
+    awk -v s="$2" '$1=="screen"{cur=$2} $1=="widget" && cur==s && $2 ~ /\.item\./ {printf "%s=%s ", $2, $7}' "$1"
+}
+for page in guide.plan guide.reactions; do
+    with=$(heights "$work/dump-1024x600.txt" $page)
+    without=$(heights "$work/dump-none.txt" $page)
+    if [ -z "$with" ] || [ "$with" != "$without" ]; then
+        echo "FAIL: $page at 1024x600: text sizes differ with pictures"
+        echo "  with:    $with"; echo "  without: $without"; fail=1
+    fi
+done
 
 # A broken SVG where an icon should be: logged once, the kiosk carries on.
 mkdir -p "$work/broken-assets/pictures"
