@@ -115,10 +115,15 @@ for size in 1280x800 800x1280 1920x1080 1024x600; do
     if [ "$size" != 1024x600 ]; then
         check "$size: both reactions illustrations" "$(pictures_on "$dump" guide.reactions) == 2"
     fi
-    # Self-check: a pictogram on each answer but "None of these".
+    # Self-check: a pictogram on each answer but "None of these", or (where a
+    # label would need smaller type beside one: on the short screen) none on
+    # the whole question, never some.
     for q in emergency warning; do
         answers=$(count_on "$dump" selfcheck.$q selfcheck.answer.)
         icons=$(pictures_on "$dump" selfcheck.$q)
+        if [ "$size" = 1024x600 ] && [ "$icons" = 0 ]; then
+            continue
+        fi
         check "$size: selfcheck.$q pictograms ($icons for $answers widgets)" "$icons > 0 && $icons * 2 + 1 == $answers"
         check "$size: no pictogram on none" "$(count_on "$dump" selfcheck.$q selfcheck.answer.${q}_none.icon) == 0"
     done

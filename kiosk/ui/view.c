@@ -410,17 +410,31 @@ static void build_selfcheck(View *v) {
     if (cell_h < v->target) {
         cell_h = v->target;
     }
-    for (int i = 0; i < n; i++) {
-        size_t index = q->first_answer + (size_t)i;
-        const TriageAnswer *a = triage_answer(triage, index);
-        char id[64];
-        snprintf(id, sizeof id, "selfcheck.answer.%s", a->id);
-        /* A pictogram where one exists (assets/pictures/answer-<id>.svg). */
-        char picture[64];
-        snprintf(picture, sizeof picture, "answer-%s", a->id);
-        view_choice_with_picture(v, id, view_grid_cell(v, &c, i, per_row, cell_h),
-                                 view_text_of(v, id), FLOW_EV_TOGGLE_ANSWER, (int)index,
-                                 (flow_answers(v->flow)->picked >> index) & 1u, picture, true);
+    /* A pictogram where one exists (assets/pictures/answer-<id>.svg); if
+     * one answer cannot have its own beside its words, none of the
+     * question's answers has one, so they look alike. */
+    size_t mark_n = v->list->n, mark_lines = v->list->n_lines;
+    for (int pass = 0; pass < 2; pass++) {
+        bool dropped = false;
+        for (int i = 0; i < n; i++) {
+            size_t index = q->first_answer + (size_t)i;
+            const TriageAnswer *a = triage_answer(triage, index);
+            char id[64], picture[64], icon_id[72];
+            snprintf(id, sizeof id, "selfcheck.answer.%s", a->id);
+            snprintf(picture, sizeof picture, "answer-%s", a->id);
+            snprintf(icon_id, sizeof icon_id, "%s.icon", id);
+            bool wanted = pass == 0 && view_has_picture(v, picture, true);
+            view_choice_with_picture(v, id, view_grid_cell(v, &c, i, per_row, cell_h),
+                                     view_text_of(v, id), FLOW_EV_TOGGLE_ANSWER, (int)index,
+                                     (flow_answers(v->flow)->picked >> index) & 1u,
+                                     wanted ? picture : NULL, true);
+            dropped = dropped || (wanted && !widgets_find(v->list, icon_id));
+        }
+        if (!dropped) {
+            break;
+        }
+        v->list->n = mark_n;
+        v->list->n_lines = mark_lines;
     }
     c.y += view_grid_height(v, n, per_row, cell_h) + v->gap;
     view_text(v, &c, "selfcheck.disclaimer", view_text_of(v, "selfcheck.disclaimer"), v->small_px,

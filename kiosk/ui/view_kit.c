@@ -242,8 +242,34 @@ Widget *view_choice_with_picture(View *v, const char *id, Rect r, const char *la
         side = r.w / 3;
     }
     bool with_picture = picture && side >= v->target / 2 && view_has_picture(v, picture, optional);
-    Widget *w = tappable(v, WIDGET_CHOICE, id, r, label, action, arg, TONE_DEFAULT,
-                         with_picture ? side + pad / 2 : 0);
+    size_t mark_n = v->list->n, mark_lines = v->list->n_lines;
+    Widget *w = tappable(v, WIDGET_CHOICE, id, r, label, action, arg, TONE_DEFAULT, 0);
+    if (w && with_picture) {
+        /* The picture never makes the words smaller: it shrinks (to three
+         * quarters) first, and if the label still needs a smaller size
+         * beside it than without it, the choice has none. */
+        int px_alone = w->font_px;
+        with_picture = false;
+        for (int step = 0; step < 2 && !with_picture; step++) {
+            int s_side = step == 0 ? side : side * 3 / 4;
+            if (s_side < v->target / 2) {
+                break;
+            }
+            v->list->n = mark_n;
+            v->list->n_lines = mark_lines;
+            w = tappable(v, WIDGET_CHOICE, id, r, label, action, arg, TONE_DEFAULT,
+                         s_side + pad / 2);
+            if (w && w->font_px >= px_alone) {
+                with_picture = true;
+                side = s_side;
+            }
+        }
+        if (!with_picture) {
+            v->list->n = mark_n;
+            v->list->n_lines = mark_lines;
+            w = tappable(v, WIDGET_CHOICE, id, r, label, action, arg, TONE_DEFAULT, 0);
+        }
+    }
     if (!w) {
         return NULL;
     }
