@@ -22,6 +22,7 @@
 #include "app.h"
 #include "kiosk_app.h"
 #include "kiosk_data.h"
+#include "picture_cache.h"
 #include "requests_service.h"
 #include "test_support.h"
 #include "text_cache.h"
@@ -33,6 +34,7 @@ typedef struct {
     SDL_Window *window;
     SDL_Renderer *renderer;
     TextCache *texts;
+    PictureCache *pictures;
     RequestsService *svc;
     KioskApp kiosk;
 } World;
@@ -75,6 +77,13 @@ static int setup(void **state) {
                        world.svc, 1000) != KS_OK) {
         return -1;
     }
+    /* The pictures as kiosk_main gives them: the welcome screen's logo. */
+    if (picture_cache_create(world.renderer, KIOSK_SOURCE_DIR "/assets/pictures",
+                             &world.pictures) != KS_OK) {
+        return -1;
+    }
+    picture_cache_set_logo(world.pictures, KIOSK_SOURCE_DIR "/data/logo.svg");
+    app_set_pictures(&world.kiosk.app, world.pictures);
     app_render_if_dirty(&world.kiosk.app);
     return 0;
 }
@@ -84,6 +93,7 @@ static int teardown(void **state) {
     kiosk_app_deinit(&world.kiosk);
     requests_service_destroy(world.svc);
     text_cache_destroy(world.texts);
+    picture_cache_destroy(world.pictures);
     SDL_DestroyRenderer(world.renderer);
     SDL_DestroyWindow(world.window);
     kiosk_data_unload(&world.data);
@@ -159,12 +169,37 @@ static void test_render_resets_rasterise_again(void **state) {
         pump();
         assert_true(text_cache_texture_bytes(world.texts) > 0);
         size_t before = text_cache_renders(world.texts);
+        /* Issue 11: the logo's texture goes with them and is drawn again. */
+        assert_int_equal(picture_cache_textures(world.pictures), 1);
+        size_t pictures_before = picture_cache_renders(world.pictures);
         push(kinds[i]);
         assert_true(pump());                                   /* the next frame draws */
         assert_true(text_cache_renders(world.texts) > before); /* rasterised again */
         assert_true(text_cache_texture_bytes(world.texts) > 0);
+        assert_int_equal(picture_cache_renders(world.pictures), pictures_before + 1);
+        assert_int_equal(picture_cache_textures(world.pictures), 1);
         expect_screen("welcome");
     }
+}
+
+/* Issue 11: a new window size frees the old size's pictures; the screen
+ * rasterises what it needs at the new one. */
+static void test_resize_frees_the_old_size_pictures(void **state) {
+    (void)state;
+    pump();
+    assert_int_equal(picture_cache_textures(world.pictures), 1);
+    size_t before = picture_cache_renders(world.pictures);
+    SDL_SetWindowSize(world.window, 800, 1280);
+    push_window(SDL_WINDOWEVENT_SIZE_CHANGED);
+    assert_true(pump());
+    assert_int_equal(app()->width, 800);
+    assert_int_equal(picture_cache_textures(world.pictures), 1); /* only the new size's */
+    assert_int_equal(picture_cache_renders(world.pictures), before + 1);
+    SDL_SetWindowSize(world.window, 1280, 800);
+    push_window(SDL_WINDOWEVENT_SIZE_CHANGED);
+    assert_true(pump());
+    assert_int_equal(app()->width, 1280);
+    assert_int_equal(picture_cache_textures(world.pictures), 1);
 }
 
 static void test_focus_and_display_back_change_nothing(void **state) {
@@ -205,6 +240,7 @@ static void test_display_lost_wipes_the_form(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render_resets_rasterise_again),
+        cmocka_unit_test(test_resize_frees_the_old_size_pictures),
         cmocka_unit_test(test_focus_and_display_back_change_nothing),
         cmocka_unit_test(test_display_lost_wipes_the_form),
     };

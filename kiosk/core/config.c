@@ -157,6 +157,23 @@ static bool check_open_hours(const char *v, char *why, size_t why_len) {
     return attract_parse_hours(v, &hours, why, why_len);
 }
 
+/* A file the front end can draw: an SVG or PNG, no control characters. */
+static bool check_logo(const char *v, char *why, size_t why_len) {
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+        if (*c < 0x20 || *c == 0x7F) {
+            snprintf(why, why_len, "must not contain control characters");
+            return false;
+        }
+    }
+    size_t n = strlen(v);
+    if (n > 0 && !(n > 4 && (strcmp(v + n - 4, ".svg") == 0 || strcmp(v + n - 4, ".png") == 0 ||
+                             strcmp(v + n - 4, ".SVG") == 0 || strcmp(v + n - 4, ".PNG") == 0))) {
+        snprintf(why, why_len, "must be an .svg or .png file (or \"\" for none)");
+        return false;
+    }
+    return true;
+}
+
 static const Field FIELDS[] = {
     {"clinic_name", FIELD_TEXT, offsetof(Config, clinic_name), sizeof(((Config *)0)->clinic_name),
      check_clinic_name, false, 0, 0},
@@ -195,6 +212,8 @@ static const Field FIELDS[] = {
     {"state_dir", FIELD_TEXT, offsetof(Config, state_dir), sizeof(((Config *)0)->state_dir), NULL,
      true, 0, 0},
     {"speech_volume", FIELD_NUMBER, offsetof(Config, speech_volume), 0, NULL, false, 0, 100},
+    {"logo", FIELD_TEXT, offsetof(Config, logo), sizeof(((Config *)0)->logo), check_logo, true, 0,
+     0},
 };
 
 /* A list, so not in FIELDS (whose values are one scalar each): parsed by
@@ -296,6 +315,7 @@ void config_defaults(Config *cfg) {
     cfg->open_hours[0] = '\0';
     cfg->state_dir[0] = '\0';
     cfg->speech_volume = 80;
+    snprintf(cfg->logo, sizeof cfg->logo, "logo.svg");
 }
 
 /* libyaml reports a bad byte without its line; find it first. */

@@ -53,6 +53,9 @@ typedef struct {
     char state_dir[512];       /* last good data files; "" = beside the database */
     /* Issue 12: read aloud. */
     uint32_t speech_volume; /* percent (0-100) of eSpeak's full level; 0 hides the speaker */
+    /* Issue 11: the clinic's logo on the welcome screen, an SVG or PNG;
+     * relative to the data folder or absolute; "" = none. */
+    char logo[512];
 } Config;
 
 /* Fills every setting with its default. */

@@ -26,6 +26,7 @@ static void measure_window(App *app) {
         SDL_GetWindowSize(app->window, &app->width, &app->height);
     }
     text_cache_fit_screen(app->texts, app->width, app->height);
+    picture_cache_fit_screen(app->pictures, app->width, app->height);
 }
 
 KsStatus app_init(App *app, SDL_Window *window, SDL_Renderer *renderer, TextCache *texts,
@@ -58,6 +59,12 @@ void app_deinit(App *app) {
     }
     SDL_free(app->view);
     app->view = NULL;
+}
+
+void app_set_pictures(App *app, PictureCache *pictures) {
+    app->pictures = pictures;
+    measure_window(app);
+    app_mark_changed(app);
 }
 
 void app_switch_mode(App *app, AppMode *mode) {
@@ -122,8 +129,9 @@ void app_handle_input(App *app, const InputEvent *ev) {
         app->quit = true;
         break;
     case INPUT_RENDER_RESET:
-        /* Every texture the renderer had is gone: the cache's too. */
+        /* Every texture the renderer had is gone: the caches' too. */
         text_cache_drop(app->texts);
+        picture_cache_drop(app->pictures);
         measure_window(app);
         app_mark_changed(app);
         break;
@@ -135,6 +143,7 @@ void app_handle_input(App *app, const InputEvent *ev) {
         break;
     case INPUT_LOW_MEMORY:
         text_cache_drop(app->texts); /* rasterised again as screens show */
+        picture_cache_drop(app->pictures);
         app->dirty = true;
         break;
     case INPUT_NONE:
@@ -215,8 +224,8 @@ void app_update_view(App *app) {
 
 static void draw(App *app) {
     app_update_view(app);
-    render_widgets(app->renderer, app->texts, app->view, app->width, app->height, app->view->dark,
-                   true);
+    render_widgets(app->renderer, app->texts, app->pictures, app->view, app->width, app->height,
+                   app->view->dark, true);
 }
 
 bool app_render_if_dirty(App *app) {

@@ -14,6 +14,7 @@
 #include "app_mode.h"
 #include "input.h"
 #include "ks.h"
+#include "picture_cache.h"
 #include "text_cache.h"
 #include "widgets.h"
 #include "window_guard.h"
@@ -27,6 +28,7 @@ struct App {
     SDL_Window *window;
     SDL_Renderer *renderer;
     TextCache *texts;
+    PictureCache *pictures; /* borrowed; NULL: no pictures (set after app_init) */
     WidgetList *view;
     int width, height;
     uint64_t now_ms;
@@ -47,6 +49,10 @@ struct App {
 KsStatus app_init(App *app, SDL_Window *window, SDL_Renderer *renderer, TextCache *texts,
                   AppMode *mode, uint64_t now_ms);
 void app_deinit(App *app);
+
+/* Gives the app its picture cache (borrowed; NULL: none): screens then
+ * show their pictures, and resizes and device resets reach it. */
+void app_set_pictures(App *app, PictureCache *pictures);
 
 /* Makes `mode` current (the old one's leave() runs first) and redraws. */
 void app_switch_mode(App *app, AppMode *mode);

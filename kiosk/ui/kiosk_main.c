@@ -15,6 +15,7 @@
 #include "kiosk_data.h"
 #include "log.h"
 #include "notifier.h"
+#include "picture_cache.h"
 #include "requests_service.h"
 #include "script.h"
 #include "speaker.h"
@@ -63,7 +64,8 @@ static void usage(FILE *out) {
             "  --content DIR         data folder with <lang>/content.yaml, selfcheck.yaml,\n"
             "                        keyboards/ (default: %s)\n"
             "  --fonts DIR           fonts folder (default: %s)\n"
-            "  --assets DIR          sounds folder's parent: DIR/sounds/alert-chime.wav\n"
+            "  --assets DIR          pictures and sounds: DIR/pictures/*.svg,\n"
+            "                        DIR/sounds/alert-chime.wav\n"
             "                        (default: %s)\n"
             "  --db PATH             request database (default: config db_path, else\n"
             "                        $XDG_DATA_HOME/aftercare-kiosk/requests.db)\n"
@@ -306,6 +308,7 @@ int kiosk_main(int argc, char **argv) {
     SDL_Window *window = NULL;
     SDL_Renderer *renderer = NULL;
     TextCache *texts = NULL;
+    PictureCache *pictures = NULL;
     RequestsService *requests = NULL;
     StaffService *staff = NULL;
     Notifier *notifier = NULL;
@@ -335,6 +338,20 @@ int kiosk_main(int argc, char **argv) {
     if (text_cache_create(renderer, &fonts, &texts) != KS_OK) {
         fprintf(stderr, "kiosk: fonts missing in %s (see --fonts)\n", opt.fonts_dir);
         goto fail;
+    }
+
+    char pictures_dir[1100];
+    snprintf(pictures_dir, sizeof pictures_dir, "%s/pictures", opt.assets_dir);
+    if (picture_cache_create(renderer, pictures_dir, &pictures) == KS_OK) {
+        const char *logo = loaded.config.logo;
+        char logo_path[1600] = "";
+        if (logo[0]) {
+            snprintf(logo_path, sizeof logo_path, "%s%s%s", logo[0] == '/' ? "" : opt.content_dir,
+                     logo[0] == '/' ? "" : "/", logo);
+        }
+        picture_cache_set_logo(pictures, logo_path);
+    } else {
+        log_warn("no memory for pictures: screens show text only");
     }
 
     char db_path[1024];
@@ -385,6 +402,9 @@ int kiosk_main(int argc, char **argv) {
                        scripted ? 0 : elapsed_ms()) != KS_OK) {
         goto fail;
     }
+    /* Reads the logo now, so a bad path is in the log at start-up. */
+    picture_cache_has(pictures, "logo");
+    app_set_pictures(app, pictures);
     staff = staff_service_create(db_path, wake_event_loop, NULL);
     if (!staff || kiosk_app_enable_staff(&kiosk, staff, requests) != KS_OK) {
         log_warn("staff panel not available (out of service, or no memory)");
@@ -467,6 +487,7 @@ fail:
     requests_service_destroy(requests);
     notifier_destroy(notifier);
     text_cache_destroy(texts);
+    picture_cache_destroy(pictures);
     if (renderer) {
         SDL_DestroyRenderer(renderer);
     }

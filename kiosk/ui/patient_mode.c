@@ -384,6 +384,7 @@ ViewInput patient_mode_view_input(PatientMode *pm, const App *app) {
                                 : pm->data.keyboard_letters,
         .keyboard_phone = pm->data.keyboard_phone,
         .texts = app->texts,
+        .pictures = app->pictures,
         .forms_paused = pm->forms_paused_shown,
         .speaker = speaker_available(pm->speaker),
         .speaking = speaker_active(pm->speaker),

@@ -147,11 +147,44 @@ static void draw_tick(SDL_Renderer *r, Rect box, Rgba color) {
     }
 }
 
-static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *list, const Widget *w,
-                        bool caret_visible) {
+/* The opaque colour a picture sits on, so its texture is composed onto it
+ * once and copied without blending: on the screen (default), on a card
+ * (primary), on a stage card that is highlighted, on a picked choice
+ * (selected). */
+static Rgba picture_bg(const Widget *w) {
+    if (w->selected) {
+        return PRIMARY_SOFT;
+    }
+    switch (w->tone) {
+    case TONE_PRIMARY:
+        return CARD;
+    case TONE_HIGHLIGHT:
+        return HIGHLIGHT;
+    default:
+        return BG;
+    }
+}
+
+static void draw_picture(SDL_Renderer *r, PictureCache *pictures, const Widget *w) {
+    Rgba bg = picture_bg(w);
+    uint32_t rgb = (uint32_t)bg.r << 16 | (uint32_t)bg.g << 8 | bg.b;
+    int tw = 0, th = 0;
+    SDL_Texture *tex = picture_cache_get(pictures, w->label, w->rect.w, w->rect.h, rgb, &tw, &th);
+    if (tex) {
+        /* Centred in its box: the drawing keeps its own proportions. */
+        SDL_Rect dst = {w->rect.x + (w->rect.w - tw) / 2, w->rect.y + (w->rect.h - th) / 2, tw, th};
+        SDL_RenderCopy(r, tex, NULL, &dst);
+    }
+}
+
+static void draw_widget(SDL_Renderer *r, TextCache *texts, PictureCache *pictures,
+                        const WidgetList *list, const Widget *w, bool caret_visible) {
     int radius = w->rect.h / 6 < 18 ? w->rect.h / 6 : 18;
     Rgba ink = tone_ink(w->tone);
     switch (w->kind) {
+    case WIDGET_PICTURE:
+        draw_picture(r, pictures, w);
+        return;
     case WIDGET_BACKDROP:
         if (w->tone == TONE_NIGHT || w->tone == TONE_MUTED) {
             /* The attract screen's background (night) and its dim line (muted). */
@@ -225,8 +258,8 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *lis
             frame_round(r, tick, box / 5, 3, INK_MUTED, CARD);
         }
         int inset = box + w->padding / 2;
-        draw_lines(r, texts, list, w, INK, w->dir == LAYOUT_DIR_RTL ? 0 : inset,
-                   w->dir == LAYOUT_DIR_RTL ? inset : 0);
+        bool rtl = w->dir == LAYOUT_DIR_RTL;
+        draw_lines(r, texts, list, w, INK, rtl ? w->inset_end : inset, rtl ? inset : w->inset_end);
         return;
     }
     case WIDGET_FIELD: {
@@ -267,12 +300,13 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, const WidgetList *lis
     }
 }
 
-void render_widgets(SDL_Renderer *renderer, TextCache *texts, const WidgetList *list, int width,
-                    int height, bool urgent_background, bool caret_visible) {
+void render_widgets(SDL_Renderer *renderer, TextCache *texts, PictureCache *pictures,
+                    const WidgetList *list, int width, int height, bool urgent_background,
+                    bool caret_visible) {
     Rgba bg = urgent_background ? URGENT_BG : BG;
     set_color(renderer, bg);
     SDL_RenderFillRect(renderer, &(SDL_Rect){0, 0, width, height});
     for (size_t i = 0; i < list->n; i++) {
-        draw_widget(renderer, texts, list, &list->items[i], caret_visible);
+        draw_widget(renderer, texts, pictures, list, &list->items[i], caret_visible);
     }
 }

@@ -76,12 +76,11 @@ static void build_session(View *v) {
     for (int a = 0; a < KS_AREA_COUNT; a++) {
         char id[48];
         snprintf(id, sizeof id, "session.area.%s", ks_area_id((KsArea)a));
-        Widget *w =
-            view_tappable(v, WIDGET_CHOICE, id, view_grid_cell(v, &c, a, area_per_row, choice_h),
-                          view_text_of(v, id), FLOW_EV_PICK_AREA, a, TONE_DEFAULT);
-        if (w) {
-            w->selected = flow_area(v->flow) == a;
-        }
+        char picture[32];
+        snprintf(picture, sizeof picture, "area-%s", ks_area_id((KsArea)a));
+        view_choice_with_picture(v, id, view_grid_cell(v, &c, a, area_per_row, choice_h),
+                                 view_text_of(v, id), FLOW_EV_PICK_AREA, a, flow_area(v->flow) == a,
+                                 picture, false);
     }
     c.y += view_grid_height(v, KS_AREA_COUNT, area_per_row, choice_h) + v->gap * 2;
     view_text(v, &c, "session.when.question", view_text_of(v, "session.when.question"),
@@ -145,6 +144,39 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
     }
     int inner_x = area.x + pad + (v->dir == LAYOUT_DIR_RTL ? 0 : bar);
     Cursor c = {inner_x, area.y + pad, area.w - 2 * pad - bar};
+    WidgetTone on = current ? TONE_HIGHLIGHT : TONE_PRIMARY; /* what pictures sit on */
+    /* A card's picture at its trailing top corner, the heading wrapping
+     * beside it: a stage of the day plan has its icon (stage-1.svg ...),
+     * any other card the illustration guide-<page id>-<card>.svg if there
+     * is one (the reactions page: normal beside warning signs). */
+    int pic_h = 0; /* from the heading's size, so it scales with the page */
+    char card_pic[96];
+    if (s->stage_from_day >= 0) {
+        int ordinal = 0;
+        for (size_t k = 0; k <= si; k++) {
+            ordinal += page->sections[k].stage_from_day >= 0;
+        }
+        snprintf(card_pic, sizeof card_pic, "stage-%d", ordinal);
+        pic_h = heading * 5 / 2 * v->picture_pct / 100;
+    } else {
+        snprintf(card_pic, sizeof card_pic, "guide-%s-%zu", page->id, si + 1);
+        pic_h = heading * (v->portrait ? 4 : 3) * v->picture_pct / 100;
+    }
+    /* Illustrations are drawn 6:5 (guide-reactions-1.svg is 314x260). */
+    int pic_w = s->stage_from_day >= 0 ? pic_h : pic_h * 6 / 5;
+    if (pic_w > c.w / 3) {
+        pic_h = pic_h * (c.w / 3) / pic_w;
+        pic_w = c.w / 3;
+    }
+    if (!view_has_picture(v, card_pic, true)) {
+        pic_h = pic_w = 0;
+    }
+    int icon_top = c.y;
+    if (pic_h > 0) {
+        snprintf(id, sizeof id, "guide.section.%zu.icon", si + 1);
+        Rect ir = {v->dir == LAYOUT_DIR_RTL ? c.x : c.x + c.w - pic_w, c.y, pic_w, pic_h};
+        view_picture(v, id, ir, card_pic, on);
+    }
     if (current) {
         const char *badge = view_text_of(v, "guide.you_are_here");
         int bw = text_cache_measure(v->texts, true, v->small_px, badge, strlen(badge)) + v->gap * 2;
@@ -167,11 +199,30 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
     }
     if (s->heading) {
         snprintf(id, sizeof id, "guide.section.%zu.heading", si + 1);
-        view_text(v, &c, id, s->heading, heading, true,
+        Cursor hc = c;
+        if (pic_h > 0) {
+            hc.w -= pic_w + pad;
+            hc.x += v->dir == LAYOUT_DIR_RTL ? pic_w + pad : 0;
+        }
+        view_text(v, &hc, id, s->heading, heading, true,
                   s->tone == CONTENT_TONE_INFO ? TONE_DEFAULT : tone_of(s->tone),
                   LAYOUT_ALIGN_START);
+        c.y = hc.y;
     }
-    int bullet_w = text_cache_measure(v->texts, true, body, "\xE2\x80\xA2", 3) + body / 2;
+    if (pic_h > 0 && c.y < icon_top + pic_h + pad / 2) {
+        c.y = icon_top + pic_h + pad / 2;
+    }
+    /* Do and don't lines are marked with a tick and a cross, not a dot. */
+    const char *mark = s->tone == CONTENT_TONE_DO     ? "mark-do"
+                       : s->tone == CONTENT_TONE_DONT ? "mark-dont"
+                                                      : NULL;
+    if (mark && !view_has_picture(v, mark, false)) {
+        mark = NULL;
+    }
+    int mark_side = body * 9 / 10;
+    int bullet_w = mark ? mark_side + body / 2
+                        : text_cache_measure(v->texts, true, body, "\xE2\x80\xA2", 3) + body / 2;
+    int line_h = mark ? text_cache_line_height(v->texts, false, body) : 0;
     int shown = 0;
     for (size_t i = 0; i < s->n_items; i++) {
         if (!content_item_shown(&s->items[i], flow_area(v->flow))) {
@@ -179,7 +230,12 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
         }
         shown++;
         Cursor item = {c.x + (v->dir == LAYOUT_DIR_RTL ? 0 : bullet_w), c.y, c.w - bullet_w};
-        if (!v->measuring) {
+        if (mark) {
+            snprintf(id, sizeof id, "guide.section.%zu.mark.%d", si + 1, shown);
+            Rect mr = {v->dir == LAYOUT_DIR_RTL ? c.x + c.w - mark_side : c.x,
+                       c.y + (line_h - mark_side) / 2, mark_side, mark_side};
+            view_picture(v, id, mr, mark, on);
+        } else if (!v->measuring) {
             snprintf(id, sizeof id, "guide.section.%zu.bullet.%d", si + 1, shown);
             Rect br = {v->dir == LAYOUT_DIR_RTL ? c.x + c.w - bullet_w : c.x, c.y, bullet_w,
                        body * 3 / 2};
@@ -218,6 +274,7 @@ static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) 
     view_text(v, &c, "guide.intro", page->intro, v->body_px * scale_pct / 100, false, TONE_MUTED,
               LAYOUT_ALIGN_START);
     c.y += v->gap / 2;
+
     size_t n = page->n_sections;
     bool columns = !v->portrait && n >= 2;
     if (columns) {
@@ -262,6 +319,38 @@ static int guide_at_scale(View *v, int top, int scale) {
     return guide_body(v, content_page(v->in->content, flow_guide_page(v->flow)), top, scale);
 }
 
+/* How big a guide page's pictures may be (percent; 0: none). They may take
+ * room the text would have grown into, never make it smaller than its
+ * full size (or than it is without pictures, if that is smaller): where a
+ * screen is short (1024x600) they shrink first, then go. */
+static int guide_picture_pct(View *v, int top, int limit) {
+    if (!v->pictures) {
+        return 0;
+    }
+    uint64_t key = memo_key(v, 3000 + flow_guide_page(v->flow), (uint64_t)(flow_area(v->flow) + 1),
+                            (uint64_t)flow_days_since_session(v->flow));
+    int chosen;
+    if (memo_find(v, key, &chosen)) {
+        return chosen;
+    }
+    PictureCache *pictures = v->pictures;
+    v->pictures = NULL;
+    int bare = fit_scale(v, guide_at_scale, top, limit, 140);
+    v->pictures = pictures;
+    int want = bare < 100 ? bare : 100;
+    static const int STEPS[] = {100, 75, 50};
+    chosen = 0;
+    for (size_t i = 0; i < KS_ARRAY_LEN(STEPS) && !chosen; i++) {
+        v->picture_pct = STEPS[i];
+        if (fit_scale(v, guide_at_scale, top, limit, 140) >= want) {
+            chosen = STEPS[i];
+        }
+    }
+    v->picture_pct = 100;
+    memo_store(v, key, chosen);
+    return chosen;
+}
+
 static void build_guide(View *v) {
     const ContentPage *page = content_page(v->in->content, flow_guide_page(v->flow));
     int top = view_top_bar(v, true, false);
@@ -280,12 +369,19 @@ static void build_guide(View *v) {
      * where it must, never scrolling. */
     uint64_t key = memo_key(v, 1000 + flow_guide_page(v->flow), (uint64_t)(flow_area(v->flow) + 1),
                             (uint64_t)flow_days_since_session(v->flow));
+    PictureCache *pictures = v->pictures;
+    v->picture_pct = guide_picture_pct(v, top, bottom_limit);
+    if (v->picture_pct == 0) {
+        v->pictures = NULL; /* this page, at this size, shows none */
+    }
     int scale;
     if (!memo_find(v, key, &scale)) {
         scale = fit_scale(v, guide_at_scale, top, bottom_limit, 140);
         memo_store(v, key, scale);
     }
     guide_body(v, page, top, scale);
+    v->pictures = pictures;
+    v->picture_pct = 100;
     Cursor d = {v->margin, bottom_limit + v->gap / 2, v->w - 2 * v->margin};
     view_text(v, &d, "guide.disclaimer", view_text_of(v, "guide.disclaimer"), v->small_px, false,
               TONE_MUTED, LAYOUT_ALIGN_START);
@@ -319,17 +415,31 @@ static void build_selfcheck(View *v) {
     if (cell_h < v->target) {
         cell_h = v->target;
     }
-    for (int i = 0; i < n; i++) {
-        size_t index = q->first_answer + (size_t)i;
-        const TriageAnswer *a = triage_answer(triage, index);
-        char id[64];
-        snprintf(id, sizeof id, "selfcheck.answer.%s", a->id);
-        Widget *w =
-            view_tappable(v, WIDGET_CHOICE, id, view_grid_cell(v, &c, i, per_row, cell_h),
-                          view_text_of(v, id), FLOW_EV_TOGGLE_ANSWER, (int)index, TONE_DEFAULT);
-        if (w) {
-            w->selected = (flow_answers(v->flow)->picked >> index) & 1u;
+    /* A pictogram where one exists (assets/pictures/answer-<id>.svg); if
+     * one answer cannot have its own beside its words, none of the
+     * question's answers has one, so they look alike. */
+    size_t mark_n = v->list->n, mark_lines = v->list->n_lines;
+    for (int pass = 0; pass < 2; pass++) {
+        bool dropped = false;
+        for (int i = 0; i < n; i++) {
+            size_t index = q->first_answer + (size_t)i;
+            const TriageAnswer *a = triage_answer(triage, index);
+            char id[64], picture[64], icon_id[72];
+            snprintf(id, sizeof id, "selfcheck.answer.%s", a->id);
+            snprintf(picture, sizeof picture, "answer-%s", a->id);
+            snprintf(icon_id, sizeof icon_id, "%s.icon", id);
+            bool wanted = pass == 0 && view_has_picture(v, picture, true);
+            view_choice_with_picture(v, id, view_grid_cell(v, &c, i, per_row, cell_h),
+                                     view_text_of(v, id), FLOW_EV_TOGGLE_ANSWER, (int)index,
+                                     (flow_answers(v->flow)->picked >> index) & 1u,
+                                     wanted ? picture : NULL, true);
+            dropped = dropped || (wanted && !widgets_find(v->list, icon_id));
         }
+        if (!dropped) {
+            break;
+        }
+        v->list->n = mark_n;
+        v->list->n_lines = mark_lines;
     }
     c.y += view_grid_height(v, n, per_row, cell_h) + v->gap;
     view_text(v, &c, "selfcheck.disclaimer", view_text_of(v, "selfcheck.disclaimer"), v->small_px,
@@ -783,6 +893,7 @@ void view_build(WidgetList *out, const ViewInput *in) {
     View v;
     view_kit_init(&v, out, in->content, in->texts, in->width, in->height);
     v.in = in;
+    v.pictures = in->pictures;
     v.flow = in->flow;
     v.clinic_name = in->config->clinic_name;
     v.back_action = FLOW_EV_BACK;

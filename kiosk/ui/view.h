@@ -44,9 +44,10 @@ typedef struct ViewInput {
     const KeyboardLayout *keyboard_letters;
     const KeyboardLayout *keyboard_phone;
     TextCache *texts;
-    bool forms_paused; /* the disk is nearly full: requests are not offered */
-    bool speaker;      /* read aloud works here: every screen gets the speaker button */
-    bool speaking;     /* ... and it is reading this screen now */
+    bool forms_paused;      /* the disk is nearly full: requests are not offered */
+    bool speaker;           /* read aloud works here: every screen gets the speaker button */
+    bool speaking;          /* ... and it is reading this screen now */
+    PictureCache *pictures; /* NULL: no pictures */
     int width;
     int height;
     uint64_t now_ms;

@@ -33,6 +33,7 @@ void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache 
     v->back_action = WIDGET_NO_ACTION;
     v->home_action = WIDGET_NO_ACTION;
     v->next_action = WIDGET_NO_ACTION;
+    v->picture_pct = 100;
 }
 
 int view_touch_target(int width, int height) {
@@ -161,8 +162,8 @@ static int longest_word(View *v, const char *label, int px, bool bold) {
 
 /* A tappable widget with its label wrapped inside; shrinks the type if the
  * label would not fit the height. */
-Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const char *label,
-                      int action, int arg, WidgetTone tone) {
+static Widget *tappable(View *v, WidgetKind kind, const char *id, Rect r, const char *label,
+                        int action, int arg, WidgetTone tone, int inset_end) {
     if (v->measuring) {
         return NULL;
     }
@@ -187,7 +188,8 @@ Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const ch
         w->padding = 4;
     }
     int px = kind == WIDGET_KEY ? v->button_px + v->button_px / 5 : v->button_px;
-    int room = r.w - 2 * w->padding - inset;
+    w->inset_end = inset_end;
+    int room = r.w - 2 * w->padding - inset - inset_end;
     for (int tries = 0; tries < 8; tries++) {
         v->list->n_lines -= w->n_lines; /* undo an earlier try's lines */
         w->n_lines = 0;
@@ -203,6 +205,90 @@ Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const ch
         px = px * 90 / 100;
     }
     w->font_px = (uint16_t)px;
+    return w;
+}
+
+Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const char *label,
+                      int action, int arg, WidgetTone tone) {
+    return tappable(v, kind, id, r, label, action, arg, tone, 0);
+}
+
+bool view_has_picture(const View *v, const char *name, bool optional) {
+    if (!v->pictures) {
+        return false;
+    }
+    return optional ? picture_cache_has_optional(v->pictures, name)
+                    : picture_cache_has(v->pictures, name);
+}
+
+Widget *view_picture(View *v, const char *id, Rect r, const char *name, WidgetTone on) {
+    if (v->measuring || r.w <= 0 || r.h <= 0 || !view_has_picture(v, name, true)) {
+        return NULL;
+    }
+    /* The name into the list's arena: callers build it on their stack. */
+    Widget *w = widgets_add(v->list, WIDGET_PICTURE, id, r, widgets_printf(v->list, "%s", name));
+    if (w) {
+        w->tone = on;
+        w->dir = v->dir;
+    }
+    return w;
+}
+
+Widget *view_choice_with_picture(View *v, const char *id, Rect r, const char *label, int action,
+                                 int arg, bool selected, const char *picture, bool optional) {
+    if (v->measuring) {
+        return NULL;
+    }
+    int pad = v->target / 5;
+    /* As tall as the choice minus its padding, but never more than a third
+     * of its width: the words keep most of the room. */
+    int side = r.h - 2 * (pad / 2 + 4);
+    if (side > r.w / 3) {
+        side = r.w / 3;
+    }
+    bool with_picture = picture && side >= v->target / 2 && view_has_picture(v, picture, optional);
+    size_t mark_n = v->list->n, mark_lines = v->list->n_lines;
+    Widget *w = tappable(v, WIDGET_CHOICE, id, r, label, action, arg, TONE_DEFAULT, 0);
+    if (w && with_picture) {
+        /* The picture never makes the words smaller: it shrinks (to three
+         * quarters) first, and if the label still needs a smaller size
+         * beside it than without it, the choice has none. */
+        int px_alone = w->font_px;
+        with_picture = false;
+        for (int step = 0; step < 2 && !with_picture; step++) {
+            int s_side = step == 0 ? side : side * 3 / 4;
+            if (s_side < v->target / 2) {
+                break;
+            }
+            v->list->n = mark_n;
+            v->list->n_lines = mark_lines;
+            w = tappable(v, WIDGET_CHOICE, id, r, label, action, arg, TONE_DEFAULT,
+                         s_side + pad / 2);
+            if (w && w->font_px >= px_alone) {
+                with_picture = true;
+                side = s_side;
+            }
+        }
+        if (!with_picture) {
+            v->list->n = mark_n;
+            v->list->n_lines = mark_lines;
+            w = tappable(v, WIDGET_CHOICE, id, r, label, action, arg, TONE_DEFAULT, 0);
+        }
+    }
+    if (!w) {
+        return NULL;
+    }
+    w->selected = selected;
+    if (with_picture) {
+        char pid[WIDGET_ID_CAP];
+        snprintf(pid, sizeof pid, "%s.icon", id);
+        Rect pr = {v->dir == LAYOUT_DIR_RTL ? r.x + pad : r.x + r.w - pad - side,
+                   r.y + (r.h - side) / 2, side, side};
+        Widget *p = view_picture(v, pid, pr, picture, TONE_PRIMARY);
+        if (p) {
+            p->selected = selected;
+        }
+    }
     return w;
 }
 
@@ -365,6 +451,14 @@ void view_footer(View *v, bool back, bool next, bool next_enabled, const char *n
 void view_check_text_fits(View *v) {
     for (size_t i = 0; i < v->list->n; i++) {
         const Widget *w = &v->list->items[i];
+        if (w->kind == WIDGET_PICTURE &&
+            (w->rect.x < 0 || w->rect.y < 0 || w->rect.x + w->rect.w > v->w ||
+             w->rect.y + w->rect.h > v->h)) {
+            v->list->overflow = true;
+            snprintf(v->list->overflow_what, sizeof v->list->overflow_what,
+                     "picture %s off the screen", w->id);
+            return;
+        }
         if (w->n_lines == 0 || w->kind == WIDGET_PROGRESS) {
             continue;
         }

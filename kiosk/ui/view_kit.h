@@ -15,6 +15,7 @@
 #include "config.h"
 #include "content.h"
 #include "layout.h"
+#include "picture_cache.h"
 #include "text_cache.h"
 #include "widgets.h"
 
@@ -26,6 +27,7 @@ typedef struct View {
     WidgetList *list;
     const Content *content; /* texts by key; NULL only for the out-of-service screen */
     TextCache *texts;
+    PictureCache *pictures;     /* NULL: screens show no pictures */
     const char *clinic_name;    /* shown in the top bar */
     const struct ViewInput *in; /* the patient builders' input (NULL elsewhere) */
     const struct Flow *flow;    /* the patient's flow (NULL elsewhere) */
@@ -40,7 +42,8 @@ typedef struct View {
     int heading_px;
     int small_px;
     int button_px;
-    bool measuring; /* dry run: compute heights, add nothing */
+    bool measuring;  /* dry run: compute heights, add nothing */
+    int picture_pct; /* pictures that grow with the type are drawn at this percent (100) */
     /* What the chrome's buttons send, in the building mode's own codes. */
     int back_action, home_action, next_action;
     /* The top bar leaves room for the speaker button (issue 12). */
@@ -88,6 +91,21 @@ Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const ch
                       int action, int arg, WidgetTone tone);
 Widget *view_button(View *v, const char *id, Rect r, const char *label, int action, int arg,
                     bool primary);
+
+/* True when the picture `name` can be shown (v->pictures has its file).
+ * `optional`: one a screen shows only where it was added (a missing file
+ * is not logged). */
+bool view_has_picture(const View *v, const char *name, bool optional);
+/* A picture widget (kind WIDGET_PICTURE, label `name`) in `r`, drawn on the
+ * colour `on` says (TONE_DEFAULT: the screen, TONE_PRIMARY: a card,
+ * TONE_HIGHLIGHT: a highlighted card). NULL when measuring or when the
+ * picture cannot be shown: a screen never leaves room for a missing one. */
+Widget *view_picture(View *v, const char *id, Rect r, const char *name, WidgetTone on);
+/* A CHOICE with the picture `picture` at its trailing edge (id "<id>.icon"),
+ * as tall as the choice allows; the label wraps in the room left. Without
+ * the picture, a plain choice. */
+Widget *view_choice_with_picture(View *v, const char *id, Rect r, const char *label, int action,
+                                 int arg, bool selected, const char *picture, bool optional);
 
 /* Box i of `n` equal boxes across the cursor width in rows of `per_row`;
  * the mirror image for right-to-left. */

@@ -92,6 +92,18 @@ static void build_hero(View *v, const ShownParts *parts) {
     v->measuring = false;
     int block_h = m.y + v->gap * 2 + start_h + v->gap * 3 +
                   (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_h) : 0);
+    /* The clinic's logo (config `logo`) above its name, as tall as the
+     * screen has room for: it shrinks first, then goes, never the words. */
+    int logo_h = 0;
+    if (view_has_picture(v, "logo", false)) {
+        logo_h = v->target * (v->portrait ? 5 : 2) / 2;
+        int room = v->h - 2 * v->margin - block_h - v->gap * 2;
+        logo_h = logo_h < room ? logo_h : room;
+        if (logo_h < v->target * 2 / 3) {
+            logo_h = 0;
+        }
+        block_h += logo_h > 0 ? logo_h + v->gap * 2 : 0;
+    }
     int y0 = (v->h - block_h) / 2;
     /* Issue 12: the language switch takes the top row (view.c). */
     int top = v->in && v->in->n_languages > 1 ? v->margin + v->target + v->gap : v->margin;
@@ -100,6 +112,10 @@ static void build_hero(View *v, const ShownParts *parts) {
     }
 
     Cursor c = {x, y0, content_w};
+    if (logo_h > 0) {
+        view_picture(v, "welcome.logo", (Rect){x, c.y, content_w, logo_h}, "logo", TONE_DEFAULT);
+        c.y += logo_h + v->gap * 2;
+    }
     view_text(v, &c, id_of(parts, SCREEN_PART_BRAND), brand, v->heading_px, true, TONE_PRIMARY,
               LAYOUT_ALIGN_CENTER);
     view_text(v, &c, id_of(parts, SCREEN_PART_TITLE), title, v->title_px * 5 / 4, true,

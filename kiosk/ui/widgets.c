@@ -88,7 +88,9 @@ const Widget *widgets_find(const WidgetList *list, const char *id) {
 
 bool widgets_contain_text(const WidgetList *list, const char *text) {
     for (size_t i = 0; i < list->n; i++) {
-        if (list->items[i].label && strstr(list->items[i].label, text)) {
+        /* A picture's label is its file name, not words on the screen. */
+        if (list->items[i].kind != WIDGET_PICTURE && list->items[i].label &&
+            strstr(list->items[i].label, text)) {
             return true;
         }
     }
@@ -158,6 +160,8 @@ size_t widgets_spoken_text(const WidgetList *list, const char *skip_id, char *ou
 
 static const char *const KIND_NAMES[] = {"text", "button", "choice",   "check",   "field",
                                          "key",  "card",   "progress", "backdrop"};
+static const char *const KIND_NAMES[] = {"text", "button", "choice",   "check",    "field",
+                                         "key",  "card",   "progress", "backdrop", "picture"};
 
 const char *widgets_kind_name(WidgetKind kind) {
     return (size_t)kind < sizeof KIND_NAMES / sizeof KIND_NAMES[0] ? KIND_NAMES[kind] : "?";

@@ -42,7 +42,10 @@ typedef enum {
     WIDGET_KEY,      /* an on-screen keyboard key */
     WIDGET_CARD,     /* a panel behind other widgets */
     WIDGET_PROGRESS, /* "Step 2 of 7" with dots */
-    WIDGET_BACKDROP  /* dims the screen behind an overlay; `selected` hides it fully */
+    WIDGET_BACKDROP, /* dims the screen behind an overlay; `selected` hides it fully */
+    WIDGET_PICTURE   /* a drawing from assets/pictures: `label` is its name ("area-face"),
+                        fitted into the rectangle; drawn on the colour `tone` and `selected`
+                        say (render.c picture_bg); never tappable itself */
 } WidgetKind;
 
 typedef enum {
@@ -78,6 +81,7 @@ typedef struct {
     uint16_t n_lines;
     int line_height;
     int caret_byte; /* FIELD: caret offset into label, -1 for none */
+    int inset_end;  /* CHOICE: pixels at the trailing edge kept clear for a picture */
     int progress_current, progress_total;
     WidgetAction action; /* code WIDGET_NO_ACTION: not tappable */
 } Widget;
