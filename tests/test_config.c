@@ -448,46 +448,48 @@ static void test_languages(void **state) {
     expect_error("languages: [en, [ar]]\n", "one language code", 2);
     expect_error("languages: [en, \"ar,fr\"]\n", "one language code", 2);
     expect_error("staff_language: english\n", "language code", 2);
-    /* Issue 11: the logo is a path to an SVG or PNG, or "" for none. */
-    static void test_logo(void **state) {
-        (void)state;
-        Config cfg;
-        config_defaults(&cfg);
-        assert_string_equal(cfg.logo, "logo.svg"); /* the shipped sample, in the data folder */
-        KsError err;
-        assert_int_equal(config_set(&cfg, "logo", "/srv/clinic/logo.PNG", &err), KS_OK);
-        assert_string_equal(cfg.logo, "/srv/clinic/logo.PNG");
-        assert_int_equal(config_set(&cfg, "logo", "", &err), KS_OK);
-        assert_string_equal(cfg.logo, "");
-        assert_int_not_equal(config_set(&cfg, "logo", "logo.gif", &err), KS_OK);
-        assert_non_null(strstr(err.message, ".svg or .png"));
-        const char *buf = "format: kiosk-config/1\nlogo: \"brand/logo.jpg\"\n";
-        config_defaults(&cfg);
-        assert_int_not_equal(config_parse(buf, strlen(buf), "config.yaml", &cfg, &err), KS_OK);
-        assert_int_equal(err.line, 2);
-    }
+}
 
-    int main(void) {
-        const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_defaults),
-            cmocka_unit_test(test_shipped_file_is_the_defaults),
-            cmocka_unit_test(test_full_file),
-            cmocka_unit_test(test_partial_file_keeps_other_settings),
-            cmocka_unit_test(test_range_errors),
-            cmocka_unit_test(test_text_errors),
-            cmocka_unit_test(test_file_level_errors),
-            cmocka_unit_test(test_failure_leaves_cfg_unchanged),
-            cmocka_unit_test(test_alias_and_anchor_refused),
-            cmocka_unit_test(test_fixture_files),
-            cmocka_unit_test(test_set_good_values),
-            cmocka_unit_test(test_set_bad_values),
-            cmocka_unit_test(test_notify_command_parsed),
-            cmocka_unit_test(test_notify_command_errors),
-            cmocka_unit_test(test_notify_command_not_settable),
-            cmocka_unit_test(test_speech_volume),
-            cmocka_unit_test(test_notify_argv_placeholders),
-            cmocka_unit_test(test_languages),
-            cmocka_unit_test(test_logo),
-        };
-        return cmocka_run_group_tests(tests, NULL, NULL);
-    }
+/* Issue 11: the logo is a path to an SVG or PNG, or "" for none. */
+static void test_logo(void **state) {
+    (void)state;
+    Config cfg;
+    config_defaults(&cfg);
+    assert_string_equal(cfg.logo, "logo.svg"); /* the shipped sample, in the data folder */
+    KsError err;
+    assert_int_equal(config_set(&cfg, "logo", "/srv/clinic/logo.PNG", &err), KS_OK);
+    assert_string_equal(cfg.logo, "/srv/clinic/logo.PNG");
+    assert_int_equal(config_set(&cfg, "logo", "", &err), KS_OK);
+    assert_string_equal(cfg.logo, "");
+    assert_int_not_equal(config_set(&cfg, "logo", "logo.gif", &err), KS_OK);
+    assert_non_null(strstr(err.message, ".svg or .png"));
+    const char *buf = "format: kiosk-config/1\nlogo: \"brand/logo.jpg\"\n";
+    config_defaults(&cfg);
+    assert_int_not_equal(config_parse(buf, strlen(buf), "config.yaml", &cfg, &err), KS_OK);
+    assert_int_equal(err.line, 2);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_shipped_file_is_the_defaults),
+        cmocka_unit_test(test_full_file),
+        cmocka_unit_test(test_partial_file_keeps_other_settings),
+        cmocka_unit_test(test_range_errors),
+        cmocka_unit_test(test_text_errors),
+        cmocka_unit_test(test_file_level_errors),
+        cmocka_unit_test(test_failure_leaves_cfg_unchanged),
+        cmocka_unit_test(test_alias_and_anchor_refused),
+        cmocka_unit_test(test_fixture_files),
+        cmocka_unit_test(test_set_good_values),
+        cmocka_unit_test(test_set_bad_values),
+        cmocka_unit_test(test_notify_command_parsed),
+        cmocka_unit_test(test_notify_command_errors),
+        cmocka_unit_test(test_notify_command_not_settable),
+        cmocka_unit_test(test_speech_volume),
+        cmocka_unit_test(test_notify_argv_placeholders),
+        cmocka_unit_test(test_languages),
+        cmocka_unit_test(test_logo),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

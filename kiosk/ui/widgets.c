@@ -158,8 +158,6 @@ size_t widgets_spoken_text(const WidgetList *list, const char *skip_id, char *ou
     return used;
 }
 
-static const char *const KIND_NAMES[] = {"text", "button", "choice",   "check",   "field",
-                                         "key",  "card",   "progress", "backdrop"};
 static const char *const KIND_NAMES[] = {"text", "button", "choice",   "check",    "field",
                                          "key",  "card",   "progress", "backdrop", "picture"};
 
