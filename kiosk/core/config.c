@@ -207,7 +207,7 @@ static const Field CENTRAL_FIELDS[] = {
      1, 600},
     {"backoff_max_s", FIELD_SECONDS, offsetof(Config, central.backoff_max_ms), 0, NULL, false, 1,
      3600},
-    {"batch", FIELD_NUMBER, offsetof(Config, central.batch), 0, NULL, false, 1, 10000},
+    {"batch", FIELD_NUMBER, offsetof(Config, central.batch), 0, NULL, false, 1, 2000},
 };
 
 /* A list, so not in FIELDS (whose values are one scalar each): parsed by

@@ -344,50 +344,90 @@ KsStatus central_init_schema(Central *c, const char *schema_sql, int *out_versio
 
 /* ---- the forwarding step ---------------------------------------------------------- */
 
-static const char INSERT_REQUEST[] =
+#define REQUEST_COLUMNS 23
+
+static const char INSERT_REQUEST_HEAD[] =
     "INSERT INTO requests (uuid, kiosk_id, local_id, ref, kind, urgency, status, name, phone,"
     " contact_time, area, when_choice, days_since_session, selfcheck_summary, language, consent,"
-    " consent_at, created_at, note, claimed_by, claimed_at, done_by, done_at)"
-    " VALUES ($1::uuid, $2, $3::bigint, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, ''),"
-    " NULLIF($12, ''), NULLIF($13, '')::integer, $14, $15, $16::boolean,"
-    " NULLIF($17, '')::timestamptz, $18::timestamptz, $19, $20, NULLIF($21, '')::timestamptz,"
-    " $22, NULLIF($23, '')::timestamptz)"
-    " ON CONFLICT (uuid) DO NOTHING";
+    " consent_at, created_at, note, claimed_by, claimed_at, done_by, done_at) VALUES ";
+static const char INSERT_REQUEST_TAIL[] = " ON CONFLICT (uuid) DO NOTHING";
 
-static bool send_request(Central *c, const StoredRequest *row, char *err, size_t err_len) {
-    const Request *r = &row->request;
+/* One row's placeholders, from parameter number `p` + 1. */
+static int values_row(char *out, size_t cap, int p) {
+    return snprintf(out, cap,
+                    "%s($%d::uuid, $%d, $%d::bigint, $%d, $%d, $%d, $%d, $%d, $%d, $%d,"
+                    " NULLIF($%d, ''), NULLIF($%d, ''), NULLIF($%d, '')::integer, $%d, $%d,"
+                    " $%d::boolean, NULLIF($%d, '')::timestamptz, $%d::timestamptz, $%d, $%d,"
+                    " NULLIF($%d, '')::timestamptz, $%d, NULLIF($%d, '')::timestamptz)",
+                    p == 0 ? "" : ", ", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7, p + 8,
+                    p + 9, p + 10, p + 11, p + 12, p + 13, p + 14, p + 15, p + 16, p + 17, p + 18,
+                    p + 19, p + 20, p + 21, p + 22, p + 23);
+}
+
+typedef struct {
     char local_id[24];
-    char days[16] = "";
-    snprintf(local_id, sizeof local_id, "%" PRId64, row->id);
-    if (r->days_since_session >= 0) {
-        snprintf(days, sizeof days, "%d", r->days_since_session);
+    char days[16];
+} RowText;
+
+/* The `n` requests as ONE statement: one round trip, atomic by itself
+ * (its end is the central COMMIT), idempotent by uuid. */
+static bool send_batch(Central *c, const StoredRequest *rows, size_t n, char *err, size_t err_len) {
+    size_t sql_cap = sizeof INSERT_REQUEST_HEAD + sizeof INSERT_REQUEST_TAIL + n * 400;
+    char *sql = malloc(sql_cap);
+    const char **vals = malloc(n * REQUEST_COLUMNS * sizeof *vals);
+    RowText *text = malloc(n * sizeof *text);
+    bool ok = sql != NULL && vals != NULL && text != NULL;
+    if (!ok) {
+        set_err(err, err_len, "forward", "out of memory");
     }
-    const char *vals[23] = {
-        r->uuid,
-        c->kiosk_id,
-        local_id,
-        r->ref,
-        request_kind_id(r->kind),
-        request_urgency_id(r->urgency),
-        request_status_id(row->status),
-        r->name,
-        r->phone,
-        request_time_id(r->contact_time),
-        r->area >= 0 ? ks_area_id((KsArea)r->area) : "",
-        r->when >= 0 ? ks_when_id((KsWhen)r->when) : "",
-        days,
-        r->selfcheck_summary,
-        r->language,
-        r->consent ? "true" : "false",
-        row->consent_at,
-        row->created_at,
-        row->note,
-        row->claimed_by,
-        row->claimed_at,
-        row->done_by,
-        row->done_at,
-    };
-    return exec_ok(c, INSERT_REQUEST, 23, vals, err, err_len);
+    size_t used = 0;
+    if (ok) {
+        used = (size_t)snprintf(sql, sql_cap, "%s", INSERT_REQUEST_HEAD);
+    }
+    for (size_t i = 0; ok && i < n; i++) {
+        const StoredRequest *row = &rows[i];
+        const Request *r = &row->request;
+        snprintf(text[i].local_id, sizeof text[i].local_id, "%" PRId64, row->id);
+        text[i].days[0] = '\0';
+        if (r->days_since_session >= 0) {
+            snprintf(text[i].days, sizeof text[i].days, "%d", r->days_since_session);
+        }
+        const char *v[REQUEST_COLUMNS] = {
+            r->uuid,
+            c->kiosk_id,
+            text[i].local_id,
+            r->ref,
+            request_kind_id(r->kind),
+            request_urgency_id(r->urgency),
+            request_status_id(row->status),
+            r->name,
+            r->phone,
+            request_time_id(r->contact_time),
+            r->area >= 0 ? ks_area_id((KsArea)r->area) : "",
+            r->when >= 0 ? ks_when_id((KsWhen)r->when) : "",
+            text[i].days,
+            r->selfcheck_summary,
+            r->language,
+            r->consent ? "true" : "false",
+            row->consent_at,
+            row->created_at,
+            row->note,
+            row->claimed_by,
+            row->claimed_at,
+            row->done_by,
+            row->done_at,
+        };
+        memcpy(&vals[i * REQUEST_COLUMNS], v, sizeof v);
+        used += (size_t)values_row(sql + used, sql_cap - used, (int)(i * REQUEST_COLUMNS));
+    }
+    if (ok) {
+        snprintf(sql + used, sql_cap - used, "%s", INSERT_REQUEST_TAIL);
+        ok = exec_ok(c, sql, (int)(n * REQUEST_COLUMNS), vals, err, err_len);
+    }
+    free(sql);
+    free(vals);
+    free(text);
+    return ok;
 }
 
 /* Test hook (crash tests): KIOSK_CENTRAL_DIE_AFTER_COMMIT=N kills the
@@ -424,13 +464,10 @@ static KsStatus send_requests(Central *c, Storage *storage, int max_batches, int
             rep->caught_up = true;
             break;
         }
-        bool ok = exec_ok(c, "BEGIN", 0, NULL, err, err_len);
-        for (size_t i = 0; ok && i < n; i++) {
-            ok = send_request(c, &rows[i], err, err_len);
+        for (size_t i = 0; i < n; i++) {
             ids[i] = rows[i].id;
         }
-        ok = ok && exec_ok(c, "COMMIT", 0, NULL, err, err_len);
-        if (!ok) {
+        if (!send_batch(c, rows, n, err, err_len)) {
             st = KS_ERR_IO;
             break;
         }

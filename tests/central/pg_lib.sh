@@ -25,7 +25,7 @@ pg_init() {
     local port=$((20000 + RANDOM % 30000))
     echo "$port" >"$dir/port"
     local listen="''"
-    [ "$tcp" = tcp ] && listen="127.0.0.1"
+    [ "$tcp" = tcp ] && listen="'localhost'"
     cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = $listen
 port = $port
