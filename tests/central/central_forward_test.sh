@@ -19,6 +19,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
 PG=$(mktemp -d /tmp/central-pg.XXXXXX)
 PIDS=()
 cleanup() {

@@ -13,6 +13,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
 rm -rf "$WORK"
 mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
 PG=$(mktemp -d /tmp/central-pg.XXXXXX)
 PIDS=()
 cleanup() {
