@@ -260,33 +260,20 @@ const CtlCommand ctl_cmd_forward = {
 /* ---- check ------------------------------------------------------------------------ */
 
 int ctl_cmd_print_forwarding(Storage *storage) {
-    char source[64] = "";
-    char last_error[STORAGE_VALUE_CAP] = "";
-    char error_at[64] = "";
-    char ok_at[64] = "";
-    bool used = false;
-    bool found = false;
-    (void)storage_setting_get(storage, CENTRAL_SETTING_SOURCE_DB, source, sizeof source, &used);
-    (void)storage_setting_get(storage, CENTRAL_SETTING_LAST_ERROR, last_error, sizeof last_error,
-                              &found);
-    used = used || found;
-    (void)storage_setting_get(storage, CENTRAL_SETTING_LAST_ERROR_AT, error_at, sizeof error_at,
-                              &found);
-    (void)storage_setting_get(storage, CENTRAL_SETTING_LAST_OK_AT, ok_at, sizeof ok_at, &found);
-    if (!used) {
+    CentralStatus cs;
+    if (central_status_read(storage, &cs) != KS_OK) {
+        printf("PROBLEM  forwarding: %s\n", storage_error(storage));
+        return 1;
+    }
+    if (!cs.in_use) {
         printf("forwarding: not in use (no central server configured or reached yet)\n");
         return 0;
     }
-    int64_t backlog = 0;
-    char oldest[32] = "";
-    if (storage_forward_backlog(storage, &backlog, oldest) != KS_OK) {
-        printf("PROBLEM  forwarding backlog: %s\n", storage_error(storage));
-        return 1;
-    }
-    printf("forwarding: backlog %lld%s%s; last success %s\n", (long long)backlog,
-           oldest[0] ? ", oldest unforwarded " : "", oldest, ok_at[0] ? ok_at : "never");
-    if (last_error[0] != '\0') {
-        printf("PROBLEM  forwarding last error (%s): %s\n", error_at, last_error);
+    printf("forwarding: backlog %lld%s%s; last success %s\n", (long long)cs.backlog,
+           cs.oldest[0] ? ", oldest unforwarded " : "", cs.oldest,
+           cs.last_ok_at[0] ? cs.last_ok_at : "never");
+    if (cs.last_error[0] != '\0') {
+        printf("PROBLEM  forwarding last error (%s): %s\n", cs.last_error_at, cs.last_error);
         return 1;
     }
     printf("ok       forwarding: last attempt succeeded\n");

@@ -30,18 +30,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "central_status.h"
 #include "config.h"
 #include "ks.h"
 #include "storage.h"
 
 typedef struct Central Central;
-
-/* Settings the forwarder keeps in the kiosk's database (storage settings). */
-#define CENTRAL_SETTING_AUDIT_SENT "central.audit_sent_id" /* highest audit id sent */
-#define CENTRAL_SETTING_SOURCE_DB "central.source_db"      /* random uuid naming this database */
-#define CENTRAL_SETTING_LAST_ERROR "central.last_error"    /* "" after a good step */
-#define CENTRAL_SETTING_LAST_ERROR_AT "central.last_error_at"
-#define CENTRAL_SETTING_LAST_OK_AT "central.last_ok_at"
 
 /* A handle for one kiosk (`kiosk_id`) and server (`cfg`, borrowed: it must
  * outlive the handle). Does not connect yet. NULL when out of memory. */
