@@ -109,6 +109,27 @@ static void sleep_ms(uint32_t ms) {
 
 /* Keeps the last error (or "" once it works again) where `check` and the
  * staff panel read it; written only when it changes. */
+static void iso_now(int64_t now, char at[32]) {
+    time_t secs = (time_t)(now / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(at, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The time of the last good step, for check and the panel: written when the
+ * step moved something, else at most once a minute (each write is a commit). */
+static void record_ok(Storage *storage, bool moved, int64_t *last_written) {
+    int64_t now = ctl_cmd_now_ms();
+    if (!moved && now - *last_written < 60000) {
+        return;
+    }
+    char at[32];
+    iso_now(now, at);
+    if (storage_setting_set(storage, CENTRAL_SETTING_LAST_OK_AT, at, now) == KS_OK) {
+        *last_written = now;
+    }
+}
+
 static void record_error(Storage *storage, const char *err, char *last, size_t last_cap) {
     if (strcmp(err, last) == 0) {
         return;
@@ -123,10 +144,7 @@ static void record_error(Storage *storage, const char *err, char *last, size_t l
     int64_t now = ctl_cmd_now_ms();
     if (storage_setting_set(storage, CENTRAL_SETTING_LAST_ERROR, clean, now) == KS_OK) {
         char at[32];
-        time_t secs = (time_t)(now / 1000);
-        struct tm tm;
-        gmtime_r(&secs, &tm);
-        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        iso_now(now, at);
         (void)storage_setting_set(
             storage, err[0] ? CENTRAL_SETTING_LAST_ERROR_AT : CENTRAL_SETTING_LAST_OK_AT, at, now);
         snprintf(last, last_cap, "%s", err);
@@ -194,6 +212,7 @@ static int run_forward(CtlContext *ctx, int argc, char **argv) {
                  config_central_sslmode(&cfg.central));
     }
     unsigned failures = 0;
+    int64_t ok_written = 0;
     int result = CTL_EXIT_OK;
     size_t total = 0;
     while (!stop_requested) {
@@ -209,6 +228,7 @@ static int run_forward(CtlContext *ctx, int argc, char **argv) {
             }
             failures = 0;
             record_error(storage, "", last_error, sizeof last_error);
+            record_ok(storage, rep.requests_sent || rep.audit_sent || rep.pulled, &ok_written);
             total += rep.requests_sent;
             if (rep.requests_sent || rep.pulled || rep.conflicts) {
                 log_info("forward: sent %zu requests, %zu audit rows; %zu central changes "

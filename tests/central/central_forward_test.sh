@@ -118,6 +118,8 @@ pg_config_yaml "kiosk-order" "$PG/sock" "$PORT" "batch: 7" >"$WORK/order.yaml"
 first=$(sql "SELECT string_agg(urgency, ',') FROM (SELECT urgency FROM requests WHERE kiosk_id = 'kiosk-order' ORDER BY id LIMIT 6) x")
 [ "$first" = "urgent,urgent,urgent,urgent,urgent,urgent" ] || fail "urgent not first: $first"
 echo "ok: urgent alerts forwarded first"
+out=$("$CTL" --db "$WORK/order.db" check 2>&1)
+echo "$out" | grep -q "forwarding: backlog 0; last success 20" || fail "check after a first good run: $out"
 
 # ---- 4. SIGKILL between central COMMIT and local mark, 100 times ---------------
 pg_config_yaml "kiosk-kill" "$PG/sock" "$PORT" "batch: 1" >"$WORK/kill.yaml"
