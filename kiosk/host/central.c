@@ -259,13 +259,9 @@ static PGresult *exec(Central *c, const char *sql, int n, const char *const *val
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
         set_err(err, err_len, "query", PQresultErrorMessage(last));
         PQclear(last);
-        if (PQstatus(conn) != CONNECTION_OK) {
-            central_disconnect(c);
-        } else {
-            /* Leave no half-done transaction behind. */
-            PGresult *rb = PQexec(conn, "ROLLBACK");
-            PQclear(rb);
-        }
+        /* Dropping the connection rolls back whatever was open, with no
+         * further round trip that a hung server could hold up. */
+        central_disconnect(c);
         return NULL;
     }
     return last;
