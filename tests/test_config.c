@@ -469,8 +469,62 @@ static void test_logo(void **state) {
     assert_int_equal(err.line, 2);
 }
 
+/* Issue 14: the "central:" section. Empty means no forwarding; a remote host
+ * defaults to verify-full, a local one to disable; bad values name their line. */
+static void test_central_section(void **state) {
+    (void)state;
+    Config cfg;
+    config_defaults(&cfg);
+    assert_false(config_central_enabled(&cfg));
+    assert_int_equal(cfg.central.port, 5432);
+    assert_string_equal(cfg.central.dbname, "aftercare");
+
+    cfg = parse_ok("central:\n");
+    assert_false(config_central_enabled(&cfg));
+
+    cfg = parse_ok("central:\n  host: db.chain.example\n  port: 6432\n  dbname: chain\n"
+                   "  user: kiosk_7\n  password_file: /etc/aftercare/central.pw\n"
+                   "  sslrootcert: /etc/aftercare/ca.crt\n  connect_timeout_s: 3\n"
+                   "  query_timeout_s: 4\n  backoff_max_s: 30\n  batch: 50\n");
+    assert_true(config_central_enabled(&cfg));
+    assert_string_equal(cfg.central.host, "db.chain.example");
+    assert_int_equal(cfg.central.port, 6432);
+    assert_string_equal(cfg.central.dbname, "chain");
+    assert_string_equal(cfg.central.user, "kiosk_7");
+    assert_string_equal(cfg.central.password_file, "/etc/aftercare/central.pw");
+    assert_string_equal(cfg.central.sslrootcert, "/etc/aftercare/ca.crt");
+    assert_int_equal(cfg.central.connect_timeout_ms, 3000);
+    assert_int_equal(cfg.central.query_timeout_ms, 4000);
+    assert_int_equal(cfg.central.backoff_max_ms, 30000);
+    assert_int_equal(cfg.central.batch, 50);
+    assert_false(config_central_is_local(&cfg.central));
+    assert_string_equal(config_central_sslmode(&cfg.central), "verify-full");
+
+    cfg = parse_ok("central:\n  host: /tmp/pg\n");
+    assert_true(config_central_is_local(&cfg.central));
+    assert_string_equal(config_central_sslmode(&cfg.central), "disable");
+    cfg = parse_ok("central:\n  host: 127.0.0.1\n  sslmode: require\n");
+    assert_string_equal(config_central_sslmode(&cfg.central), "require");
+
+    KsError err;
+    memset(&err, 0, sizeof err);
+    config_defaults(&cfg);
+    assert_int_equal(config_set(&cfg, "central.host", "10.0.0.5", &err), KS_OK);
+    assert_string_equal(cfg.central.host, "10.0.0.5");
+    assert_int_equal(config_set(&cfg, "central.password", "x", &err), KS_ERR_PARSE);
+
+    /* No password in the config: there is no such key. */
+    expect_error("central:\n  host: db\n  password: secret\n", "password", 4);
+    expect_error("central:\n  host: \"db x\"\n", "central.host", 3);
+    expect_error("central:\n  sslmode: sometimes\n", "central.sslmode", 3);
+    expect_error("central:\n  port: 0\n", "central.port", 3);
+    expect_error("central:\n  password_file: pw.txt\n", "central.password_file", 3);
+    expect_error("central: [a]\n", "central", 2);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_central_section),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_shipped_file_is_the_defaults),
         cmocka_unit_test(test_full_file),

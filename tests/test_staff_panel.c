@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "central_status.h"
 #include "kiosk_app.h"
 #include "kiosk_data.h"
 #include "pin.h"
@@ -372,6 +373,53 @@ static void test_right_pin_queue_claim_done(void **state) {
     stop(&k);
 }
 
+/* Issue 14: the panel shows the central forwarder's backlog, the oldest
+ * unforwarded request and its last error, as the forwarder left them in
+ * the database; and a claim the forwarder brought from the call centre
+ * (storage_claim by "central:...") shows on the request like any other. */
+static void test_panel_shows_forwarding_and_central_claims(void **state) {
+    (void)state;
+    Kiosk k;
+    char path[512];
+    snprintf(path, sizeof path, "%s/forwarding.db", TEST_DIR);
+    prepare_db(path, PIN);
+    Storage *s = NULL;
+    char err[256];
+    assert_int_equal(storage_open(path, NULL, &s, err, sizeof err), KS_OK);
+    int64_t first = 3;
+    assert_int_equal(storage_mark_forwarded(s, &first, 1, 1795500300000LL), KS_OK);
+    assert_int_equal(storage_setting_set(s, CENTRAL_SETTING_SOURCE_DB,
+                                         "6f1c2d4e-0000-4000-8000-000000000014", 1795500300000LL),
+                     KS_OK);
+    assert_int_equal(storage_setting_set(s, CENTRAL_SETTING_LAST_ERROR,
+                                         "connect to db.chain.example: timeout expired",
+                                         1795500300000LL),
+                     KS_OK);
+    assert_int_equal(storage_claim(s, 1, "central:bob", 1795500400000LL), KS_OK);
+    storage_close(s);
+    memset(&k, 0, sizeof k);
+    snprintf(k.db_path, sizeof k.db_path, "%s", path);
+    RequestsServiceOptions opts = {.db_path = k.db_path};
+    k.requests = requests_service_create(&opts, 1000);
+    k.staff = staff_service_create(k.db_path, NULL, NULL);
+    assert_true(requests_service_wait_idle(k.requests, 30000));
+    assert_int_equal(kiosk_app_init(&k.kiosk, &world.data, world.window, world.renderer,
+                                    world.texts, k.requests, 1000),
+                     KS_OK);
+    assert_int_equal(kiosk_app_enable_staff(&k.kiosk, k.staff, k.requests), KS_OK);
+    app_render_if_dirty(&k.kiosk.app);
+    gesture(&k);
+    type_pin(&k, PIN);
+    expect_screen(&k, "staff.queue");
+    assert_non_null(widgets_find(app_of(&k)->view, "staff.queue.forwarding"));
+    assert_true(shows(&k, "Clinic centre NOT reached: connect to db.chain.example"));
+    assert_true(shows(&k, "Waiting to be sent: 2, the oldest from 2026-11-24"));
+    tap(&k, "staff.queue.item.1");
+    expect_screen(&k, "staff.request");
+    assert_true(shows(&k, "central:bob"));
+    stop(&k);
+}
+
 static void test_panel_closes_after_two_minutes_and_keeps_nothing(void **state) {
     (void)state;
     Kiosk k;
@@ -488,6 +536,7 @@ int main(void) {
         cmocka_unit_test(test_patient_taps_never_open_the_pad),
         cmocka_unit_test(test_wrong_pins_delay_then_lock),
         cmocka_unit_test(test_right_pin_queue_claim_done),
+        cmocka_unit_test(test_panel_shows_forwarding_and_central_claims),
         cmocka_unit_test(test_panel_closes_after_two_minutes_and_keeps_nothing),
         cmocka_unit_test(test_leave_kiosk_mode_quits_audited),
         cmocka_unit_test(test_screens_for_review),

@@ -868,6 +868,64 @@ static void test_integrity_check_ok(void **state) {
     storage_close(NULL);
 }
 
+/* Issue 14: what the central forwarder reads and writes. Urgent first, then
+ * oldest; marked rows leave the backlog and keep their first mark; audit
+ * rows after a high-water mark, oldest first. */
+static void test_forward_pending_and_mark(void **state) {
+    (void)state;
+    Storage *s = open_ok(":memory:");
+    Request r[4];
+    make_request(&r[0], REQUEST_KIND_CONSULTATION, REQUEST_URGENCY_ROUTINE, 1795500000000LL);
+    make_request(&r[1], REQUEST_KIND_FOLLOW_UP, REQUEST_URGENCY_CONCERNING, 1795500060000LL);
+    make_request(&r[2], REQUEST_KIND_URGENT_ALERT, REQUEST_URGENCY_URGENT, 1795500120000LL);
+    make_request(&r[3], REQUEST_KIND_CONSULTATION, REQUEST_URGENCY_ROUTINE, 1795500180000LL);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(storage_enqueue(s, &r[i]), KS_OK);
+    }
+    int64_t backlog = -1;
+    char oldest[32];
+    assert_int_equal(storage_forward_backlog(s, &backlog, oldest), KS_OK);
+    assert_int_equal(backlog, 4);
+    assert_string_equal(oldest, "2026-11-24T06:00:00.000Z");
+    StoredRequest rows[8];
+    size_t n = 0;
+    assert_int_equal(storage_forward_pending(s, rows, 8, &n), KS_OK);
+    assert_int_equal(n, 4);
+    assert_int_equal(rows[0].id, 3); /* urgent */
+    assert_int_equal(rows[1].id, 2); /* concerning */
+    assert_int_equal(rows[2].id, 1); /* routine, oldest */
+    assert_int_equal(rows[3].id, 4);
+    assert_int_equal(storage_forward_pending(s, rows, 2, &n), KS_OK);
+    assert_int_equal(n, 2);
+    int64_t ids[2] = {3, 1};
+    assert_int_equal(storage_mark_forwarded(s, ids, 2, 1795500200000LL), KS_OK);
+    assert_int_equal(storage_mark_forwarded(s, ids, 2, 1795500900000LL), KS_OK); /* again: kept */
+    assert_int_equal(storage_forward_backlog(s, &backlog, oldest), KS_OK);
+    assert_int_equal(backlog, 2);
+    assert_string_equal(oldest, "2026-11-24T06:01:00.000Z");
+    assert_int_equal(storage_forward_pending(s, rows, 8, &n), KS_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].id, 2);
+    assert_int_equal(rows[1].id, 4);
+    int64_t rest[2] = {2, 4};
+    assert_int_equal(storage_mark_forwarded(s, rest, 2, 1795500300000LL), KS_OK);
+    assert_int_equal(storage_forward_backlog(s, &backlog, oldest), KS_OK);
+    assert_int_equal(backlog, 0);
+    assert_string_equal(oldest, "");
+
+    assert_int_equal(storage_claim(s, 1, "kiosk-panel", 1795500400000LL), KS_OK);
+    assert_int_equal(storage_done(s, 1, "kiosk-panel", 1795500500000LL, NULL), KS_OK);
+    StorageAuditEntry audit[4];
+    assert_int_equal(storage_audit_after(s, 0, audit, 4, &n), KS_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(audit[0].action, "claim");
+    assert_string_equal(audit[1].action, "done");
+    assert_int_equal(storage_audit_after(s, audit[0].id, audit, 4, &n), KS_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(audit[0].action, "done");
+    storage_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_memory),
@@ -887,6 +945,7 @@ int main(void) {
         cmocka_unit_test(test_list_order_and_filters),
         cmocka_unit_test(test_find_ref),
         cmocka_unit_test(test_integrity_check_ok),
+        cmocka_unit_test(test_forward_pending_and_mark),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -216,6 +216,66 @@ static const Field FIELDS[] = {
      0},
 };
 
+static bool check_sslmode(const char *v, char *why, size_t why_len) {
+    static const char *const modes[] = {"",        "disable",   "allow",      "prefer",
+                                        "require", "verify-ca", "verify-full"};
+    for (size_t i = 0; i < KS_ARRAY_LEN(modes); i++) {
+        if (strcmp(v, modes[i]) == 0) {
+            return true;
+        }
+    }
+    snprintf(why, why_len,
+             "must be one of disable, allow, prefer, require, verify-ca, verify-full (or \"\")");
+    return false;
+}
+
+/* A host, a database or a user name: no spaces, quotes or control characters,
+ * so it cannot smuggle another libpq setting in. */
+static bool check_pg_word(const char *v, char *why, size_t why_len) {
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+        if (*c <= 0x20 || *c == 0x7F || *c == '\'' || *c == '"' || *c == '\\' || *c == '=') {
+            snprintf(why, why_len, "must not contain spaces, quotes, \"=\" or control characters");
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool check_abs_path(const char *v, char *why, size_t why_len) {
+    if (v[0] != '\0' && v[0] != '/') {
+        snprintf(why, why_len, "must be a full path starting with \"/\"");
+        return false;
+    }
+    return true;
+}
+
+#define CENTRAL_KEY "central"
+
+/* The keys of the "central:" mapping (offsets into Config; --set takes
+ * them as "central.host"). */
+static const Field CENTRAL_FIELDS[] = {
+    {"host", FIELD_TEXT, offsetof(Config, central.host), sizeof(((Config *)0)->central.host),
+     check_pg_word, true, 0, 0},
+    {"port", FIELD_NUMBER, offsetof(Config, central.port), 0, NULL, false, 1, 65535},
+    {"dbname", FIELD_TEXT, offsetof(Config, central.dbname), sizeof(((Config *)0)->central.dbname),
+     check_pg_word, false, 0, 0},
+    {"user", FIELD_TEXT, offsetof(Config, central.user), sizeof(((Config *)0)->central.user),
+     check_pg_word, false, 0, 0},
+    {"password_file", FIELD_TEXT, offsetof(Config, central.password_file),
+     sizeof(((Config *)0)->central.password_file), check_abs_path, true, 0, 0},
+    {"sslmode", FIELD_TEXT, offsetof(Config, central.sslmode),
+     sizeof(((Config *)0)->central.sslmode), check_sslmode, true, 0, 0},
+    {"sslrootcert", FIELD_TEXT, offsetof(Config, central.sslrootcert),
+     sizeof(((Config *)0)->central.sslrootcert), check_abs_path, true, 0, 0},
+    {"connect_timeout_s", FIELD_SECONDS, offsetof(Config, central.connect_timeout_ms), 0, NULL,
+     false, 2, 300},
+    {"query_timeout_s", FIELD_SECONDS, offsetof(Config, central.query_timeout_ms), 0, NULL, false,
+     1, 600},
+    {"backoff_max_s", FIELD_SECONDS, offsetof(Config, central.backoff_max_ms), 0, NULL, false, 1,
+     3600},
+    {"batch", FIELD_NUMBER, offsetof(Config, central.batch), 0, NULL, false, 1, 2000},
+};
+
 /* A list, so not in FIELDS (whose values are one scalar each): parsed by
  * parse_notify_command, and not settable with --set. */
 #define NOTIFY_KEY "notify_command"
@@ -316,6 +376,63 @@ void config_defaults(Config *cfg) {
     cfg->state_dir[0] = '\0';
     cfg->speech_volume = 80;
     snprintf(cfg->logo, sizeof cfg->logo, "logo.svg");
+    cfg->central.host[0] = '\0';
+    cfg->central.port = 5432;
+    snprintf(cfg->central.dbname, sizeof cfg->central.dbname, "%s", "aftercare");
+    snprintf(cfg->central.user, sizeof cfg->central.user, "%s", "kiosk");
+    cfg->central.connect_timeout_ms = 10 * 1000;
+    cfg->central.query_timeout_ms = 15 * 1000;
+    cfg->central.backoff_max_ms = 60 * 1000;
+    cfg->central.batch = 200;
+}
+
+bool config_central_enabled(const Config *cfg) {
+    return cfg->central.host[0] != '\0';
+}
+
+bool config_central_is_local(const CentralConfig *central) {
+    const char *h = central->host;
+    return h[0] == '/' || strcmp(h, "localhost") == 0 || strncmp(h, "127.", 4) == 0 ||
+           strcmp(h, "::1") == 0;
+}
+
+const char *config_central_sslmode(const CentralConfig *central) {
+    if (central->sslmode[0] != '\0') {
+        return central->sslmode;
+    }
+    return config_central_is_local(central) ? "disable" : "verify-full";
+}
+
+static KsStatus parse_central(YamlRef v, Config *work, KsError *err) {
+    KsStatus st = yaml_expect_map(v, "\"" CENTRAL_KEY "\"", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    const char *allowed[KS_ARRAY_LEN(CENTRAL_FIELDS) + 1];
+    for (size_t i = 0; i < KS_ARRAY_LEN(CENTRAL_FIELDS); i++) {
+        allowed[i] = CENTRAL_FIELDS[i].key;
+    }
+    allowed[KS_ARRAY_LEN(CENTRAL_FIELDS)] = NULL;
+    st = yaml_check_keys(v, allowed, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    for (size_t i = 0; i < KS_ARRAY_LEN(CENTRAL_FIELDS); i++) {
+        const Field *field = &CENTRAL_FIELDS[i];
+        YamlRef item = yaml_get(v, field->key);
+        if (!yaml_present(item)) {
+            continue;
+        }
+        const char *text = yaml_scalar(item);
+        if (!text) {
+            return yaml_fail(item, err, "\"central.%s\" must be a single value", field->key);
+        }
+        char why[200];
+        if (!field_set(work, field, text, why, sizeof why)) {
+            return yaml_fail(item, err, "\"central.%s\" %s", field->key, why);
+        }
+    }
+    return KS_OK;
 }
 
 /* libyaml reports a bad byte without its line; find it first. */
@@ -396,13 +513,14 @@ static KsStatus parse_root(YamlRef root, Config *work, KsError *err) {
         return yaml_fail(yaml_get(root, "format"), err,
                          "format must be \"" CONFIG_FORMAT "\", not \"%s\"", format);
     }
-    const char *allowed[KS_ARRAY_LEN(FIELDS) + 3];
+    const char *allowed[KS_ARRAY_LEN(FIELDS) + 4];
     allowed[0] = "format";
     for (size_t i = 0; i < KS_ARRAY_LEN(FIELDS); i++) {
         allowed[i + 1] = FIELDS[i].key;
     }
     allowed[KS_ARRAY_LEN(FIELDS) + 1] = NOTIFY_KEY;
-    allowed[KS_ARRAY_LEN(FIELDS) + 2] = NULL;
+    allowed[KS_ARRAY_LEN(FIELDS) + 2] = CENTRAL_KEY;
+    allowed[KS_ARRAY_LEN(FIELDS) + 3] = NULL;
     st = yaml_check_keys(root, allowed, err);
     if (st != KS_OK) {
         return st;
@@ -410,6 +528,14 @@ static KsStatus parse_root(YamlRef root, Config *work, KsError *err) {
     YamlRef notify = yaml_get(root, NOTIFY_KEY);
     if (yaml_present(notify)) {
         st = parse_notify_command(notify, work, err);
+        if (st != KS_OK) {
+            return st;
+        }
+    }
+    YamlRef central = yaml_get(root, CENTRAL_KEY);
+    if (yaml_present(central) &&
+        !(yaml_is_scalar(central) && yaml_scalar(central) && yaml_scalar(central)[0] == '\0')) {
+        st = parse_central(central, work, err);
         if (st != KS_OK) {
             return st;
         }
@@ -480,6 +606,13 @@ KsStatus config_set(Config *cfg, const char *key, const char *value, KsError *er
                             key);
     }
     const Field *field = find_field(key);
+    if (!field && strncmp(key, CENTRAL_KEY ".", strlen(CENTRAL_KEY) + 1) == 0) {
+        for (size_t i = 0; i < KS_ARRAY_LEN(CENTRAL_FIELDS); i++) {
+            if (strcmp(CENTRAL_FIELDS[i].key, key + strlen(CENTRAL_KEY) + 1) == 0) {
+                field = &CENTRAL_FIELDS[i];
+            }
+        }
+    }
     if (!field) {
         char known[400] = "";
         for (size_t i = 0; i < KS_ARRAY_LEN(FIELDS); i++) {

@@ -21,6 +21,24 @@
 /* The expanded list: the file's arguments plus ref, kind, urgency when appended. */
 #define CONFIG_NOTIFY_MAX_EXPANDED (CONFIG_NOTIFY_MAX_ARGS + 3)
 
+/* Issue 14: where the kiosk forwards its requests (a central PostgreSQL of
+ * the clinic chain). host "" (the default) means no forwarding: the kiosk
+ * works alone, exactly as before. The password is never a setting: it is
+ * read from password_file, which must be private to the kiosk's user. */
+typedef struct {
+    char host[256];              /* "" = none; a name, an address, or a socket folder ("/...") */
+    uint32_t port;               /* 5432 */
+    char dbname[64];             /* "aftercare" */
+    char user[64];               /* "kiosk" */
+    char password_file[512];     /* "" = no password (peer/cert/trust) */
+    char sslmode[16];            /* "" = verify-full for a remote host, disable for a local one */
+    char sslrootcert[512];       /* the server's CA file; "" = libpq's default (~/.postgresql) */
+    uint32_t connect_timeout_ms; /* connecting gives up after this long */
+    uint32_t query_timeout_ms;   /* a silent server is dropped after this long */
+    uint32_t backoff_max_ms;     /* the retry back-off doubles from 1 s up to this */
+    uint32_t batch;              /* requests per central transaction */
+} CentralConfig;
+
 typedef struct {
     char clinic_name[128];
     char country_code[8];      /* "+971": a "+" and 1-3 digits */
@@ -56,6 +74,7 @@ typedef struct {
     /* Issue 11: the clinic's logo on the welcome screen, an SVG or PNG;
      * relative to the data folder or absolute; "" = none. */
     char logo[512];
+    CentralConfig central; /* issue 14: the "central:" section */
 } Config;
 
 /* Fills every setting with its default. */
@@ -77,6 +96,16 @@ KsStatus config_set(Config *cfg, const char *key, const char *value, KsError *er
  * put first if the list leaves it out; just `language` when the list is
  * empty. Returns how many. */
 size_t config_languages(const Config *cfg, char out[][16], size_t max);
+/* Whether a central server is configured (central.host is not ""). */
+bool config_central_enabled(const Config *cfg);
+
+/* Whether central.host is this machine: a socket folder ("/..."),
+ * "localhost", or a loopback address (127.x.x.x, ::1). */
+bool config_central_is_local(const CentralConfig *central);
+
+/* The sslmode to use: the setting, or when "" verify-full for a remote host
+ * and disable for a local one. */
+const char *config_central_sslmode(const CentralConfig *central);
 
 /* The notify command's argument list for one alert, into `out` (room for
  * CONFIG_NOTIFY_MAX_EXPANDED arguments); returns how many (0: no command).

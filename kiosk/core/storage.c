@@ -432,6 +432,12 @@ static const char *const migrations[STORAGE_SCHEMA_VERSION] = {
     /* The staff order with no status filter (kioskctl list): 50 of 100,000
      * rows walked in order take 2 ms, sorted 56 ms. */
     "CREATE INDEX requests_all_staff_order ON requests (" URGENCY_RANK ", created_at);",
+    /* 3 -> 4, issue 14 (forwarding to a central PostgreSQL): what is still
+     * to send, urgent first then oldest, read from an index of the unsent
+     * rows only. forwarded_at itself came in step 2; the audit high-water
+     * mark and the last error live in settings (central.*). */
+    "CREATE INDEX requests_forward_order ON requests (" URGENCY_RANK ", id)"
+    " WHERE forwarded_at IS NULL;",
 };
 
 static int read_int_pragma(sqlite3 *db, const char *sql, int *out) {
@@ -2279,5 +2285,144 @@ KsStatus storage_journal_mode(Storage *storage, char *out, size_t cap) {
     }
     copy_text(out, cap, sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
+    return KS_OK;
+}
+
+/* ---- forwarding to a central server (issue 14) ---------------------------------- */
+
+KsStatus storage_forward_pending(Storage *storage, StoredRequest *out, size_t cap, size_t *out_n) {
+    assert(storage != NULL);
+    assert(out != NULL || cap == 0);
+    assert(out_n != NULL);
+    if (cap == 0) {
+        *out_n = 0;
+        return KS_OK;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(storage->db,
+                                "SELECT " LIST_COLUMNS " FROM requests WHERE forwarded_at IS NULL"
+                                " ORDER BY " URGENCY_RANK ", id LIMIT ?1",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_bind_int64(st, 1, cap > INT64_MAX ? INT64_MAX : (sqlite3_int64)cap);
+    }
+    if (rc != SQLITE_OK) {
+        KsStatus status = fail_sqlite(storage, "forward pending", rc);
+        sqlite3_finalize(st);
+        return status;
+    }
+    size_t n = 0;
+    KsStatus status = KS_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        assert(n < cap);
+        status = read_row(storage, st, &out[n]);
+        if (status != KS_OK) {
+            break;
+        }
+        n++;
+    }
+    if (status == KS_OK && rc != SQLITE_DONE) {
+        status = fail_sqlite(storage, "forward pending", rc);
+    }
+    sqlite3_finalize(st);
+    if (status == KS_OK) {
+        *out_n = n;
+    }
+    return status;
+}
+
+KsStatus storage_mark_forwarded(Storage *storage, const int64_t *ids, size_t n_ids,
+                                int64_t now_unix_ms) {
+    assert(storage != NULL);
+    assert(ids != NULL || n_ids == 0);
+    if (n_ids == 0) {
+        return KS_OK;
+    }
+    KsStatus status = begin_write(storage, "mark forwarded");
+    if (status != KS_OK) {
+        return status;
+    }
+    char at[32];
+    format_iso_ms(now_unix_ms, at);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(storage->db,
+                                "UPDATE requests SET forwarded_at = ?1 WHERE id = ?2"
+                                " AND forwarded_at IS NULL",
+                                -1, &st, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < n_ids; i++) {
+        rc = sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
+        rc = rc ? rc : sqlite3_bind_int64(st, 2, ids[i]);
+        rc = rc ? rc : sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK) {
+        return abandon(storage, fail_sqlite(storage, "mark forwarded", rc));
+    }
+    return commit_write(storage, "mark forwarded");
+}
+
+KsStatus storage_forward_backlog(Storage *storage, int64_t *out_backlog, char out_oldest[32]) {
+    assert(storage != NULL);
+    assert(out_backlog != NULL && out_oldest != NULL);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(storage->db,
+                                "SELECT count(*), coalesce(min(created_at), '') FROM requests"
+                                " WHERE forwarded_at IS NULL",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_ROW) {
+        KsStatus status = fail_sqlite(storage, "forward backlog", rc);
+        sqlite3_finalize(st);
+        return status;
+    }
+    *out_backlog = sqlite3_column_int64(st, 0);
+    copy_text(out_oldest, 32, sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+    return KS_OK;
+}
+
+KsStatus storage_audit_after(Storage *storage, int64_t after_id, StorageAuditEntry *out, size_t cap,
+                             size_t *out_n) {
+    assert(storage != NULL);
+    assert(out != NULL || cap == 0);
+    assert(out_n != NULL);
+    if (cap == 0) {
+        *out_n = 0;
+        return KS_OK;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(storage->db,
+                                "SELECT id, at, actor, action, request_id, request_ref, detail"
+                                " FROM audit WHERE id > ?1 ORDER BY id LIMIT ?2",
+                                -1, &st, NULL);
+    rc = rc ? rc : sqlite3_bind_int64(st, 1, after_id);
+    rc = rc ? rc : sqlite3_bind_int64(st, 2, cap > INT64_MAX ? INT64_MAX : (sqlite3_int64)cap);
+    if (rc != SQLITE_OK) {
+        KsStatus status = fail_sqlite(storage, "audit after", rc);
+        sqlite3_finalize(st);
+        return status;
+    }
+    size_t n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        assert(n < cap);
+        StorageAuditEntry *e = &out[n++];
+        memset(e, 0, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        copy_text(e->at, sizeof e->at, sqlite3_column_text(st, 1));
+        copy_text(e->actor, sizeof e->actor, sqlite3_column_text(st, 2));
+        copy_text(e->action, sizeof e->action, sqlite3_column_text(st, 3));
+        e->request_id = sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 4);
+        copy_text(e->request_ref, sizeof e->request_ref, sqlite3_column_text(st, 5));
+        copy_text(e->detail, sizeof e->detail, sqlite3_column_text(st, 6));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        return fail_sqlite(storage, "audit after", rc);
+    }
+    *out_n = n;
     return KS_OK;
 }

@@ -19,8 +19,9 @@
 /* 1: the requests table. 2: the audit table and requests.forwarded_at.
  * 3: who claimed / finished a request and when, audit.request_ref, triggers
  * that make the audit table append-only, the settings table, and an index
- * for the staff order across statuses. */
-#define STORAGE_SCHEMA_VERSION 3
+ * for the staff order across statuses. 4 (issue 14): an index of the requests
+ * not yet forwarded to the central server, urgent first. */
+#define STORAGE_SCHEMA_VERSION 4
 
 /* Capacities of the staff fields, NUL included. Longer input is refused. */
 #define STORAGE_ACTOR_CAP 64   /* who did it: "kiosk-panel", "kioskctl:amira" */
@@ -356,5 +357,29 @@ KsStatus storage_max_id(Storage *storage, int64_t *out_id);
 
 /* The connection's journal mode ("wal", "delete"...) into `out`. */
 KsStatus storage_journal_mode(Storage *storage, char *out, size_t cap);
+
+/* ---- forwarding to a central server (issue 14) --------------------------------
+ *
+ * The kiosk's database stays the source of truth; kiosk/host/central.h
+ * sends its rows to the chain's PostgreSQL. A request is "forwarded" once
+ * forwarded_at is set, which the forwarder does only after the central
+ * COMMIT: a crash in between sends it again, and central's UNIQUE (uuid)
+ * makes that a no-op. */
+
+/* Up to `cap` requests not yet forwarded, urgent first, then oldest (rowid). */
+KsStatus storage_forward_pending(Storage *storage, StoredRequest *out, size_t cap, size_t *out_n);
+
+/* Sets forwarded_at to `now_unix_ms` for the `n_ids` requests (ones already
+ * marked keep their time), in one durable transaction. */
+KsStatus storage_mark_forwarded(Storage *storage, const int64_t *ids, size_t n_ids,
+                                int64_t now_unix_ms);
+
+/* How many requests are not yet forwarded, and the created_at of the oldest
+ * of them ("" when none). */
+KsStatus storage_forward_backlog(Storage *storage, int64_t *out_backlog, char out_oldest[32]);
+
+/* Up to `cap` audit rows with id above `after_id`, oldest first. */
+KsStatus storage_audit_after(Storage *storage, int64_t after_id, StorageAuditEntry *out, size_t cap,
+                             size_t *out_n);
 
 #endif

@@ -17,6 +17,9 @@
 typedef struct {
     char db_path[1024];
     const char *spool_dir; /* --spool (check), NULL for the default */
+    /* Issue 14. */
+    const char *config_path; /* --config FILE, NULL: the default data folder's */
+    bool db_given;           /* --db was given (else forward uses the config's db_path) */
 } CtlContext;
 
 /* A command: argv[0] is its name, the options follow. Returns a CtlExit. */
@@ -66,5 +69,15 @@ extern const CtlCommand ctl_cmd_ack_alert;
 extern const CtlCommand ctl_cmd_list, ctl_cmd_show, ctl_cmd_claim, ctl_cmd_done, ctl_cmd_reopen,
     ctl_cmd_export, ctl_cmd_set_pin, ctl_cmd_unlock, ctl_cmd_check, ctl_cmd_backup, ctl_cmd_purge,
     ctl_cmd_audit, ctl_cmd_watch;
+
+/* Issue 14 (ctl_cmd_central.c): `central init`, `forward`, and the commands
+ * run after the global --central option. */
+extern const CtlCommand ctl_cmd_central, ctl_cmd_forward;
+#define CTL_CENTRAL_N 5
+extern const CtlCommand ctl_central_commands[CTL_CENTRAL_N];
+
+/* Prints the forwarding lines of `check` (backlog, oldest, last error);
+ * returns 1 when the last attempt failed, else 0. */
+int ctl_cmd_print_forwarding(Storage *storage);
 
 #endif

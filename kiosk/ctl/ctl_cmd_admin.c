@@ -436,6 +436,7 @@ static int run_check(CtlContext *ctx, int argc, char **argv) {
         printf("staff PIN: %s%s\n", pin_set_already ? "set" : "not set (kioskctl set-pin)",
                pin_policy_locked(&pin) ? ", LOCKED (kioskctl unlock)" : "");
     }
+    n_problems += ctl_cmd_print_forwarding(storage);
     storage_close(storage);
     if (n_problems > 0) {
         printf("%d problem%s found\n", n_problems, n_problems == 1 ? "" : "s");

@@ -14,9 +14,10 @@
 #include "files.h"
 
 static const CtlCommand *const commands[] = {
-    &ctl_cmd_list,   &ctl_cmd_show,    &ctl_cmd_claim,  &ctl_cmd_done,      &ctl_cmd_reopen,
-    &ctl_cmd_export, &ctl_cmd_set_pin, &ctl_cmd_unlock, &ctl_cmd_check,     &ctl_cmd_backup,
-    &ctl_cmd_purge,  &ctl_cmd_audit,   &ctl_cmd_watch,  &ctl_cmd_ack_alert,
+    &ctl_cmd_list,   &ctl_cmd_show,      &ctl_cmd_claim,   &ctl_cmd_done,
+    &ctl_cmd_reopen, &ctl_cmd_export,    &ctl_cmd_set_pin, &ctl_cmd_unlock,
+    &ctl_cmd_check,  &ctl_cmd_backup,    &ctl_cmd_purge,   &ctl_cmd_audit,
+    &ctl_cmd_watch,  &ctl_cmd_ack_alert, &ctl_cmd_central, &ctl_cmd_forward,
 };
 
 static const char exit_codes[] =
@@ -31,7 +32,8 @@ static const char exit_codes[] =
     "  6  not allowed from the request's status (claiming a done request...)\n";
 
 static void print_help(FILE *out) {
-    fprintf(out, "usage: kioskctl [--db PATH] COMMAND [options]\n"
+    fprintf(out, "usage: kioskctl [--db PATH] [--config FILE] COMMAND [options]\n"
+                 "       kioskctl [--config FILE] --central COMMAND [options]\n"
                  "       kioskctl COMMAND --help\n\n"
                  "The staff tool for the aftercare kiosk's request database. Safe to run\n"
                  "while the kiosk is running.\n\n"
@@ -39,10 +41,17 @@ static void print_help(FILE *out) {
                  "  --db PATH   the database (default: the kiosk's, "
                  "$XDG_DATA_HOME/aftercare-kiosk/requests.db\n"
                  "              or ~/.local/share/aftercare-kiosk/requests.db)\n"
+                 "  --config FILE  the kiosk's settings, for its central: section\n"
+                 "              (default: the data folder's config.yaml)\n"
+                 "  --central   the chain's central database instead of this kiosk's\n"
                  "  --help      this text\n\n"
                  "Commands:\n");
     for (size_t i = 0; i < KS_ARRAY_LEN(commands); i++) {
         fprintf(out, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
+    }
+    fprintf(out, "\nWith --central:\n");
+    for (size_t i = 0; i < CTL_CENTRAL_N; i++) {
+        fprintf(out, "  %-9s %s\n", ctl_central_commands[i].name, ctl_central_commands[i].summary);
     }
     fprintf(out, "\n%s", exit_codes);
 }
@@ -107,11 +116,21 @@ int main(int argc, char **argv) {
     CtlContext ctx;
     memset(&ctx, 0, sizeof ctx);
     const char *db = NULL;
+    bool central = false;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *v = NULL;
         char why[160];
-        CtlArg r = ctl_arg_value(argc, argv, &i, "--db", &v, why, sizeof why);
+        if (strcmp(argv[i], "--central") == 0) {
+            central = true;
+            continue;
+        }
+        CtlArg r = ctl_arg_value(argc, argv, &i, "--config", &v, why, sizeof why);
+        if (r == CTL_ARG_TAKEN) {
+            ctx.config_path = v;
+            continue;
+        }
+        r = r == CTL_ARG_NOT_MINE ? ctl_arg_value(argc, argv, &i, "--db", &v, why, sizeof why) : r;
         if (r == CTL_ARG_TAKEN) {
             if (v[0] == '\0') {
                 fprintf(stderr, "kioskctl: --db needs a path\n");
@@ -138,8 +157,19 @@ int main(int argc, char **argv) {
         return CTL_EXIT_OK;
     }
     files_default_db_path(db, NULL, ctx.db_path, sizeof ctx.db_path);
-    for (size_t c = 0; c < KS_ARRAY_LEN(commands); c++) {
-        if (strcmp(argv[i], commands[c]->name) != 0) {
+    ctx.db_given = db != NULL;
+    const CtlCommand *const *table = commands;
+    size_t n_table = KS_ARRAY_LEN(commands);
+    const CtlCommand *central_table[CTL_CENTRAL_N];
+    if (central) {
+        for (size_t c = 0; c < CTL_CENTRAL_N; c++) {
+            central_table[c] = &ctl_central_commands[c];
+        }
+        table = central_table;
+        n_table = CTL_CENTRAL_N;
+    }
+    for (size_t c = 0; c < n_table; c++) {
+        if (strcmp(argv[i], table[c]->name) != 0) {
             continue;
         }
         for (int a = i + 1; a < argc; a++) {
@@ -147,11 +177,11 @@ int main(int argc, char **argv) {
                 break;
             }
             if (ctl_cmd_is_help(argv[a])) {
-                printf("%s\n%s", commands[c]->usage, exit_codes);
+                printf("%s\n%s", table[c]->usage, exit_codes);
                 return CTL_EXIT_OK;
             }
         }
-        return commands[c]->run(&ctx, argc - i, argv + i);
+        return table[c]->run(&ctx, argc - i, argv + i);
     }
     fprintf(stderr, "kioskctl: unknown command '%s' (kioskctl --help lists them)\n", argv[i]);
     return CTL_EXIT_USAGE;

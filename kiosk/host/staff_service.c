@@ -107,6 +107,9 @@ static void run_job(StaffService *svc, StaffJob *job, StaffResult *res) {
         if (st == KS_OK) {
             st = storage_counts(svc->storage, &res->counts);
         }
+        if (st == KS_OK) {
+            (void)central_status_read(svc->storage, &res->forwarding);
+        }
         break;
     }
     case STAFF_JOB_REQUEST:

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "central_status.h"
 #include "ks.h"
 #include "pin.h"
 #include "storage.h"
@@ -46,6 +47,7 @@ typedef struct {
     StoredRequest rows[STAFF_QUEUE_CAP];
     size_t n_rows;
     StorageCounts counts;
+    CentralStatus forwarding; /* issue 14: the central forwarder's backlog and last error */
     /* REQUEST / CLAIM / DONE */
     StoredRequest request;
 } StaffResult;

@@ -513,6 +513,20 @@ static void build_queue(StaffMode *sm, View *v, App *app) {
                   T(v, health.database_open ? "staff.queue.health_ok" : "staff.queue.health_bad"),
                   hv, 3),
         v->small_px, false, health.database_open ? TONE_MUTED : TONE_ERROR, LAYOUT_ALIGN_START);
+    /* Issue 14: the central forwarder, once one has run against this database. */
+    if (q->forwarding.in_use) {
+        const CentralStatus *f = &q->forwarding;
+        char backlog[24], oldest[32];
+        snprintf(backlog, sizeof backlog, "%lld", (long long)f->backlog);
+        short_time(f->oldest, oldest, sizeof oldest);
+        const ViewValue fv[] = {{"backlog", backlog}, {"oldest", oldest}, {"why", f->last_error}};
+        const char *key = f->last_error[0] ? "staff.queue.forward_bad"
+                          : f->backlog     ? "staff.queue.forward_waiting"
+                                           : "staff.queue.forward_ok";
+        view_text(v, &c, "staff.queue.forwarding", view_fill(v, T(v, key), fv, 3), v->small_px,
+                  f->last_error[0] != '\0', f->last_error[0] ? TONE_ERROR : TONE_MUTED,
+                  LAYOUT_ALIGN_START);
+    }
     /* Issue 10: maintenance alerts stay on the health line until acknowledged. */
     if (health.n_alerts || health.low_disk) {
         char n_alerts[16], free_mb[24];

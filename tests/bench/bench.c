@@ -30,6 +30,8 @@
 
 #include "bench_storage.h"
 #include "bench_util.h"
+#include "central.h"
+#include "config.h"
 
 #define N_SIZES 3
 #define STARTUP_TARGET_MS 60.0
@@ -576,6 +578,147 @@ static void bench_lock_frames(const Bench *b) {
     }
 }
 
+/* ---- issue 14: forwarding to a central PostgreSQL ---------------------------------- */
+
+/* A backlog of `rows` requests forwarded in-process (the forwarder's own
+ * code, kiosk/host/central.c) to the server at host:port. */
+static void bench_central_drain(const Bench *b, const char *host, unsigned port, int64_t rows,
+                                unsigned batch) {
+    char db[PATH_MAX + 32];
+    snprintf(db, sizeof db, "%s/central-%lld-%u.db", b->work_dir, (long long)rows, batch);
+    if (!bench_storage_make_db(db, rows)) {
+        printf("central.drain FAILED: cannot make the database\n");
+        return;
+    }
+    Config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.central.host, sizeof cfg.central.host, "%s", host);
+    cfg.central.port = port;
+    cfg.central.batch = batch;
+    char kiosk_id[32];
+    snprintf(kiosk_id, sizeof kiosk_id, "bench-%lld-%u", (long long)rows, batch);
+    Central *c = central_create(&cfg.central, kiosk_id);
+    Storage *s = NULL;
+    char err[1024] = "";
+    if (c == NULL || storage_open(db, NULL, &s, err, sizeof err) != KS_OK) {
+        printf("central.drain FAILED: %s\n", err);
+        central_destroy(c);
+        return;
+    }
+    KsStatus st = central_connect(c, err, sizeof err);
+    double t0 = bench_now_ms();
+    CentralStepReport rep = {0};
+    size_t sent = 0;
+    while (st == KS_OK) {
+        st = central_forward_step(c, s, 0, (int64_t)time(NULL) * 1000, &rep, err, sizeof err);
+        sent += rep.requests_sent;
+        if (rep.caught_up) {
+            break;
+        }
+    }
+    double ms = bench_now_ms() - t0;
+    if (st != KS_OK) {
+        printf("central.drain FAILED after %zu: %s\n", sent, err);
+    } else {
+        printf("central.drain_ms backlog=%lld batch=%u ms=%.0f per_s=%.0f (sent %zu to a local "
+               "PostgreSQL 15 over its Unix socket, local mark after each central commit)\n",
+               (long long)rows, batch, ms, (double)sent * 1000.0 / ms, sent);
+    }
+    storage_close(s);
+    central_destroy(c);
+}
+
+/* The forwarder (`kioskctl forward --follow`, its own process) is held by a
+ * server that accepts and then sends nothing (the fault proxy in "hang"
+ * mode at 127.0.0.1:hang_port), while a patient fills a form at the kiosk
+ * on the same database: the worst tap-to-frame time. */
+static void bench_central_hang(const Bench *b, unsigned hang_port, bool with_forwarder) {
+    char db[PATH_MAX + 32], cfg_path[PATH_MAX + 32], ctl[PATH_MAX + 32];
+    snprintf(db, sizeof db, "%s/central-hang.db", b->work_dir);
+    snprintf(cfg_path, sizeof cfg_path, "%s/central-hang.yaml", b->work_dir);
+    snprintf(ctl, sizeof ctl, "%s", b->kiosk);
+    char *slash = strrchr(ctl, '/');
+    snprintf(slash ? slash + 1 : ctl, sizeof ctl - (size_t)(slash ? slash + 1 - ctl : 0),
+             "kioskctl");
+    FILE *f = fopen(cfg_path, "w");
+    if (f == NULL || !bench_storage_make_db(db, 1000)) {
+        printf("central.hang FAILED: cannot write %s or the database\n", cfg_path);
+        if (f) {
+            fclose(f);
+        }
+        return;
+    }
+    fprintf(f,
+            "format: kiosk-config/1\nkiosk_id: bench-hang\ncentral:\n  host: 127.0.0.1\n"
+            "  port: %u\n  connect_timeout_s: 300\n  query_timeout_s: 600\n",
+            hang_port);
+    fclose(f);
+    char *fwd_argv[] = {ctl, "--config", cfg_path, "--db", db, "forward", "--follow", NULL};
+    Child fwd;
+    if (!child_spawn(&fwd, b, fwd_argv, false, CHILD_OUT_NULL)) {
+        printf("central.hang FAILED: cannot start %s\n", ctl);
+        return;
+    }
+    sleep_ms(1000); /* it connects to the proxy, which then holds it */
+    char *argv[] = {(char *)b->kiosk, "--script", "-", "--size", "1280x800", "--db", db, NULL};
+    Child c;
+    bool ok = child_spawn(&c, b, argv, true, CHILD_OUT_PIPE);
+    ok = ok && child_send(&c, "tap welcome.consultation\nmeasure 20 form\ntap form.name\n"
+                              "type Jane Doe\nmeasure 20 name\ntap form.field.next\n"
+                              "type 501234567\nmeasure 20 phone\ntap form.field.next\n"
+                              "tap form.time.morning\nmeasure 20 time\ntap form.consent\n"
+                              "measure 20 consent\ntap form.submit\nmeasure 20 sent\n"
+                              "echo hang-done\nquit\n");
+    char line[1024];
+    double worst_tap = 0, worst_redraw = 0;
+    int taps = 0;
+    while (ok && child_wait_line(&c, "", line, sizeof line, CHILD_TIMEOUT_MS)) {
+        if (strncmp(line, "measure ", 8) == 0) {
+            double t = field(line, "tap_to_frame");
+            double r = field(line, "redraw_max");
+            worst_tap = t > worst_tap ? t : worst_tap;
+            worst_redraw = r > worst_redraw ? r : worst_redraw;
+            taps++;
+        }
+        if (strcmp(line, "hang-done") == 0) {
+            break;
+        }
+    }
+    if (ok) {
+        child_reap(&c, CHILD_TIMEOUT_MS, NULL);
+    }
+    bool fwd_alive = false;
+    if (with_forwarder) {
+        fwd_alive = kill(fwd.pid, 0) == 0;
+        kill(fwd.pid, SIGKILL);
+        child_reap(&fwd, CHILD_TIMEOUT_MS, NULL);
+    }
+    if (taps == 0) {
+        printf("central.hang FAILED: no frames measured (see %s)\n", b->err_log);
+        return;
+    }
+    if (!with_forwarder) {
+        printf("central.baseline_tap_to_frame_ms worst=%.3f redraw_max=%.3f screens=%d (the same "
+               "walk with no forwarder, for comparison)\n",
+               worst_tap, worst_redraw, taps);
+        return;
+    }
+    printf("central.hang_tap_to_frame_ms worst=%.3f redraw_max=%.3f screens=%d forwarder=%s "
+           "(the server accepts and sends nothing; the forwarder is its own process)\n",
+           worst_tap, worst_redraw, taps, fwd_alive ? "held" : "EXITED");
+}
+
+static void bench_central(const Bench *b, const char *host, unsigned port, unsigned hang_port) {
+    bench_central_drain(b, host, port, 10000, 200);
+    /* batch 1: one central statement and one local fsync'd mark per request. */
+    bench_central_drain(b, host, port, 1000, 1);
+    fflush(stdout);
+    if (hang_port) {
+        bench_central_hang(b, hang_port, false);
+        bench_central_hang(b, hang_port, true);
+    }
+}
+
 /* ---- 4. idle ------------------------------------------------------------------ */
 
 static void bench_idle(const Bench *b) {
@@ -703,14 +846,24 @@ static bool find_kiosk(Bench *b) {
 int main(int argc, char **argv) {
     Bench b;
     memset(&b, 0, sizeof b);
+    const char *central_host = NULL;
+    unsigned central_port = 0, hang_port = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             b.quick = true;
+        } else if (strcmp(argv[i], "--central") == 0 && i + 3 < argc) {
+            central_host = argv[i + 1];
+            central_port = (unsigned)strtoul(argv[i + 2], NULL, 10);
+            hang_port = (unsigned)strtoul(argv[i + 3], NULL, 10);
+            i += 3;
         } else {
             fprintf(stderr,
-                    "usage: kiosk-bench [--quick]\n"
+                    "usage: kiosk-bench [--quick] [--central HOST PORT HANG_PORT]\n"
                     "  prints start-up, render, memory, idle and storage figures for the kiosk\n"
-                    "  next to this binary; --quick cuts the repeats (smoke run)\n");
+                    "  next to this binary; --quick cuts the repeats (smoke run)\n"
+                    "  --central: only the forwarding figures, against a PostgreSQL at HOST\n"
+                    "  PORT and a silent proxy at 127.0.0.1:HANG_PORT (0: none); run by\n"
+                    "  tests/bench/central_bench.sh, which starts both\n");
             return strcmp(argv[i], "--help") == 0 ? 0 : 2;
         }
     }
@@ -736,6 +889,10 @@ int main(int argc, char **argv) {
            b.kiosk, bench_loadavg(), sysconf(_SC_NPROCESSORS_ONLN),
            b.quick ? " (quick: fewer repeats)" : "");
     fflush(stdout);
+    if (central_host != NULL) {
+        bench_central(&b, central_host, central_port, hang_port);
+        return 0;
+    }
 
     for (int i = 0; i < N_SIZES; i++) {
         bench_startup(&b, &sizes[i]);
