@@ -71,6 +71,9 @@ static void add_key_line(void *ctx, const char *key) {
         text = "Kept {days} days";
     } else if (strcmp(key, "idle.body") == 0) {
         text = "Wait {seconds} s";
+    } else if (strncmp(key, "takehome.", 9) == 0 || strncmp(key, "teachback.", 10) == 0) {
+        /* Issue 13: every placeholder of those texts, so each has its own. */
+        text = "\"{clinic} {area} {stage} {phone} {ref} {answer} {page} {line}\"";
     }
     b->n += snprintf(b->buf + b->n, b->cap - (size_t)b->n, "  %s: %s\n", key, text);
     assert_true((size_t)b->n < b->cap);

@@ -110,6 +110,29 @@ static bool check_clinic_name(const char *v, char *why, size_t why_len) {
     return true;
 }
 
+/* Printed on the day card for the patient to dial: what a phone dialer
+ * takes (issue 13). */
+static bool check_clinic_phone(const char *v, char *why, size_t why_len) {
+    if (v[0] == '\0') {
+        return true; /* none: the card leaves it off */
+    }
+    size_t digits = 0;
+    for (const char *c = v; *c; c++) {
+        if (is_digit(*c)) {
+            digits++;
+        } else if (!strchr("+ -()", *c) || (*c == '+' && c != v)) {
+            snprintf(why, why_len,
+                     "may only use digits, spaces, \"-\", \"(\", \")\" and a leading \"+\"");
+            return false;
+        }
+    }
+    if (digits < 3 || digits > 15) {
+        snprintf(why, why_len, "must have 3 to 15 digits, such as \"+971 4 123 4567\"");
+        return false;
+    }
+    return true;
+}
+
 static bool check_open_hours(const char *v, char *why, size_t why_len) {
     AttractHours hours;
     return attract_parse_hours(v, &hours, why, why_len);
@@ -148,6 +171,11 @@ static const Field FIELDS[] = {
      check_open_hours, true, 0, 0},
     {"state_dir", FIELD_TEXT, offsetof(Config, state_dir), sizeof(((Config *)0)->state_dir), NULL,
      true, 0, 0},
+    {"clinic_phone", FIELD_TEXT, offsetof(Config, clinic_phone),
+     sizeof(((Config *)0)->clinic_phone), check_clinic_phone, true, 0, 0},
+    {"followup_days", FIELD_COUNT, offsetof(Config, followup_days), 0, NULL, false, 1, 365},
+    {"takehome_return_s", FIELD_SECONDS, offsetof(Config, takehome_return_ms), 0, NULL, false, 3,
+     600},
 };
 
 /* A list, so not in FIELDS (whose values are one scalar each): parsed by
@@ -246,6 +274,9 @@ void config_defaults(Config *cfg) {
     cfg->attract_after_ms = 300 * 1000;
     cfg->open_hours[0] = '\0';
     cfg->state_dir[0] = '\0';
+    cfg->clinic_phone[0] = '\0';
+    cfg->followup_days = 14;
+    cfg->takehome_return_ms = 60 * 1000;
 }
 
 /* libyaml reports a bad byte without its line; find it first. */

@@ -46,6 +46,10 @@ typedef struct {
     uint32_t attract_after_ms; /* untouched welcome screen -> the moving attract screen */
     char open_hours[16];       /* "HH:MM-HH:MM" local time, "" = always open (attract.h) */
     char state_dir[512];       /* last good data files; "" = beside the database */
+    /* Issue 13: take it home. */
+    char clinic_phone[32];       /* on the take-home day card; "" = none. Digits, spaces, + - ( ) */
+    uint32_t followup_days;      /* the calendar reminder: the session day plus this many days */
+    uint32_t takehome_return_ms; /* done/thanks/kept (with the QR codes) return home after this */
 } Config;
 
 /* Fills every setting with its default. */

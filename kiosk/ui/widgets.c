@@ -48,6 +48,18 @@ const char *widgets_printf(WidgetList *list, const char *fmt, ...) {
     return dst;
 }
 
+void *widgets_alloc(WidgetList *list, size_t n) {
+    size_t room = sizeof list->arena - list->arena_used;
+    if (n > room) {
+        list->overflow = true;
+        return NULL;
+    }
+    char *dst = list->arena + list->arena_used;
+    memset(dst, 0, n);
+    list->arena_used += n;
+    return dst;
+}
+
 static bool inside(Rect r, int x, int y, int slop) {
     return x >= r.x - slop && x < r.x + r.w + slop && y >= r.y - slop && y < r.y + r.h + slop;
 }
@@ -95,8 +107,8 @@ bool widgets_contain_text(const WidgetList *list, const char *text) {
     return false;
 }
 
-static const char *const KIND_NAMES[] = {"text", "button", "choice",   "check",   "field",
-                                         "key",  "card",   "progress", "backdrop"};
+static const char *const KIND_NAMES[] = {"text", "button", "choice",   "check",    "field",
+                                         "key",  "card",   "progress", "backdrop", "qr"};
 
 const char *widgets_kind_name(WidgetKind kind) {
     return (size_t)kind < sizeof KIND_NAMES / sizeof KIND_NAMES[0] ? KIND_NAMES[kind] : "?";

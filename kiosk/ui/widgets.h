@@ -42,7 +42,8 @@ typedef enum {
     WIDGET_KEY,      /* an on-screen keyboard key */
     WIDGET_CARD,     /* a panel behind other widgets */
     WIDGET_PROGRESS, /* "Step 2 of 7" with dots */
-    WIDGET_BACKDROP  /* dims the screen behind an overlay; `selected` hides it fully */
+    WIDGET_BACKDROP, /* dims the screen behind an overlay; `selected` hides it fully */
+    WIDGET_QR        /* a QR code of `label` (qr_widget.h): dark modules on white */
 } WidgetKind;
 
 typedef enum {
@@ -80,6 +81,12 @@ typedef struct {
     int caret_byte; /* FIELD: caret offset into label, -1 for none */
     int progress_current, progress_total;
     WidgetAction action; /* code WIDGET_NO_ACTION: not tappable */
+    /* QR: the modules, one bit each row by row (in the list's arena), the
+     * modules per side, the pixels per module and the quiet zone's modules. */
+    const unsigned char *qr_bits;
+    uint16_t qr_side;
+    uint16_t qr_module_px;
+    uint16_t qr_quiet;
 } Widget;
 
 typedef struct {
@@ -106,6 +113,10 @@ Widget *widgets_add(WidgetList *list, WidgetKind kind, const char *id, Rect rect
  * arena is full, setting overflow). Valid until widgets_clear. */
 const char *widgets_printf(WidgetList *list, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* `n` bytes of the list's arena, zeroed, or NULL when it is full (sets
+ * overflow). Valid until widgets_clear. */
+void *widgets_alloc(WidgetList *list, size_t n);
 
 /* The tappable widget at (x, y), topmost first, honouring modal_from. A tap
  * just outside a small widget still counts (slop pixels). NULL if none. */
