@@ -261,9 +261,9 @@ static void test_event_is_a_valid_all_day_vevent(void **state) {
     assert_int_equal(daycard_event(g_content, &ev, out, sizeof out), KS_OK);
     assert_string_equal(out, "BEGIN:VCALENDAR\r\n"
                              "VERSION:2.0\r\n"
-                             "PRODID:-//Aftercare kiosk//Take home//EN\r\n"
+                             "PRODID:-//Aftercare kiosk//EN\r\n"
                              "BEGIN:VEVENT\r\n"
-                             "UID:followup-20261216-abc@kiosk-1\r\n"
+                             "UID:20261216-abc@kiosk-1\r\n"
                              "DTSTAMP:20261202T090507Z\r\n"
                              "DTSTART;VALUE=DATE:20261216\r\n"
                              "SUMMARY:Follow-up visit at Serenity Clinic\r\n"

@@ -352,10 +352,10 @@ KsStatus daycard_event(const Content *content, const DaycardEvent *ev, char *out
     char line[1200];
     put(&o, "BEGIN:VCALENDAR\r\n");
     put(&o, "VERSION:2.0\r\n");
-    put(&o, "PRODID:-//Aftercare kiosk//Take home//EN\r\n");
+    put(&o, "PRODID:-//Aftercare kiosk//EN\r\n");
     put(&o, "BEGIN:VEVENT\r\n");
-    snprintf(line, sizeof line, "UID:followup-%04d%02d%02d-%s", ev->date.year, ev->date.month,
-             ev->date.day, ev->uid_tail ? ev->uid_tail : "kiosk");
+    snprintf(line, sizeof line, "UID:%04d%02d%02d-%s", ev->date.year, ev->date.month, ev->date.day,
+             ev->uid_tail ? ev->uid_tail : "kiosk");
     put_folded(&o, line);
     snprintf(line, sizeof line, "DTSTAMP:%04d%02d%02dT%02d%02d%02dZ", ev->stamp_date.year,
              ev->stamp_date.month, ev->stamp_date.day, ev->stamp_hour, ev->stamp_minute,

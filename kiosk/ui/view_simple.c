@@ -205,15 +205,19 @@ static int emphasis_pill(View *v, const Shown *s, int y, int content_w) {
  * `avail_h`: the plan code as big as it goes, up to 8 px a module; the
  * calendar code up to 4 px and never bigger than the plan's. */
 static void qr_sizes(int tp, int tc, int avail_w, int avail_h, int gap, int *out_pp, int *out_pc) {
-    for (int pp = 8; pp >= 2; pp--) {
-        if (tp * pp > avail_h) {
-            continue;
-        }
-        for (int pc = pp < 4 ? pp : 4; pc >= 2; pc--) {
-            if (tc == 0 || tp * pp + gap + tc * pc <= avail_w) {
-                *out_pp = pp;
-                *out_pc = tc ? pc : 0;
-                return;
+    /* First with both codes at 3 px a module or more (what a phone needs
+     * at 30-40 cm, README), then at 2 px if the window is too small. */
+    for (int min_px = 3; min_px >= 2; min_px--) {
+        for (int pp = 8; pp >= min_px; pp--) {
+            if (tp * pp > avail_h) {
+                continue;
+            }
+            for (int pc = pp < 4 ? pp : 4; pc >= min_px; pc--) {
+                if (tc == 0 || tp * pp + gap + tc * pc <= avail_w) {
+                    *out_pp = pp;
+                    *out_pc = tc ? pc : 0;
+                    return;
+                }
             }
         }
     }
@@ -235,13 +239,13 @@ static int takehome_codes(View *v, const Shown *plan, const Shown *cal, Rect are
     /* Room under the codes for a caption of three short lines. */
     int caption_h = v->small_px * 4;
     int pp, pc;
-    qr_sizes(tp, tc, area.w, area.h - caption_h, v->gap * 2, &pp, &pc);
+    qr_sizes(tp, tc, area.w, area.h - caption_h, v->gap, &pp, &pc);
     int wp = tp * pp, wc = tc * pc;
-    int total = wp + (tc ? v->gap * 2 + wc : 0);
+    int total = wp + (tc ? v->gap + wc : 0);
     int x0 = area.x + (area.w - total) / 2;
     bool rtl = v->dir == LAYOUT_DIR_RTL;
     int xp = rtl ? x0 + total - wp : x0;
-    int xc = rtl ? x0 : x0 + wp + v->gap * 2;
+    int xc = rtl ? x0 : x0 + wp + v->gap;
     qr_widget_add(v->list, plan->part->id, (Rect){xp, area.y, wp, wp}, plan->payload, pp);
     Cursor c = {xp, area.y + wp + v->gap / 2, wp};
     char id[WIDGET_ID_CAP];
@@ -277,7 +281,7 @@ static void build_takehome(View *v, const ShownParts *parts) {
     if (!v->portrait) {
         /* Landscape: the words and buttons on the reading side, the codes
          * beside them, as large as the height allows. */
-        int text_w = content_w * 2 / 5;
+        int text_w = content_w / 3;
         int codes_w = content_w - text_w - v->gap * 2;
         bool rtl = v->dir == LAYOUT_DIR_RTL;
         int text_x = rtl ? v->margin + content_w - text_w : v->margin;
