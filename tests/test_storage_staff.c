@@ -946,7 +946,7 @@ static void test_migrate_from_v2(void **state) {
     sqlite3_close(db);
 
     Storage *s = open_ok(path);
-    assert_int_equal(storage_schema_version(s), 3);
+    assert_int_equal(storage_schema_version(s), STORAGE_SCHEMA_VERSION);
     StoredRequest r = find(s, 1);
     assert_string_equal(r.done_at, "2026-01-05T00:00:00.000Z");
     assert_string_equal(r.claimed_at, "");
