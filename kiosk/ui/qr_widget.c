@@ -16,22 +16,25 @@ static QRcode *encode(const char *payload) {
     return QRcode_encodeString8bit(payload, 0, QR_LEVEL);
 }
 
-int qr_widget_modules(const char *payload, int *out_version) {
+int qr_widget_encode(const char *payload, QrWidgetCode *out) {
     QRcode *code = encode(payload);
-    if (!code) {
-        return 0;
-    }
-    int side = code->width;
-    if (out_version) {
-        *out_version = code->version;
-    }
-    QRcode_free(code);
-    return side;
+    out->code = code;
+    out->side = code ? code->width : 0;
+    out->version = code ? code->version : 0;
+    return out->side;
 }
 
-Widget *qr_widget_add(WidgetList *list, const char *id, Rect box, const char *payload,
-                      int max_module_px) {
-    QRcode *code = encode(payload);
+void qr_widget_code_free(QrWidgetCode *code) {
+    if (code && code->code) {
+        QRcode_free((QRcode *)code->code);
+        code->code = NULL;
+    }
+}
+
+Widget *qr_widget_place(WidgetList *list, const char *id, Rect box, const char *payload,
+                        QrWidgetCode *qr, int max_module_px) {
+    QRcode *code = (QRcode *)qr->code;
+    qr->code = NULL;
     if (!code) {
         list->overflow = true;
         return NULL;

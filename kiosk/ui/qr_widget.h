@@ -14,17 +14,27 @@
 
 #define QR_WIDGET_QUIET 4 /* modules of white around the code (ISO/IEC 18004) */
 
-/* Modules per side of the code for `payload` (its version: 17 + 4 * v), not
- * counting the quiet zone; 0 when it cannot be encoded. `out_version` may
- * be NULL. */
-int qr_widget_modules(const char *payload, int *out_version);
+/* One encoded payload, between measuring and placing it (encoding a
+ * version 25 code takes milliseconds: it is done once per build). */
+typedef struct {
+    void *code; /* libqrencode's QRcode; NULL when it could not be encoded */
+    int side;   /* modules per side without the quiet zone, 0 if none */
+    int version;
+} QrWidgetCode;
 
-/* Adds the code of `payload` (copied into the arena) to `list`, centred
- * horizontally in `box` and at its top, with the largest whole module size
- * up to `max_module_px` that fits. NULL (overflow set) when the payload
- * cannot be encoded, a module would be under 2 px, or the list is full. */
-Widget *qr_widget_add(WidgetList *list, const char *id, Rect box, const char *payload,
-                      int max_module_px);
+/* Encodes `payload` (UTF-8, 8-bit mode, level M, the smallest version that
+ * holds it) into *out; returns out->side (0: too long or empty). Free with
+ * qr_widget_code_free unless qr_widget_place took it. */
+int qr_widget_encode(const char *payload, QrWidgetCode *out);
+void qr_widget_code_free(QrWidgetCode *code);
+
+/* Adds `code` (the encoding of `payload`, copied into the arena with its
+ * modules) to `list`, centred horizontally in `box` and at its top, with
+ * the largest whole module size up to `max_module_px` that fits. Frees the
+ * code. NULL (overflow set) when there is no code, a module would be under
+ * 2 px, or the list is full. */
+Widget *qr_widget_place(WidgetList *list, const char *id, Rect box, const char *payload,
+                        QrWidgetCode *code, int max_module_px);
 
 /* Draws `w` (a WIDGET_QR). */
 void qr_widget_draw(SDL_Renderer *renderer, const Widget *w);

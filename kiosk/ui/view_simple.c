@@ -228,14 +228,15 @@ static void qr_sizes(int tp, int tc, int avail_w, int avail_h, int gap, int *out
 /* The codes in a row in `area` (reading order: the plan first), each with
  * its caption under it; returns the y below the captions. */
 static int takehome_codes(View *v, const Shown *plan, const Shown *cal, Rect area) {
-    int tp = plan ? qr_widget_modules(plan->payload, NULL) + 2 * QR_WIDGET_QUIET : 0;
-    int tc = cal ? qr_widget_modules(cal->payload, NULL) + 2 * QR_WIDGET_QUIET : 0;
-    if (!plan || tp == 2 * QR_WIDGET_QUIET) {
+    QrWidgetCode plan_code = {0}, cal_code = {0};
+    int tp = plan && qr_widget_encode(plan->payload, &plan_code) ? plan_code.side : 0;
+    int tc = cal && qr_widget_encode(cal->payload, &cal_code) ? cal_code.side : 0;
+    if (tp == 0) {
+        qr_widget_code_free(&cal_code);
         return area.y;
     }
-    if (tc == 2 * QR_WIDGET_QUIET) {
-        tc = 0;
-    }
+    tp += 2 * QR_WIDGET_QUIET;
+    tc += tc ? 2 * QR_WIDGET_QUIET : 0;
     /* Room under the codes for a caption of three short lines. */
     int caption_h = v->small_px * 4;
     int pp, pc;
@@ -246,7 +247,8 @@ static int takehome_codes(View *v, const Shown *plan, const Shown *cal, Rect are
     bool rtl = v->dir == LAYOUT_DIR_RTL;
     int xp = rtl ? x0 + total - wp : x0;
     int xc = rtl ? x0 : x0 + wp + v->gap;
-    qr_widget_add(v->list, plan->part->id, (Rect){xp, area.y, wp, wp}, plan->payload, pp);
+    qr_widget_place(v->list, plan->part->id, (Rect){xp, area.y, wp, wp}, plan->payload, &plan_code,
+                    pp);
     Cursor c = {xp, area.y + wp + v->gap / 2, wp};
     char id[WIDGET_ID_CAP];
     snprintf(id, sizeof id, "%s.caption", plan->part->id);
@@ -255,12 +257,14 @@ static int takehome_codes(View *v, const Shown *plan, const Shown *cal, Rect are
     if (tc) {
         /* The calendar code sits level with the plan code's foot. */
         int yc = area.y + wp - wc;
-        qr_widget_add(v->list, cal->part->id, (Rect){xc, yc, wc, wc}, cal->payload, pc);
+        qr_widget_place(v->list, cal->part->id, (Rect){xc, yc, wc, wc}, cal->payload, &cal_code,
+                        pc);
         Cursor cc = {xc - v->gap, area.y + wp + v->gap / 2, wc + 2 * v->gap};
         snprintf(id, sizeof id, "%s.caption", cal->part->id);
         view_text(v, &cc, id, cal->words, v->small_px, false, TONE_MUTED, LAYOUT_ALIGN_CENTER);
         bottom = cc.y > bottom ? cc.y : bottom;
     }
+    qr_widget_code_free(&cal_code);
     return bottom;
 }
 
