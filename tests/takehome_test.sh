@@ -11,7 +11,9 @@
 #    DTSTART the session day plus followup_days, SUMMARY as expected.
 # At every window size it prints the figures README quotes (payload bytes,
 # QR version, pixels per module) and fails if a module is under 3 px.
-# Finally `kioskctl stats` shows the teach-back counts the sessions left.
+# The kept screen (database unusable, request in the spool) is decoded too
+# (the whole plan: the day was not asked). Finally `kioskctl stats` shows
+# the teach-back counts the sessions left.
 # Usage: takehome_test.sh KIOSK KIOSKCTL SOURCE_DIR WORKDIR [LANG]
 set -u
 kiosk=$1 kioskctl=$2 src=$3 work=$4 lang=${5:-en}
@@ -193,6 +195,45 @@ for screen, fixture, date in (("done", "face-today.txt", "20261216"),
 print(f"figures {size}: " + "; ".join(figures))
 PY
 done
+
+# The kept screen (the database unusable, the request in the spool) shows
+# the codes too, with the reference the log names.
+out="$work/kept"
+mkdir -p "$out" "$work/kept.db" # a folder where the file should be: SQLite never opens it
+{
+    echo "tap welcome.follow_up"
+    echo "tap form.name"
+    echo "type Zelda Quokka"
+    echo "key Return"
+    echo "type 50 987 6543"
+    echo "key Return"
+    echo "tap form.time.morning"
+    echo "tap form.consent"
+    echo "tap form.submit"
+    echo "expect-screen kept"
+    echo "expect-widget takehome.plan"
+    echo "screenshot $out/kept.png"
+} > "$out/script.txt"
+"$kiosk" --script "$out/script.txt" --size 1280x800 --db "$work/kept.db" --spool "$out/spool" \
+    --set language="$lang" --set "clinic_phone=+971 4 123 4567" \
+    > "$out/stdout.txt" 2> "$out/stderr.txt" || fail "the kept script failed"
+kept_ref=$(grep -o 'kept ref=[A-Z0-9-]*' "$out/stderr.txt" | sed 's/kept ref=//')
+[ -n "$kept_ref" ] || fail "no kept reference in the log"
+zbarimg --xml -q "$out/kept.png" > "$out/kept.xml" 2>/dev/null || fail "no code on the kept screen"
+python3 - "$out/kept.xml" "$fixtures/unknown-ref.txt" "$kept_ref" <<'PY' || exit 1
+import re, sys
+xml, fixture, ref = sys.argv[1:]
+syms = [m.group(1) for m in re.finditer(rb"<data><!\[CDATA\[(.*?)\]\]></data>", open(xml, "rb").read(), re.S)]
+cards = [s for s in syms if not s.startswith(b"BEGIN:VCALENDAR")]
+if len(syms) != 2 or len(cards) != 1:
+    sys.exit(f"FAIL kept: {len(syms)} codes")
+want = open(fixture, "rb").read().replace(b"@REF@", ref.encode())
+if cards[0] != want:
+    sys.exit("FAIL kept: the day card differs from unknown-ref.txt:\n" + cards[0].decode())
+if any(c in s for s in syms for c in (b"Zelda", b"Quokka", b"987", b"6543")):
+    sys.exit("FAIL kept: the typed name or phone is in a code")
+print(f"ok kept screen: reference {ref} on the card, no name or phone")
+PY
 
 # The teach-back was skipped on its first question by each first patient.
 stats=$("$kioskctl" --db "$work/1280x800.db" stats) || fail "kioskctl stats failed"
