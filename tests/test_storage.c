@@ -944,7 +944,7 @@ static void test_teachback_table_holds_nothing_personal(void **state) {
     assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = "
                                  "'teachback_counts' AND sql LIKE '%WITHOUT ROWID%'"),
                      1);
-    assert_int_equal(raw_int(db, "PRAGMA user_version"), 4);
+    assert_int_equal(raw_int(db, "PRAGMA user_version"), STORAGE_SCHEMA_VERSION);
     sqlite3_close(db);
 }
 
