@@ -41,6 +41,14 @@ expect_error() { # FILE EXPECTED-FRAGMENT
 sed 's/^  nav:$/  nav:\n    bogus_key: x/' "$src/data/en/content.yaml" > "$work/dup.yaml"
 sed '0,/title:/s/title:.*/title: ""/' "$src/data/en/content.yaml" > "$work/empty-title.yaml"
 expect_error "$work/empty-title.yaml" "must not be empty"
+# Issue 13: a teach-back line that is not on its guide page, and a question
+# with no right answer, are named with their line.
+sed 's/    line: Avoid saunas, hot showers and strong heat or cold./    line: Saunas are fine./' \
+    "$src/data/en/content.yaml" > "$work/teachback-line.yaml"
+grep -q 'Saunas are fine' "$work/teachback-line.yaml" || fail "fixture edit did not apply"
+expect_error "$work/teachback-line.yaml" 'has no sentence "Saunas are fine."'
+sed 's/, right: true}/}/' "$src/data/en/content.yaml" > "$work/teachback-right.yaml"
+expect_error "$work/teachback-right.yaml" 'exactly one answer must have "right: true"'
 printf 'format: kiosk-config/1\nidle_timeout_s: 5\n' > "$work/config.yaml"
 expect_error "$work/config.yaml" "config.yaml:2"
 printf 'format: kiosk-config/1\nclinc_name: X\n' > "$work/typo.yaml"

@@ -13,6 +13,8 @@ out="$work/$name-$size"
 rm -rf "$out"
 mkdir -p "$out"
 export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen} SDL_AUDIODRIVER=${SDL_AUDIODRIVER:-dummy}
+# Issue 13: a fixed day for the take-home calendar code and the weekly counts.
+export KIOSK_TODAY=${KIOSK_TODAY:-2026-12-02}
 
 sed "s#@OUT@#$out#g" "$scenario" > "$out/script.txt"
 # A scenario may add arguments (one a line, e.g. a --db that cannot work).

@@ -65,6 +65,7 @@ tap selfcheck.answer.redness
 tap nav.next
 expect-screen result.expected
 tap result.finish
+tap teachback.skip
 tap done.home
 tap welcome.$kind
 tap form.name

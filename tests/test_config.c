@@ -522,10 +522,37 @@ static void test_central_section(void **state) {
     expect_error("central: [a]\n", "central", 2);
 }
 
+/* Issue 13: the take-home settings. */
+static void test_takehome_settings(void **state) {
+    (void)state;
+    Config cfg;
+    KsError err;
+    config_defaults(&cfg);
+    assert_string_equal(cfg.clinic_phone, "");
+    assert_int_equal(cfg.followup_days, 14);
+    assert_int_equal(cfg.takehome_return_ms, 60000);
+    assert_int_equal(config_set(&cfg, "clinic_phone", "+971 4 123-4567", &err), KS_OK);
+    assert_string_equal(cfg.clinic_phone, "+971 4 123-4567");
+    assert_int_equal(config_set(&cfg, "clinic_phone", "(04) 123 4567", &err), KS_OK);
+    assert_int_equal(config_set(&cfg, "clinic_phone", "", &err), KS_OK);
+    assert_int_equal(config_set(&cfg, "clinic_phone", "call us", &err), KS_ERR_PARSE);
+    assert_int_equal(config_set(&cfg, "clinic_phone", "4+971", &err), KS_ERR_PARSE);
+    assert_int_equal(config_set(&cfg, "clinic_phone", "12", &err), KS_ERR_PARSE);
+    assert_string_equal(cfg.clinic_phone, "");
+    assert_int_equal(config_set(&cfg, "followup_days", "30", &err), KS_OK);
+    assert_int_equal(cfg.followup_days, 30);
+    assert_int_equal(config_set(&cfg, "followup_days", "0", &err), KS_ERR_PARSE);
+    assert_int_equal(config_set(&cfg, "followup_days", "366", &err), KS_ERR_PARSE);
+    assert_int_equal(config_set(&cfg, "takehome_return_s", "90", &err), KS_OK);
+    assert_int_equal(cfg.takehome_return_ms, 90000);
+    assert_int_equal(config_set(&cfg, "takehome_return_s", "2", &err), KS_ERR_PARSE);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_central_section),
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_takehome_settings),
         cmocka_unit_test(test_shipped_file_is_the_defaults),
         cmocka_unit_test(test_full_file),
         cmocka_unit_test(test_partial_file_keeps_other_settings),

@@ -78,6 +78,9 @@ static void add_key_line(void *ctx, const char *key) {
         text = "Kept {days} days";
     } else if (strcmp(key, "idle.body") == 0) {
         text = "Wait {seconds} s";
+    } else if (strncmp(key, "takehome.", 9) == 0 || strncmp(key, "teachback.", 10) == 0) {
+        /* Issue 13: every placeholder of those texts, so each has its own. */
+        text = "\"{clinic} {area} {stage} {phone} {ref} {answer} {page} {line}\"";
     }
     b->n += snprintf(b->buf + b->n, b->cap - (size_t)b->n, "  %s: %s\n", key, text);
     assert_true((size_t)b->n < b->cap);
@@ -1156,8 +1159,97 @@ static void test_error_duplicate_text_line(void **state) {
     free(buf);
 }
 
+/* ---- teach-back (issue 13) ---------------------------------------------------- */
+
+/* A built document with `teachback` (YAML lines) appended at the top level;
+ * *out_first_line is the line its first line lands on. */
+static char *with_teachback(const char *teachback, int *out_first_line) {
+    char *base = build(NULL, NULL, NULL, NULL);
+    int lines = 1;
+    for (const char *p = base; *p; p++) {
+        lines += *p == '\n';
+    }
+    size_t len = strlen(base) + strlen(teachback) + 1;
+    char *buf = malloc(len);
+    assert_non_null(buf);
+    snprintf(buf, len, "%s%s", base, teachback);
+    free(base);
+    *out_first_line = lines;
+    return buf;
+}
+
+static const char TB_OK[] = "teachback:\n"                                  /* +0 */
+                            "  - id: q1\n"                                  /* +1 */
+                            "    question: Which one?\n"                    /* +2 */
+                            "    answers:\n"                                /* +3 */
+                            "      - {id: a, text: Tip one, right: true}\n" /* +4 */
+                            "      - {id: b, text: Not that}\n"             /* +5 */
+                            "    page: a\n"                                 /* +6 */
+                            "    line: Tip one\n";                          /* +7 */
+
+static void test_teachback_parses_and_is_optional(void **state) {
+    (void)state;
+    char *plain = build(NULL, NULL, NULL, NULL);
+    Content *c = parse_ok(plain);
+    assert_int_equal(content_n_teachback(c), 0); /* no list: no questions */
+    content_destroy(c);
+    free(plain);
+    int first;
+    char *buf = with_teachback(TB_OK, &first);
+    c = parse_ok(buf);
+    assert_int_equal(content_n_teachback(c), 1);
+    const ContentTeachback *q = content_teachback(c, 0);
+    assert_string_equal(q->id, "q1");
+    assert_string_equal(q->question, "Which one?");
+    assert_int_equal(q->n_answers, 2);
+    assert_int_equal(q->right, 0);
+    assert_string_equal(q->answers[1].id, "b");
+    assert_int_equal(q->page, 0);
+    assert_string_equal(q->page_line, "Tip one");
+    content_destroy(c);
+    free(buf);
+    /* The shipped file: three questions, each line from its page. */
+    c = load_real();
+    assert_int_equal(content_n_teachback(c), 3);
+    content_destroy(c);
+}
+
+/* Replaces the first `from` in TB_OK with `to` and expects `message` on
+ * TB_OK's line `at`. */
+static void expect_tb_error(const char *from, const char *to, const char *message, int at) {
+    char tb[1024];
+    const char *hit = strstr(TB_OK, from);
+    assert_non_null(hit);
+    snprintf(tb, sizeof tb, "%.*s%s%s", (int)(hit - TB_OK), TB_OK, to, hit + strlen(from));
+    int first;
+    char *buf = with_teachback(tb, &first);
+    expect_built_error(buf, message, first + at);
+}
+
+static void test_teachback_errors_name_their_line(void **state) {
+    (void)state;
+    expect_tb_error(", right: true}", "}", "exactly one answer must have \"right: true\"", 4);
+    expect_tb_error("text: Not that}", "text: Not that, right: true}",
+                    "exactly one answer must have \"right: true\" (this question has 2)", 4);
+    expect_tb_error("page: a", "page: nope", "no guide page has the id \"nope\"", 6);
+    expect_tb_error("line: Tip one", "line: Tip two",
+                    "the guide page \"a\" has no sentence \"Tip two\"", 7);
+    expect_tb_error("{id: b,", "{id: a,", "answer id \"a\" is used twice", 5);
+    expect_tb_error("id: q1", "id: Q 1", "question id \"Q 1\" may only use", 1);
+    expect_tb_error("      - {id: b, text: Not that}\n", "", "at least", 4);
+    expect_tb_error("    line: Tip one\n", "    line: Tip one\n    hint: x\n", "hint", 8);
+    /* Four questions: at most three, keep it quick. */
+    char four[2048];
+    snprintf(four, sizeof four, "%s%s%s%s", TB_OK, TB_OK + 11, TB_OK + 11, TB_OK + 11);
+    int first;
+    char *buf = with_teachback(four, &first);
+    expect_built_error(buf, "too many questions: 4, at most 3", first + 1 + 3 * 7);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_teachback_parses_and_is_optional),
+        cmocka_unit_test(test_teachback_errors_name_their_line),
         cmocka_unit_test(test_simple_screen_keys_come_from_the_table),
         cmocka_unit_test(test_real_file_loads_with_required_keys),
         cmocka_unit_test(test_real_file_has_selfcheck_wording),

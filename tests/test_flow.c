@@ -273,6 +273,9 @@ static void test_guide_pages_in_order_then_next_then_done(void **state) {
     assert_screen(flow, "next");
     assert_int_equal(flow->area, KS_AREA_FACE); /* the walk keeps the picks */
     assert_true(ev(flow, FLOW_EV_FINISH, 0, T0));
+    /* Issue 13: the teach-back comes first; skipping it shows done. */
+    assert_screen(flow, "teachback.call-clinic");
+    assert_true(ev(flow, FLOW_EV_TEACHBACK_SKIP, 0, T0));
     assert_screen(flow, "done");
     /* Done's own button ends the visit. */
     assert_true(ev(flow, FLOW_EV_FINISH, 0, T0));
@@ -1505,6 +1508,7 @@ static void test_done_returns_home_by_itself(void **state) {
     }
     uint64_t t = T0 + 1234;
     ev(flow, FLOW_EV_FINISH, 0, t);
+    ev(flow, FLOW_EV_TEACHBACK_SKIP, 0, t);
     assert_screen(flow, "done");
     assert_int_equal(flow_next_deadline(flow), t + DONE_MS);
     assert_false(flow_tick(flow, t + DONE_MS - 1));
@@ -1581,8 +1585,187 @@ static void test_language_switch_lasts_one_session(void **state) {
     content_destroy(second);
 }
 
+/* ---- teach-back (issue 13) ------------------------------------------------- */
+
+/* Walks the guide to "what next" and taps "I'm done". */
+static Flow *to_teachback(uint64_t t) {
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_START, 0, t);
+    ev(flow, FLOW_EV_PICK_AREA, KS_AREA_FACE, t);
+    while (flow->screen != FLOW_SCREEN_NEXT) {
+        ev(flow, FLOW_EV_NEXT, 0, t);
+    }
+    assert_true(ev(flow, FLOW_EV_FINISH, 0, t));
+    assert_int_equal(flow_screen(flow), FLOW_SCREEN_TEACHBACK);
+    return flow;
+}
+
+/* The answer index of `id` in teach-back question `q`. */
+static int tb_answer(size_t q, const char *id) {
+    const ContentTeachback *tb = content_teachback(g_content, q);
+    for (size_t i = 0; i < tb->n_answers; i++) {
+        if (strcmp(tb->answers[i].id, id) == 0) {
+            return (int)i;
+        }
+    }
+    fail_msg("teach-back question %zu has no answer '%s'", q, id);
+    return -1;
+}
+
+static void test_teachback_all_right(void **state) {
+    (void)state;
+    assert_int_equal(content_n_teachback(g_content), 3);
+    Flow *flow = to_teachback(T0);
+    assert_screen(flow, "teachback.call-clinic");
+    assert_false(flow_progress(flow, &(int){0}, &(int){0}));
+    assert_true(ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(0, "spreading"), T0));
+    assert_screen(flow, "teachback.sauna");
+    assert_true(flow_teachback_was_right(flow));
+    assert_true(ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(1, "no"), T0));
+    assert_screen(flow, "teachback.swelling");
+    assert_true(ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(2, "compress"), T0));
+    assert_screen(flow, "done");
+    FlowTeachbackTally t;
+    assert_true(flow_take_teachback(flow, &t));
+    assert_int_equal(t.n, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(t.q[i].id, content_teachback(g_content, i)->id);
+        assert_true(t.q[i].right_first);
+        assert_false(t.q[i].skipped);
+    }
+    assert_false(flow_take_teachback(flow, &t)); /* taken once */
+    /* Done's own button ends the visit; a new patient is asked again. */
+    ev(flow, FLOW_EV_FINISH, 0, T0);
+    assert_screen(flow, "welcome");
+    assert_false(flow_take_teachback(flow, &t));
+    free(flow);
+}
+
+static void test_teachback_wrong_shows_the_answer_and_the_page_again(void **state) {
+    (void)state;
+    Flow *flow = to_teachback(T0);
+    /* An index past the answers is ignored. */
+    assert_false(ev(flow, FLOW_EV_TEACHBACK_ANSWER, 7, T0));
+    assert_false(ev(flow, FLOW_EV_TEACHBACK_ANSWER, -1, T0));
+    assert_true(ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(0, "bruises"), T0));
+    assert_screen(flow, "teachback.call-clinic.wrong");
+    assert_int_equal(flow_teachback_picked(flow), tb_answer(0, "bruises"));
+    /* The wrong screen takes no second answer. */
+    assert_false(ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(0, "spreading"), T0));
+    /* See that page again: the guide page the line comes from, then back. */
+    assert_true(ev(flow, FLOW_EV_TEACHBACK_REVIEW, 0, T0));
+    assert_screen(flow, "guide.reactions");
+    assert_true(flow_reviewing(flow));
+    assert_false(flow_progress(flow, &(int){0}, &(int){0}));
+    assert_true(ev(flow, FLOW_EV_NEXT, 0, T0));
+    assert_screen(flow, "teachback.call-clinic.wrong");
+    ev(flow, FLOW_EV_TEACHBACK_REVIEW, 0, T0);
+    assert_true(ev(flow, FLOW_EV_BACK, 0, T0)); /* Back returns the same way */
+    assert_screen(flow, "teachback.call-clinic.wrong");
+    assert_true(ev(flow, FLOW_EV_NEXT, 0, T0));
+    assert_screen(flow, "teachback.sauna");
+    assert_false(flow_teachback_was_right(flow));
+    ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(1, "no"), T0);
+    ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(2, "compress"), T0);
+    assert_screen(flow, "done");
+    FlowTeachbackTally t;
+    assert_true(flow_take_teachback(flow, &t));
+    assert_int_equal(t.n, 3);
+    assert_false(t.q[0].right_first);
+    assert_false(t.q[0].skipped);
+    assert_true(t.q[1].right_first);
+    assert_true(t.q[2].right_first);
+    free(flow);
+}
+
+static void test_teachback_skip_counts_the_question_showing(void **state) {
+    (void)state;
+    Flow *flow = to_teachback(T0);
+    ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(0, "spreading"), T0);
+    assert_true(ev(flow, FLOW_EV_TEACHBACK_SKIP, 0, T0));
+    assert_screen(flow, "done");
+    FlowTeachbackTally t;
+    assert_true(flow_take_teachback(flow, &t));
+    assert_int_equal(t.n, 2); /* the third was never asked */
+    assert_true(t.q[0].right_first);
+    assert_string_equal(t.q[1].id, "sauna");
+    assert_true(t.q[1].skipped);
+    assert_false(t.q[1].right_first);
+    /* Done, then "I'm done" is not offered again: no second teach-back. */
+    free(flow);
+}
+
+static void test_teachback_home_and_idle_end_it_as_skipped(void **state) {
+    (void)state;
+    Flow *flow = to_teachback(T0);
+    ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(0, "redness"), T0);
+    assert_true(ev(flow, FLOW_EV_HOME, 0, T0));
+    assert_screen(flow, "welcome");
+    FlowTeachbackTally t;
+    assert_true(flow_take_teachback(flow, &t));
+    assert_int_equal(t.n, 1); /* answered wrong, then left on its answer screen */
+    assert_false(t.q[0].skipped);
+    free(flow);
+
+    flow = to_teachback(T0);
+    assert_true(flow_tick(flow, T0 + IDLE_MS));
+    assert_true(flow_tick(flow, T0 + IDLE_MS + COUNTDOWN_MS));
+    assert_screen(flow, "welcome");
+    assert_true(flow_take_teachback(flow, &t));
+    assert_int_equal(t.n, 1);
+    assert_true(t.q[0].skipped);
+    free(flow);
+}
+
+static void test_teachback_never_after_urgent(void **state) {
+    (void)state;
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_SELFCHECK, 0, T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    ev(flow, FLOW_EV_TOGGLE_ANSWER, answer("breathing"), T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    assert_screen(flow, "urgent");
+    ev(flow, FLOW_EV_FINISH, 0, T0);
+    assert_screen(flow, "done");
+    FlowTeachbackTally t;
+    assert_false(flow_take_teachback(flow, &t));
+    free(flow);
+}
+
+/* Issue 13: a request after the teach-back (the done screen's follow-up)
+ * tells staff how the patient answered. */
+static void test_teachback_goes_into_the_follow_up_summary(void **state) {
+    (void)state;
+    Flow *flow = to_teachback(T0);
+    ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(0, "bruises"), T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    ev(flow, FLOW_EV_TEACHBACK_ANSWER, tb_answer(1, "no"), T0);
+    ev(flow, FLOW_EV_TEACHBACK_SKIP, 0, T0);
+    assert_screen(flow, "done");
+    assert_true(ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_FOLLOW_UP, T0));
+    assert_screen(flow, "form.follow_up");
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_NAME, T0);
+    type(flow, "Amira", T0);
+    ev(flow, FLOW_EV_FOCUS, REQUEST_FIELD_PHONE, T0);
+    type(flow, "501234567", T0);
+    ev(flow, FLOW_EV_PICK_TIME, REQUEST_TIME_MORNING, T0);
+    ev(flow, FLOW_EV_TOGGLE_CONSENT, 0, T0);
+    ev(flow, FLOW_EV_SUBMIT, 0, T0);
+    Request req;
+    assert_true(flow_take_commit(flow, &req));
+    assert_string_equal(req.selfcheck_summary,
+                        "Teach-back: call-clinic wrong, sauna right, swelling skipped.");
+    free(flow);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_teachback_all_right),
+        cmocka_unit_test(test_teachback_wrong_shows_the_answer_and_the_page_again),
+        cmocka_unit_test(test_teachback_skip_counts_the_question_showing),
+        cmocka_unit_test(test_teachback_home_and_idle_end_it_as_skipped),
+        cmocka_unit_test(test_teachback_never_after_urgent),
+        cmocka_unit_test(test_teachback_goes_into_the_follow_up_summary),
         cmocka_unit_test(test_init_shows_welcome_without_timers),
         cmocka_unit_test(test_start_opens_session_with_defaults),
         cmocka_unit_test(test_session_picks_and_rejects_out_of_range),

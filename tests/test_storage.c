@@ -926,6 +926,86 @@ static void test_forward_pending_and_mark(void **state) {
     storage_close(s);
 }
 
+/* ---- teach-back counts (issue 13) ------------------------------------------ */
+
+static void test_teachback_counts_add_up_per_week_and_question(void **state) {
+    (void)state;
+    Storage *s = open_ok(":memory:");
+    const StorageTeachbackAnswer first[] = {
+        {"call-clinic", false, false}, {"sauna", true, false}, {"swelling", false, true}};
+    const StorageTeachbackAnswer second[] = {{"call-clinic", true, false}, {"sauna", false, true}};
+    assert_int_equal(storage_teachback_add(s, "2026-W49", first, 3), KS_OK);
+    assert_int_equal(storage_teachback_add(s, "2026-W49", second, 2), KS_OK);
+    assert_int_equal(storage_teachback_add(s, "2026-W50", second, 1), KS_OK);
+    StorageTeachbackRow rows[8];
+    size_t n = 0;
+    assert_int_equal(storage_teachback_list(s, rows, 8, &n), KS_OK);
+    assert_int_equal(n, 4);
+    /* Newest week first, then by question. */
+    assert_string_equal(rows[0].week, "2026-W50");
+    assert_string_equal(rows[0].question, "call-clinic");
+    assert_int_equal(rows[0].asked, 1);
+    assert_int_equal(rows[0].right_first, 1);
+    assert_string_equal(rows[1].week, "2026-W49");
+    assert_string_equal(rows[1].question, "call-clinic");
+    assert_int_equal(rows[1].asked, 2);
+    assert_int_equal(rows[1].right_first, 1);
+    assert_int_equal(rows[1].skipped, 0);
+    assert_string_equal(rows[2].question, "sauna");
+    assert_int_equal(rows[2].asked, 2);
+    assert_int_equal(rows[2].right_first, 1);
+    assert_int_equal(rows[2].skipped, 1);
+    assert_string_equal(rows[3].question, "swelling");
+    assert_int_equal(rows[3].asked, 1);
+    assert_int_equal(rows[3].skipped, 1);
+    /* A cap smaller than the rows. */
+    assert_int_equal(storage_teachback_list(s, rows, 2, &n), KS_OK);
+    assert_int_equal(n, 2);
+    storage_close(s);
+}
+
+static void test_teachback_refuses_bad_weeks_and_ids(void **state) {
+    (void)state;
+    Storage *s = open_ok(":memory:");
+    const StorageTeachbackAnswer ok[] = {{"sauna", true, false}};
+    const StorageTeachbackAnswer bad[] = {{"sauna", true, false}, {"Robert'); DROP", true, false}};
+    assert_int_equal(storage_teachback_add(s, "2026-49", ok, 1), KS_ERR_INVALID);
+    assert_int_equal(storage_teachback_add(s, "2026-W4x", ok, 1), KS_ERR_INVALID);
+    assert_int_equal(storage_teachback_add(s, NULL, ok, 1), KS_ERR_INVALID);
+    assert_int_equal(storage_teachback_add(s, "2026-W49", bad, 2), KS_ERR_INVALID);
+    StorageTeachbackRow rows[4];
+    size_t n = 9;
+    assert_int_equal(storage_teachback_list(s, rows, 4, &n), KS_OK);
+    assert_int_equal(n, 0); /* nothing half-added */
+    assert_int_equal(storage_teachback_add(s, "2026-W49", ok, 0), KS_OK);
+    storage_close(s);
+}
+
+/* Anonymous by construction: the table has no rowid, no time column and no
+ * link to a request, so no count can be tied to a patient. */
+static void test_teachback_table_holds_nothing_personal(void **state) {
+    (void)state;
+    char dir[600];
+    char path[700];
+    fresh_dir("teachback", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/kiosk.db", dir);
+    Storage *s = open_ok(path);
+    const StorageTeachbackAnswer one[] = {{"sauna", true, false}};
+    assert_int_equal(storage_teachback_add(s, "2026-W49", one, 1), KS_OK);
+    storage_close(s);
+    sqlite3 *db = raw_open(path);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info('teachback_counts')"), 5);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info('teachback_counts') "
+                                 "WHERE name IN ('week', 'question', 'asked', 'right_first', "
+                                 "'skipped')"),
+                     5);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                                 "'teachback_counts' AND sql LIKE '%WITHOUT ROWID%'"),
+                     1);
+    assert_int_equal(raw_int(db, "PRAGMA user_version"), STORAGE_SCHEMA_VERSION);
+    sqlite3_close(db);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_memory),
@@ -946,6 +1026,9 @@ int main(void) {
         cmocka_unit_test(test_find_ref),
         cmocka_unit_test(test_integrity_check_ok),
         cmocka_unit_test(test_forward_pending_and_mark),
+        cmocka_unit_test(test_teachback_counts_add_up_per_week_and_question),
+        cmocka_unit_test(test_teachback_refuses_bad_weeks_and_ids),
+        cmocka_unit_test(test_teachback_table_holds_nothing_personal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -152,6 +152,29 @@ static bool check_clinic_name(const char *v, char *why, size_t why_len) {
     return true;
 }
 
+/* Printed on the day card for the patient to dial: what a phone dialer
+ * takes (issue 13). */
+static bool check_clinic_phone(const char *v, char *why, size_t why_len) {
+    if (v[0] == '\0') {
+        return true; /* none: the card leaves it off */
+    }
+    size_t digits = 0;
+    for (const char *c = v; *c; c++) {
+        if (is_digit(*c)) {
+            digits++;
+        } else if (!strchr("+ -()", *c) || (*c == '+' && c != v)) {
+            snprintf(why, why_len,
+                     "may only use digits, spaces, \"-\", \"(\", \")\" and a leading \"+\"");
+            return false;
+        }
+    }
+    if (digits < 3 || digits > 15) {
+        snprintf(why, why_len, "must have 3 to 15 digits, such as \"+971 4 123 4567\"");
+        return false;
+    }
+    return true;
+}
+
 static bool check_open_hours(const char *v, char *why, size_t why_len) {
     AttractHours hours;
     return attract_parse_hours(v, &hours, why, why_len);
@@ -214,6 +237,11 @@ static const Field FIELDS[] = {
     {"speech_volume", FIELD_NUMBER, offsetof(Config, speech_volume), 0, NULL, false, 0, 100},
     {"logo", FIELD_TEXT, offsetof(Config, logo), sizeof(((Config *)0)->logo), check_logo, true, 0,
      0},
+    {"clinic_phone", FIELD_TEXT, offsetof(Config, clinic_phone),
+     sizeof(((Config *)0)->clinic_phone), check_clinic_phone, true, 0, 0},
+    {"followup_days", FIELD_COUNT, offsetof(Config, followup_days), 0, NULL, false, 1, 365},
+    {"takehome_return_s", FIELD_SECONDS, offsetof(Config, takehome_return_ms), 0, NULL, false, 3,
+     600},
 };
 
 static bool check_sslmode(const char *v, char *why, size_t why_len) {
@@ -384,6 +412,9 @@ void config_defaults(Config *cfg) {
     cfg->central.query_timeout_ms = 15 * 1000;
     cfg->central.backoff_max_ms = 60 * 1000;
     cfg->central.batch = 200;
+    cfg->clinic_phone[0] = '\0';
+    cfg->followup_days = 14;
+    cfg->takehome_return_ms = 60 * 1000;
 }
 
 bool config_central_enabled(const Config *cfg) {

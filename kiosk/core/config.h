@@ -75,6 +75,10 @@ typedef struct {
      * relative to the data folder or absolute; "" = none. */
     char logo[512];
     CentralConfig central; /* issue 14: the "central:" section */
+    /* Issue 13: take it home. */
+    char clinic_phone[32];       /* on the take-home day card; "" = none. Digits, spaces, + - ( ) */
+    uint32_t followup_days;      /* the calendar reminder: the session day plus this many days */
+    uint32_t takehome_return_ms; /* done/thanks/kept (with the QR codes) return home after this */
 } Config;
 
 /* Fills every setting with its default. */

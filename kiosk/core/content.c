@@ -34,6 +34,8 @@ struct Content {
     size_t cap_entries;
     size_t n_pages;
     ContentPage pages[CONTENT_MAX_PAGES];
+    size_t n_teachback;
+    ContentTeachback teachback[CONTENT_MAX_TEACHBACK];
 };
 
 /* Texts whose placeholders the UI fills in: a translation that drops one
@@ -50,6 +52,14 @@ static const struct {
     {"kept.ref", {"{ref}", NULL, NULL}},
     {"form.consent.note", {"{days}", NULL, NULL}},
     {"idle.body", {"{seconds}", NULL, NULL}},
+    {"takehome.card.title", {"{clinic}", NULL, NULL}},
+    {"takehome.card.area", {"{area}", NULL, NULL}},
+    {"takehome.card.today", {"{stage}", NULL, NULL}},
+    {"takehome.card.phone", {"{phone}", NULL, NULL}},
+    {"takehome.card.ref", {"{ref}", NULL, NULL}},
+    {"takehome.event.summary", {"{clinic}", NULL, NULL}},
+    {"teachback.right_answer", {"{answer}", NULL, NULL}},
+    {"teachback.from_guide", {"{page}", "{line}", NULL}},
 };
 
 static const char *const TONES[] = {"info", "do", "dont", "normal", "warning", NULL};
@@ -624,6 +634,188 @@ static KsStatus parse_guide(Content *content, YamlRef root, KsError *err) {
     return KS_OK;
 }
 
+/* ---- teach-back (issue 13) ----------------------------------------------------- */
+
+static bool valid_teachback_id(const char *id) {
+    if (!id[0] || strlen(id) > 24) {
+        return false;
+    }
+    for (const char *c = id; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* True when `line` is, word for word, a title, intro, heading or item of
+ * `page`: the right answer is shown with the guide's own sentence. */
+static bool page_says(const ContentPage *page, const char *line) {
+    if (strcmp(page->title, line) == 0 || (page->intro && strcmp(page->intro, line) == 0)) {
+        return true;
+    }
+    for (size_t s = 0; s < page->n_sections; s++) {
+        const ContentSection *sec = &page->sections[s];
+        if (sec->heading && strcmp(sec->heading, line) == 0) {
+            return true;
+        }
+        for (size_t i = 0; i < sec->n_items; i++) {
+            if (strcmp(sec->items[i].text, line) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static KsStatus parse_teachback_answer(YamlRef ref, ContentTeachbackAnswer *out, bool *out_right,
+                                       KsError *err) {
+    static const char *const KEYS[] = {"id", "text", "right", NULL};
+    KsStatus st = yaml_expect_map(ref, "an answer", err);
+    if (st == KS_OK) {
+        st = yaml_check_keys(ref, KEYS, err);
+    }
+    if (st == KS_OK) {
+        st = yaml_req_string(ref, "id", &out->id, err);
+    }
+    if (st == KS_OK && !valid_teachback_id(out->id)) {
+        return yaml_fail(yaml_get(ref, "id"), err,
+                         "answer id \"%s\" may only use lowercase letters, digits, \"-\" and "
+                         "\"_\" (at most 24)",
+                         out->id);
+    }
+    if (st == KS_OK) {
+        st = yaml_req_string(ref, "text", &out->text, err);
+    }
+    *out_right = false;
+    if (st == KS_OK) {
+        st = yaml_opt_bool(ref, "right", out_right, err);
+    }
+    return st;
+}
+
+static KsStatus parse_teachback_question(const Content *content, YamlRef ref, ContentTeachback *out,
+                                         KsError *err) {
+    static const char *const KEYS[] = {"id", "question", "answers", "page", "line", NULL};
+    KsStatus st = yaml_expect_map(ref, "a question", err);
+    if (st == KS_OK) {
+        st = yaml_check_keys(ref, KEYS, err);
+    }
+    if (st == KS_OK) {
+        st = yaml_req_string(ref, "id", &out->id, err);
+    }
+    if (st != KS_OK) {
+        return st;
+    }
+    if (!valid_teachback_id(out->id)) {
+        return yaml_fail(yaml_get(ref, "id"), err,
+                         "question id \"%s\" may only use lowercase letters, digits, \"-\" and "
+                         "\"_\" (at most 24)",
+                         out->id);
+    }
+    st = yaml_req_string(ref, "question", &out->question, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    YamlRef answers = yaml_get(ref, "answers");
+    if (!yaml_present(answers)) {
+        return yaml_fail(missing_at(ref, "answers"), err, "required key \"answers\" is missing");
+    }
+    st = yaml_expect_seq(answers, 2, "answers", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    size_t n = yaml_seq_len(answers);
+    if (n > CONTENT_MAX_TEACHBACK_ANSWERS) {
+        return yaml_fail(yaml_seq_at(answers, CONTENT_MAX_TEACHBACK_ANSWERS), err,
+                         "too many answers: %zu, at most %d", n, CONTENT_MAX_TEACHBACK_ANSWERS);
+    }
+    size_t n_right = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool right = false;
+        st = parse_teachback_answer(yaml_seq_at(answers, i), &out->answers[i], &right, err);
+        if (st != KS_OK) {
+            return st;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(out->answers[j].id, out->answers[i].id) == 0) {
+                return yaml_fail(yaml_get(yaml_seq_at(answers, i), "id"), err,
+                                 "answer id \"%s\" is used twice in this question",
+                                 out->answers[i].id);
+            }
+        }
+        if (right) {
+            out->right = i;
+            n_right++;
+        }
+    }
+    out->n_answers = n;
+    if (n_right != 1) {
+        return yaml_fail(answers, err,
+                         "exactly one answer must have \"right: true\" (this question has %zu)",
+                         n_right);
+    }
+    const char *page_id = NULL;
+    st = yaml_req_string(ref, "page", &page_id, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    size_t page = content->n_pages;
+    for (size_t p = 0; p < content->n_pages; p++) {
+        if (strcmp(content->pages[p].id, page_id) == 0) {
+            page = p;
+        }
+    }
+    if (page == content->n_pages) {
+        return yaml_fail(yaml_get(ref, "page"), err, "no guide page has the id \"%s\"", page_id);
+    }
+    out->page = page;
+    st = yaml_req_string(ref, "line", &out->page_line, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    if (!page_says(&content->pages[page], out->page_line)) {
+        return yaml_fail(yaml_get(ref, "line"), err,
+                         "the guide page \"%s\" has no sentence \"%s\" (copy it from the page "
+                         "word for word)",
+                         page_id, out->page_line);
+    }
+    return KS_OK;
+}
+
+/* Optional: a content file with no "teachback" asks no questions. */
+static KsStatus parse_teachback(Content *content, YamlRef root, KsError *err) {
+    YamlRef list = yaml_get(root, "teachback");
+    if (!yaml_present(list)) {
+        return KS_OK;
+    }
+    KsStatus st = yaml_expect_seq(list, 1, "teachback", err);
+    if (st != KS_OK) {
+        return st;
+    }
+    size_t n = yaml_seq_len(list);
+    if (n > CONTENT_MAX_TEACHBACK) {
+        return yaml_fail(yaml_seq_at(list, CONTENT_MAX_TEACHBACK), err,
+                         "too many questions: %zu, at most %d (keep it quick)", n,
+                         CONTENT_MAX_TEACHBACK);
+    }
+    for (size_t i = 0; i < n; i++) {
+        YamlRef q = yaml_seq_at(list, i);
+        st = parse_teachback_question(content, q, &content->teachback[i], err);
+        if (st != KS_OK) {
+            return st;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(content->teachback[j].id, content->teachback[i].id) == 0) {
+                return yaml_fail(yaml_get(q, "id"), err, "question id \"%s\" is used twice",
+                                 content->teachback[i].id);
+            }
+        }
+    }
+    content->n_teachback = n;
+    return KS_OK;
+}
+
 /* ---- top level --------------------------------------------------------------- */
 
 static bool valid_language(const char *s) {
@@ -641,8 +833,8 @@ static bool valid_language(const char *s) {
 }
 
 static KsStatus parse_root(Content *content, KsError *err) {
-    static const char *const KEYS[] = {"format", "language", "name",  "direction",
-                                       "digits", "strings",  "guide", NULL};
+    static const char *const KEYS[] = {"format",  "language", "name",      "direction", "digits",
+                                       "strings", "guide",    "teachback", NULL};
     YamlRef root = yamldoc_root(content->doc);
     if (!yaml_is_map(root)) {
         return yaml_fail(root, err,
@@ -702,6 +894,9 @@ static KsStatus parse_root(Content *content, KsError *err) {
     st = parse_strings(content, root, err);
     if (st == KS_OK) {
         st = parse_guide(content, root, err);
+    }
+    if (st == KS_OK) {
+        st = parse_teachback(content, root, err);
     }
     return st;
 }
@@ -879,6 +1074,16 @@ size_t content_n_pages(const Content *content) {
 const ContentPage *content_page(const Content *content, size_t i) {
     assert(content && i < content->n_pages);
     return &content->pages[i];
+}
+
+size_t content_n_teachback(const Content *content) {
+    assert(content);
+    return content->n_teachback;
+}
+
+const ContentTeachback *content_teachback(const Content *content, size_t i) {
+    assert(content && i < content->n_teachback);
+    return &content->teachback[i];
 }
 
 bool content_item_shown(const ContentItem *item, int area) {

@@ -61,6 +61,27 @@ typedef struct {
     ContentSection sections[CONTENT_MAX_SECTIONS];
 } ContentPage;
 
+/* Teach-back (issue 13): a quick question on a key point of the guide,
+ * its answers (exactly one right) and the guide line the right answer comes
+ * from, which must be a sentence of that page word for word. */
+#define CONTENT_MAX_TEACHBACK 3
+#define CONTENT_MAX_TEACHBACK_ANSWERS 4
+
+typedef struct {
+    const char *id; /* stable, lowercase: widget "teachback.answer.<id>" */
+    const char *text;
+} ContentTeachbackAnswer;
+
+typedef struct {
+    const char *id; /* stable, lowercase: screen "teachback.<id>", counted by it */
+    const char *question;
+    size_t n_answers;
+    ContentTeachbackAnswer answers[CONTENT_MAX_TEACHBACK_ANSWERS];
+    size_t right;          /* index of the right answer */
+    size_t page;           /* index of the guide page the answer comes from */
+    const char *page_line; /* that page's sentence, as the guide says it */
+} ContentTeachback;
+
 typedef struct Content Content;
 
 /* Parses a content file. Every key of content_for_each_required_key() must be
@@ -112,6 +133,11 @@ size_t content_compare(const Content *content, const Content *reference,
 
 size_t content_n_pages(const Content *content);
 const ContentPage *content_page(const Content *content, size_t i);
+
+/* The teach-back questions, in the order they are asked (0 to
+ * CONTENT_MAX_TEACHBACK; a file without a "teachback" list has none). */
+size_t content_n_teachback(const Content *content);
+const ContentTeachback *content_teachback(const Content *content, size_t i);
 
 /* True when `item` is shown for `area` (a KsArea, or -1 or -2 when the
  * patient did not say). With the area unknown every point shows once: plain

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "daycard.h"
 #include "screens.h"
 
 static const char *const REQUIRED_KEYS[] = {
@@ -121,6 +122,19 @@ static const char *const REQUIRED_KEYS[] = {
     "staff.leave.body",
     "staff.leave.confirm",
     "staff.leave.cancel",
+    /* take it home and teach-back (issue 13); the day card's own words are
+     * daycard.c's (daycard_for_each_key) */
+    "takehome.scan",
+    "takehome.calendar",
+    "teachback.title",
+    "teachback.progress",
+    "teachback.skip",
+    "teachback.was_right",
+    "teachback.wrong_title",
+    "teachback.right_answer",
+    "teachback.from_guide",
+    "teachback.see_page",
+    "teachback.continue",
     NULL,
 };
 
@@ -162,4 +176,5 @@ void content_for_each_required_key(void (*fn)(void *ctx, const char *key), void 
     }
     EachKey each = {.fn = fn, .ctx = ctx};
     screens_for_each_key(pass_table_key, &each);
+    daycard_for_each_key(pass_table_key, &each);
 }

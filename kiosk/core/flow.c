@@ -23,6 +23,11 @@ static size_t n_questions(const Flow *flow) {
     return flow->triage ? triage_n_questions(flow->triage) : 0;
 }
 
+static size_t n_teachback(const Flow *flow) {
+    size_t n = flow->content ? content_n_teachback(flow->content) : 0;
+    return n < FLOW_TEACHBACK_MAX ? n : FLOW_TEACHBACK_MAX;
+}
+
 static void go(Flow *flow, FlowScreen screen, uint64_t now_ms) {
     flow->screen = screen;
     flow->overlay = FLOW_OVERLAY_NONE;
@@ -43,7 +48,41 @@ static void form_wipe(FlowForm *form) {
     form->focus = -1;
 }
 
+static bool in_teachback(const Flow *flow) {
+    return flow->screen == FLOW_SCREEN_TEACHBACK || flow->screen == FLOW_SCREEN_TEACHBACK_WRONG ||
+           flow->tb_reviewing;
+}
+
+/* The teach-back ends: its counts wait for flow_take_teachback. A question
+ * on screen and not answered counts as skipped. */
+static void teachback_end(Flow *flow) {
+    if (flow->tb_done) {
+        return;
+    }
+    FlowTeachbackTally *t = &flow->tally;
+    if (flow->screen == FLOW_SCREEN_TEACHBACK && !flow->tb_reviewing &&
+        flow->tb_index < n_teachback(flow) && t->n == flow->tb_index) {
+        t->q[t->n++] =
+            (FlowTeachbackCount){content_teachback(flow->content, flow->tb_index)->id, false, true};
+    }
+    flow->tb_done = true;
+    flow->tb_reviewing = false;
+    if (t->n > 0) {
+        flow->pending = *t;
+        flow->pending_tally = true;
+    }
+}
+
 void flow_reset(Flow *flow, uint64_t now_ms) {
+    if (in_teachback(flow)) {
+        teachback_end(flow); /* Home or the idle reset in the middle: the rest is skipped */
+    }
+    flow->tb_index = 0;
+    flow->tb_picked = -1;
+    flow->tb_was_right = false;
+    flow->tb_done = false;
+    flow->tb_reviewing = false;
+    wipe(&flow->tally, sizeof flow->tally);
     flow->session_serial++;
     /* Issue 12: the language was this patient's; the next one starts in
      * the default. */
@@ -173,6 +212,26 @@ static void summarize(const Flow *flow, char *out, size_t out_len) {
     }
 }
 
+/* Issue 13: the staff summary says how the patient did on the teach-back
+ * (staff read English ids, as for the self-check). */
+static void append_teachback(const Flow *flow, char *out, size_t out_len) {
+    const FlowTeachbackTally *t = &flow->tally;
+    if (t->n == 0 || out_len == 0) {
+        return;
+    }
+    size_t len = strlen(out);
+    int n = snprintf(out + len, out_len - len, "%sTeach-back:", len ? " " : "");
+    for (size_t i = 0; i < t->n && n > 0; i++) {
+        len = strlen(out);
+        if (len >= out_len - 1) {
+            break;
+        }
+        const char *how = t->q[i].right_first ? "right" : t->q[i].skipped ? "skipped" : "wrong";
+        n = snprintf(out + len, out_len - len, " %s %s%s", t->q[i].id, how,
+                     i + 1 < t->n ? "," : ".");
+    }
+}
+
 static void open_form(Flow *flow, RequestKind kind, RequestUrgency urgency, uint64_t now_ms) {
     form_wipe(&flow->form);
     FlowForm *form = &flow->form;
@@ -197,6 +256,7 @@ static void queue_urgent_alert(Flow *flow) {
     req->kind = REQUEST_KIND_URGENT_ALERT;
     req->urgency = REQUEST_URGENCY_URGENT;
     summarize(flow, req->selfcheck_summary, sizeof req->selfcheck_summary);
+    append_teachback(flow, req->selfcheck_summary, sizeof req->selfcheck_summary);
     flow->commit_pending = true;
     flow->awaiting_urgent = true;
     flow->urgent_sent = false;
@@ -287,6 +347,7 @@ static void form_submit(Flow *flow) {
     req->contact_time = form->time;
     req->consent = form->consent;
     snprintf(req->selfcheck_summary, sizeof req->selfcheck_summary, "%s", form->summary);
+    append_teachback(flow, req->selfcheck_summary, sizeof req->selfcheck_summary);
     flow->commit_pending = true;
     flow->awaiting_urgent = false;
 }
@@ -387,6 +448,59 @@ static bool form_handle(Flow *flow, const FlowEvent *ev) {
     return true;
 }
 
+static void teachback_next(Flow *flow, uint64_t now_ms) {
+    flow->tb_index++;
+    flow->tb_picked = -1;
+    if (flow->tb_index < n_teachback(flow)) {
+        go(flow, FLOW_SCREEN_TEACHBACK, now_ms);
+    } else {
+        teachback_end(flow);
+        go(flow, FLOW_SCREEN_DONE, now_ms);
+    }
+}
+
+static bool teachback_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
+    const ContentTeachback *q = content_teachback(flow->content, flow->tb_index);
+    FlowTeachbackTally *t = &flow->tally;
+    switch (ev->kind) {
+    case FLOW_EV_TEACHBACK_ANSWER:
+        if (flow->screen != FLOW_SCREEN_TEACHBACK || ev->arg < 0 ||
+            (size_t)ev->arg >= q->n_answers || t->n != flow->tb_index) {
+            return false;
+        }
+        bool right = (size_t)ev->arg == q->right;
+        t->q[t->n++] = (FlowTeachbackCount){q->id, right, false};
+        flow->tb_was_right = right;
+        if (right) {
+            teachback_next(flow, now_ms);
+        } else {
+            flow->tb_picked = ev->arg;
+            go(flow, FLOW_SCREEN_TEACHBACK_WRONG, now_ms);
+        }
+        return true;
+    case FLOW_EV_NEXT:
+        if (flow->screen != FLOW_SCREEN_TEACHBACK_WRONG) {
+            return false;
+        }
+        teachback_next(flow, now_ms);
+        return true;
+    case FLOW_EV_TEACHBACK_REVIEW:
+        if (flow->screen != FLOW_SCREEN_TEACHBACK_WRONG || q->page >= n_pages(flow)) {
+            return false;
+        }
+        flow->tb_reviewing = true;
+        flow->guide_page = q->page;
+        go(flow, FLOW_SCREEN_GUIDE, now_ms);
+        return true;
+    case FLOW_EV_TEACHBACK_SKIP:
+        teachback_end(flow);
+        go(flow, FLOW_SCREEN_DONE, now_ms);
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void ask_leave(Flow *flow, FlowEventKind action) {
     flow->overlay = FLOW_OVERLAY_LEAVE;
     flow->leave_action = action;
@@ -398,7 +512,10 @@ static void go_back(Flow *flow, uint64_t now_ms) {
         flow_reset(flow, now_ms);
         break;
     case FLOW_SCREEN_GUIDE:
-        if (flow->guide_page == 0) {
+        if (flow->tb_reviewing) {
+            flow->tb_reviewing = false;
+            go(flow, FLOW_SCREEN_TEACHBACK_WRONG, now_ms);
+        } else if (flow->guide_page == 0) {
             go(flow, FLOW_SCREEN_SESSION, now_ms);
         } else {
             flow->guide_page--;
@@ -495,6 +612,17 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
         go_back(flow, now_ms);
         return true;
     case FLOW_EV_FINISH:
+        if ((flow->screen == FLOW_SCREEN_NEXT || flow->screen == FLOW_SCREEN_RESULT) &&
+            n_teachback(flow) > 0 && !flow->tb_done) {
+            /* Issue 13: before "I'm done", the quick questions. Never after
+             * the urgent screen or a save that failed. */
+            flow->tb_index = 0;
+            flow->tb_picked = -1;
+            flow->tb_was_right = false;
+            wipe(&flow->tally, sizeof flow->tally);
+            go(flow, FLOW_SCREEN_TEACHBACK, now_ms);
+            return true;
+        }
         if (flow->screen == FLOW_SCREEN_NEXT || flow->screen == FLOW_SCREEN_RESULT ||
             flow->screen == FLOW_SCREEN_URGENT || flow->screen == FLOW_SCREEN_SAVE_FAILED) {
             go(flow, FLOW_SCREEN_DONE, now_ms);
@@ -577,6 +705,11 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
         }
         return false;
     case FLOW_SCREEN_GUIDE:
+        if (ev->kind == FLOW_EV_NEXT && flow->tb_reviewing) {
+            flow->tb_reviewing = false; /* back to the question's answer, then on */
+            go(flow, FLOW_SCREEN_TEACHBACK_WRONG, now_ms);
+            return true;
+        }
         if (ev->kind == FLOW_EV_NEXT) {
             if (flow->guide_page + 1 < n_pages(flow)) {
                 flow->guide_page++;
@@ -606,6 +739,9 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
         return false;
     case FLOW_SCREEN_FORM:
         return form_handle(flow, ev);
+    case FLOW_SCREEN_TEACHBACK:
+    case FLOW_SCREEN_TEACHBACK_WRONG:
+        return teachback_handle(flow, ev, now_ms);
     case FLOW_SCREEN_SAVE_FAILED:
         if (ev->kind == FLOW_EV_RETRY && !flow->commit_pending) {
             /* The request still waits in the caller's outbox; asking again
@@ -675,6 +811,13 @@ static bool auto_returns(FlowScreen screen) {
     return screen == FLOW_SCREEN_DONE || screen == FLOW_SCREEN_THANKS || screen == FLOW_SCREEN_KEPT;
 }
 
+/* Issue 13: done, thanks and kept show the take-home codes; scanning two
+ * takes longer than reading a line. */
+static uint64_t return_after_ms(const Flow *flow) {
+    uint32_t ms = flow->settings.done_return_ms;
+    return flow->settings.takehome_return_ms > ms ? flow->settings.takehome_return_ms : ms;
+}
+
 uint64_t flow_next_deadline(const Flow *flow) {
     uint64_t deadline = UINT64_MAX;
     if (flow->screen == FLOW_SCREEN_WELCOME) {
@@ -685,7 +828,7 @@ uint64_t flow_next_deadline(const Flow *flow) {
                    : deadline;
     }
     if (auto_returns(flow->screen) && flow->overlay == FLOW_OVERLAY_NONE) {
-        deadline = flow->screen_since_ms + flow->settings.done_return_ms;
+        deadline = flow->screen_since_ms + return_after_ms(flow);
     }
     uint64_t idle = flow->last_activity_ms + flow->settings.idle_timeout_ms;
     if (flow->overlay == FLOW_OVERLAY_IDLE) {
@@ -715,8 +858,7 @@ bool flow_tick(Flow *flow, uint64_t now_ms) {
         }
         return false;
     }
-    if (auto_returns(flow->screen) &&
-        now_ms >= flow->screen_since_ms + flow->settings.done_return_ms) {
+    if (auto_returns(flow->screen) && now_ms >= flow->screen_since_ms + return_after_ms(flow)) {
         flow_reset(flow, now_ms);
         return true;
     }
@@ -786,6 +928,14 @@ void flow_screen_id(const Flow *flow, char *out, size_t out_len) {
     case FLOW_SCREEN_KEPT:
         snprintf(out, out_len, "kept");
         return;
+    case FLOW_SCREEN_TEACHBACK:
+        snprintf(out, out_len, "teachback.%s",
+                 content_teachback(flow->content, flow->tb_index)->id);
+        return;
+    case FLOW_SCREEN_TEACHBACK_WRONG:
+        snprintf(out, out_len, "teachback.%s.wrong",
+                 content_teachback(flow->content, flow->tb_index)->id);
+        return;
     }
     snprintf(out, out_len, "?");
 }
@@ -800,6 +950,9 @@ bool flow_progress(const Flow *flow, int *out_current, int *out_total) {
         *out_total = selfcheck_walk ? 1 + questions + 1 : 1 + pages + 1;
         return true;
     case FLOW_SCREEN_GUIDE:
+        if (flow->tb_reviewing) {
+            return false; /* one page seen again, not a step of the walk */
+        }
         *out_current = 2 + (int)flow->guide_page;
         *out_total = 1 + pages + 1;
         return true;
@@ -818,6 +971,52 @@ bool flow_progress(const Flow *flow, int *out_current, int *out_total) {
     default:
         return false;
     }
+}
+
+bool flow_take_teachback(Flow *flow, FlowTeachbackTally *out) {
+    if (!flow->pending_tally) {
+        return false;
+    }
+    *out = flow->pending;
+    flow->pending_tally = false;
+    wipe(&flow->pending, sizeof flow->pending);
+    return true;
+}
+
+size_t flow_teachback_index(const Flow *flow) {
+    return flow->tb_index;
+}
+
+int flow_teachback_picked(const Flow *flow) {
+    return flow->tb_picked;
+}
+
+bool flow_teachback_was_right(const Flow *flow) {
+    return flow->tb_was_right;
+}
+
+const FlowTeachbackTally *flow_teachback_tally(const Flow *flow) {
+    return &flow->tally;
+}
+
+void flow_daycard_input(const Flow *flow, const char *clinic_name, const char *clinic_phone,
+                        DaycardInput *out) {
+    *out = (DaycardInput){
+        .area = flow->area,
+        .days_since_session = flow->session_known ? flow_days_since_session(flow) : -1,
+        .clinic_name = clinic_name,
+        .clinic_phone = clinic_phone,
+        .ref = flow->ack_ref,
+        .max_bytes = DAYCARD_BUDGET,
+    };
+}
+
+bool flow_session_known(const Flow *flow) {
+    return flow->session_known;
+}
+
+bool flow_reviewing(const Flow *flow) {
+    return flow->tb_reviewing;
 }
 
 FlowScreen flow_screen(const Flow *flow) {

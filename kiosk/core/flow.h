@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "content.h"
+#include "daycard.h"
 #include "request.h"
 #include "textedit.h"
 #include "triage.h"
@@ -30,7 +31,9 @@ typedef enum {
     FLOW_SCREEN_THANKS,      /* committed: reference shown */
     FLOW_SCREEN_SAVE_FAILED, /* not committed yet: tell the front desk */
     FLOW_SCREEN_DONE,
-    FLOW_SCREEN_KEPT /* not in the database yet, but kept on disk: reference shown */
+    FLOW_SCREEN_KEPT,           /* not in the database yet, but kept on disk: reference shown */
+    FLOW_SCREEN_TEACHBACK,      /* issue 13: question flow_teachback_index() */
+    FLOW_SCREEN_TEACHBACK_WRONG /* ... answered wrong: the right answer and its guide line */
 } FlowScreen;
 
 /* What became of a request the flow handed out (flow_take_commit). */
@@ -79,8 +82,11 @@ typedef enum {
     FLOW_EV_STAY,          /* idle prompt: "I'm still here" */
     FLOW_EV_LEAVE_CONFIRM, /* leave the form, wiping it */
     FLOW_EV_LEAVE_CANCEL,
-    FLOW_EV_LANGUAGE, /* arg: index into FlowSettings.languages (welcome screen only) */
-    FLOW_EV_NONE      /* a widget that does nothing when tapped */
+    FLOW_EV_LANGUAGE,         /* arg: index into FlowSettings.languages (welcome screen only) */
+    FLOW_EV_NONE,             /* a widget that does nothing when tapped */
+    FLOW_EV_TEACHBACK_ANSWER, /* arg: answer index in the current question */
+    FLOW_EV_TEACHBACK_SKIP,   /* skip the remaining questions */
+    FLOW_EV_TEACHBACK_REVIEW  /* wrong answer: see that guide page again */
 } FlowEventKind;
 
 typedef struct {
@@ -89,13 +95,29 @@ typedef struct {
     const char *text; /* borrowed for the call */
 } FlowEvent;
 
+/* Teach-back (issue 13): what one session's questions leave for the
+ * anonymous counts, per question asked. No time, no person, no answer
+ * text: the ids are the content's. */
+#define FLOW_TEACHBACK_MAX 3
+typedef struct {
+    const char *id;   /* the question's id, borrowed from the content */
+    bool right_first; /* the first answer was the right one */
+    bool skipped;     /* the patient skipped it (Skip, Home or the idle reset) */
+} FlowTeachbackCount;
+
+typedef struct {
+    size_t n; /* questions asked */
+    FlowTeachbackCount q[FLOW_TEACHBACK_MAX];
+} FlowTeachbackTally;
+
 typedef struct {
     uint32_t idle_timeout_ms;
     uint32_t idle_countdown_ms;
     uint32_t done_return_ms;
-    const char *country_code; /* "+971"; borrowed, must outlive the Flow */
-    const char *language;     /* "en"; borrowed */
-    const char *kiosk_id;     /* borrowed */
+    uint32_t takehome_return_ms; /* done/thanks/kept show QR codes: return home after this */
+    const char *country_code;    /* "+971"; borrowed, must outlive the Flow */
+    const char *language;        /* "en"; borrowed */
+    const char *kiosk_id;        /* borrowed */
     /* Issue 12: the languages the welcome screen offers (borrowed, may be
      * NULL/0: only the flow's own content). A patient's pick lasts until
      * the session is wiped, which brings back languages[default_language]. */
@@ -198,6 +220,33 @@ int flow_days_since_session(const Flow *flow);
 
 /* Whole seconds left on the idle countdown, rounded up (0 when no prompt is up). */
 uint32_t flow_idle_seconds_left(const Flow *flow, uint64_t now_ms);
+
+/* If a teach-back ended (all asked, skipped, or left by Home or the idle
+ * reset), copies its counts to *out, forgets them and returns true. The
+ * caller adds them to the anonymous weekly counts. */
+bool flow_take_teachback(Flow *flow, FlowTeachbackTally *out);
+
+/* The teach-back question showing (FLOW_SCREEN_TEACHBACK / _WRONG). */
+size_t flow_teachback_index(const Flow *flow);
+/* The answer the patient picked on the question showing, -1 none. */
+int flow_teachback_picked(const Flow *flow);
+/* True when the previous question was answered right (says so on the next). */
+bool flow_teachback_was_right(const Flow *flow);
+/* The session's teach-back so far (for the staff summary and tests). */
+const FlowTeachbackTally *flow_teachback_tally(const Flow *flow);
+/* True while a guide page is shown again from a wrong answer. */
+bool flow_reviewing(const Flow *flow);
+
+/* What this session's day card shows (issue 13): the area and stage the
+ * patient chose (the whole plan when they did not say), the clinic's name
+ * and phone (borrowed) and the reference of a saved request. Never the
+ * form's name or phone. */
+void flow_daycard_input(const Flow *flow, const char *clinic_name, const char *clinic_phone,
+                        DaycardInput *out);
+
+/* True once the patient went through the session screen (area and when
+ * are theirs, not defaults). */
+bool flow_session_known(const Flow *flow);
 
 /* ---- read-only accessors (borrowed pointers live as long as the flow) --- */
 

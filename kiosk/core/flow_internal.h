@@ -42,6 +42,16 @@ struct Flow {
     bool urgent_delivered; /* ... and a person has it (flow_alert_delivered) */
     bool urgent_queued;    /* this session queued an urgent alert */
 
+    /* Issue 13: teach-back. */
+    size_t tb_index;
+    int tb_picked;              /* answer picked on the question showing, -1 none */
+    bool tb_was_right;          /* the previous question was answered right */
+    bool tb_done;               /* this session's teach-back ended */
+    bool tb_reviewing;          /* a guide page shown again from the wrong-answer screen */
+    FlowTeachbackTally tally;   /* this session's, so far */
+    FlowTeachbackTally pending; /* an ended teach-back's counts, for flow_take_teachback */
+    bool pending_tally;
+
     uint64_t last_activity_ms;
     uint64_t screen_since_ms;
 };

@@ -13,6 +13,8 @@
     { role, id, key, NULL, 0, 0, when }
 #define BUTTON(id, key, action, arg, when)                                                         \
     { SCREEN_PART_BUTTON, id, key, NULL, action, arg, when }
+#define QR(id, caption_key, payload)                                                               \
+    { SCREEN_PART_QR, id, caption_key, payload, 0, 0, SCREEN_WHEN_ALWAYS }
 #define BUILT_IN(role, id, words)                                                                  \
     { role, id, NULL, words, 0, 0, SCREEN_WHEN_ALWAYS }
 
@@ -45,26 +47,37 @@ static const ScreenSpec SCREENS[] = {
       BUTTON("next.finish", "next.finish", FLOW_EV_FINISH, 0, SCREEN_WHEN_ALWAYS),
       FILLED(SCREEN_PART_NOTE, "next.forms_paused", "welcome.forms_paused", SCREEN_WHEN_NO_FORMS)},
      7},
+    /* Issue 13: the take-home codes. The done screen also offers a
+     * follow-up, the one request that can follow the teach-back (its staff
+     * summary then says how the patient answered). */
     {"done",
      SCREEN_LAYOUT_MESSAGE,
      {PART(SCREEN_PART_TITLE, "done.title", "done.title"),
       PART(SCREEN_PART_BODY, "message.body", "done.body"),
-      BUTTON("done.home", "done.home", FLOW_EV_FINISH, 0, SCREEN_WHEN_ALWAYS)},
-     3},
+      QR("takehome.plan", "takehome.scan", "{daycard}"),
+      QR("takehome.calendar", "takehome.calendar", "{vevent}"),
+      BUTTON("done.home", "done.home", FLOW_EV_FINISH, 0, SCREEN_WHEN_ALWAYS),
+      BUTTON("done.follow_up", "done.follow_up", FLOW_EV_OPEN_FORM, REQUEST_KIND_FOLLOW_UP,
+             SCREEN_WHEN_FORMS)},
+     6},
     {"thanks",
      SCREEN_LAYOUT_MESSAGE,
      {PART(SCREEN_PART_TITLE, "thanks.title", "thanks.title"),
       PART(SCREEN_PART_BODY, "message.body", "thanks.body"),
       PART(SCREEN_PART_EMPHASIS, "message.reference", "thanks.ref"),
+      QR("takehome.plan", "takehome.scan", "{daycard}"),
+      QR("takehome.calendar", "takehome.calendar", "{vevent}"),
       BUTTON("thanks.home", "thanks.home", FLOW_EV_FINISH, 0, SCREEN_WHEN_ALWAYS)},
-     4},
+     6},
     {"kept",
      SCREEN_LAYOUT_MESSAGE,
      {PART(SCREEN_PART_TITLE, "kept.title", "kept.title"),
       PART(SCREEN_PART_BODY, "message.body", "kept.body"),
       PART(SCREEN_PART_EMPHASIS, "message.reference", "kept.ref"),
+      QR("takehome.plan", "takehome.scan", "{daycard}"),
+      QR("takehome.calendar", "takehome.calendar", "{vevent}"),
       BUTTON("kept.home", "kept.home", FLOW_EV_FINISH, 0, SCREEN_WHEN_ALWAYS)},
-     4},
+     6},
     {"save-failed",
      SCREEN_LAYOUT_MESSAGE,
      {PART(SCREEN_PART_TITLE, "savefail.title", "savefail.title"),

@@ -27,9 +27,11 @@ typedef enum {
     SCREEN_PART_BODY,
     SCREEN_PART_EMPHASIS, /* what the patient must read first (a reference, a number) */
     SCREEN_PART_STATUS,
-    SCREEN_PART_NOTE,    /* small print */
-    SCREEN_PART_BUTTON,  /* the first button of a screen is its primary one */
-    SCREEN_PART_BACKDROP /* OVERLAY: a touch anywhere else sends this part's action */
+    SCREEN_PART_NOTE,     /* small print */
+    SCREEN_PART_BUTTON,   /* the first button of a screen is its primary one */
+    SCREEN_PART_BACKDROP, /* OVERLAY: a touch anywhere else sends this part's action */
+    SCREEN_PART_QR        /* issue 13, MESSAGE: a QR code of `literal` ("{daycard}", "{vevent}",
+                             filled by the front end) with `key`'s words as its caption */
 } ScreenPartRole;
 
 /* When a part shows; the front end says which conditions hold. */

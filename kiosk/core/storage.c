@@ -438,6 +438,16 @@ static const char *const migrations[STORAGE_SCHEMA_VERSION] = {
      * mark and the last error live in settings (central.*). */
     "CREATE INDEX requests_forward_order ON requests (" URGENCY_RANK ", id)"
     " WHERE forwarded_at IS NULL;",
+    /* 4 -> 5 (issue 13): teach-back counts. No rowid, no time but the week,
+     * no link to a request: nothing here can be tied to a patient. */
+    "CREATE TABLE teachback_counts ("
+    " week TEXT NOT NULL CHECK (week GLOB '[0-9][0-9][0-9][0-9]-W[0-5][0-9]'),"
+    " question TEXT NOT NULL,"
+    " asked INTEGER NOT NULL DEFAULT 0 CHECK (asked >= 0),"
+    " right_first INTEGER NOT NULL DEFAULT 0 CHECK (right_first >= 0 AND right_first <= asked),"
+    " skipped INTEGER NOT NULL DEFAULT 0 CHECK (skipped >= 0 AND skipped <= asked),"
+    " PRIMARY KEY (week, question)"
+    ") WITHOUT ROWID;",
 };
 
 static int read_int_pragma(sqlite3 *db, const char *sql, int *out) {
@@ -2422,6 +2432,95 @@ KsStatus storage_audit_after(Storage *storage, int64_t after_id, StorageAuditEnt
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
         return fail_sqlite(storage, "audit after", rc);
+    }
+    *out_n = n;
+    return KS_OK;
+}
+
+/* ---- teach-back counts (issue 13) ------------------------------------------- */
+
+static bool week_ok(const char *week) {
+    return week && strlen(week) == 8 && strspn(week, "0123456789") == 4 && week[4] == '-' &&
+           week[5] == 'W' && strspn(week + 6, "0123456789") == 2;
+}
+
+static bool question_ok(const char *q) {
+    size_t len = q ? strlen(q) : 0;
+    return len > 0 && len < STORAGE_QUESTION_CAP &&
+           strspn(q, "abcdefghijklmnopqrstuvwxyz0123456789-_") == len;
+}
+
+KsStatus storage_teachback_add(Storage *storage, const char *week,
+                               const StorageTeachbackAnswer *answers, size_t n_answers) {
+    assert(storage != NULL && (answers || n_answers == 0));
+    storage->error[0] = '\0';
+    if (!week_ok(week)) {
+        return fail_with(storage, KS_ERR_INVALID, "teach-back: a week is %s", "YYYY-Www");
+    }
+    for (size_t i = 0; i < n_answers; i++) {
+        if (!question_ok(answers[i].question)) {
+            return fail_with(storage, KS_ERR_INVALID, "teach-back: a question id is 1 to 31 of %s",
+                             "a-z, 0-9, - and _");
+        }
+    }
+    if (n_answers == 0) {
+        return KS_OK;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(storage->db,
+                                "INSERT INTO teachback_counts (week, question, asked, right_first, "
+                                "skipped) VALUES (?1, ?2, 1, ?3, ?4) ON CONFLICT (week, question) "
+                                "DO UPDATE SET asked = asked + 1, "
+                                "right_first = right_first + excluded.right_first, "
+                                "skipped = skipped + excluded.skipped",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        return fail_sqlite(storage, "teach-back", rc);
+    }
+    KsStatus status = begin_write(storage, "teach-back");
+    for (size_t i = 0; status == KS_OK && i < n_answers; i++) {
+        sqlite3_reset(st);
+        rc = sqlite3_bind_text(st, 1, week, -1, SQLITE_TRANSIENT);
+        rc = rc ? rc : sqlite3_bind_text(st, 2, answers[i].question, -1, SQLITE_TRANSIENT);
+        rc = rc ? rc : sqlite3_bind_int(st, 3, answers[i].right_first ? 1 : 0);
+        rc = rc ? rc : sqlite3_bind_int(st, 4, answers[i].skipped ? 1 : 0);
+        rc = rc ? rc : run(st);
+        if (rc != SQLITE_OK) {
+            status = abandon(storage, fail_sqlite(storage, "teach-back", rc));
+        }
+    }
+    sqlite3_finalize(st);
+    if (status != KS_OK) {
+        return status;
+    }
+    return commit_write(storage, "teach-back");
+}
+
+KsStatus storage_teachback_list(Storage *storage, StorageTeachbackRow *out, size_t cap,
+                                size_t *out_n) {
+    assert(storage != NULL && out_n != NULL && (out || cap == 0));
+    storage->error[0] = '\0';
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(storage->db,
+                                "SELECT week, question, asked, right_first, skipped FROM "
+                                "teachback_counts ORDER BY week DESC, question",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        return fail_sqlite(storage, "teach-back list", rc);
+    }
+    size_t n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < cap) {
+        StorageTeachbackRow *row = &out[n++];
+        snprintf(row->week, sizeof row->week, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(row->question, sizeof row->question, "%s",
+                 (const char *)sqlite3_column_text(st, 1));
+        row->asked = sqlite3_column_int64(st, 2);
+        row->right_first = sqlite3_column_int64(st, 3);
+        row->skipped = sqlite3_column_int64(st, 4);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return fail_sqlite(storage, "teach-back list", rc);
     }
     *out_n = n;
     return KS_OK;

@@ -20,8 +20,9 @@
  * 3: who claimed / finished a request and when, audit.request_ref, triggers
  * that make the audit table append-only, the settings table, and an index
  * for the staff order across statuses. 4 (issue 14): an index of the requests
- * not yet forwarded to the central server, urgent first. */
-#define STORAGE_SCHEMA_VERSION 4
+ * not yet forwarded to the central server, urgent first. 5 (issue 13): the
+ * anonymous teach-back counts, per ISO week and question. */
+#define STORAGE_SCHEMA_VERSION 5
 
 /* Capacities of the staff fields, NUL included. Longer input is refused. */
 #define STORAGE_ACTOR_CAP 64   /* who did it: "kiosk-panel", "kioskctl:amira" */
@@ -381,5 +382,39 @@ KsStatus storage_forward_backlog(Storage *storage, int64_t *out_backlog, char ou
 /* Up to `cap` audit rows with id above `after_id`, oldest first. */
 KsStatus storage_audit_after(Storage *storage, int64_t after_id, StorageAuditEntry *out, size_t cap,
                              size_t *out_n);
+
+/* ---- teach-back counts (issue 13) ----------------------------------------------
+ *
+ * Anonymous: one row per ISO week and question with three numbers, never a
+ * row per patient, no time finer than the week, nothing that links to a
+ * request. */
+
+#define STORAGE_WEEK_CAP 12     /* "2026-W49" */
+#define STORAGE_QUESTION_CAP 32 /* a teach-back question id */
+
+typedef struct {
+    const char *question; /* the content's question id */
+    bool right_first;     /* the first answer was right */
+    bool skipped;
+} StorageTeachbackAnswer;
+
+typedef struct {
+    char week[STORAGE_WEEK_CAP];
+    char question[STORAGE_QUESTION_CAP];
+    int64_t asked;
+    int64_t right_first;
+    int64_t skipped;
+} StorageTeachbackRow;
+
+/* Adds one session's questions to the counts of `week` ("YYYY-Www"), in one
+ * transaction: each is asked once more, and right first time or skipped as
+ * it says. KS_ERR_INVALID for a malformed week or question id. */
+KsStatus storage_teachback_add(Storage *storage, const char *week,
+                               const StorageTeachbackAnswer *answers, size_t n_answers);
+
+/* The counts, newest week first, then by question: up to `cap` rows into
+ * `out`, how many in *out_n. */
+KsStatus storage_teachback_list(Storage *storage, StorageTeachbackRow *out, size_t cap,
+                                size_t *out_n);
 
 #endif

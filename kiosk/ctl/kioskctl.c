@@ -14,10 +14,10 @@
 #include "files.h"
 
 static const CtlCommand *const commands[] = {
-    &ctl_cmd_list,   &ctl_cmd_show,      &ctl_cmd_claim,   &ctl_cmd_done,
-    &ctl_cmd_reopen, &ctl_cmd_export,    &ctl_cmd_set_pin, &ctl_cmd_unlock,
-    &ctl_cmd_check,  &ctl_cmd_backup,    &ctl_cmd_purge,   &ctl_cmd_audit,
-    &ctl_cmd_watch,  &ctl_cmd_ack_alert, &ctl_cmd_central, &ctl_cmd_forward,
+    &ctl_cmd_list,    &ctl_cmd_show,    &ctl_cmd_claim,  &ctl_cmd_done,      &ctl_cmd_reopen,
+    &ctl_cmd_export,  &ctl_cmd_set_pin, &ctl_cmd_unlock, &ctl_cmd_check,     &ctl_cmd_backup,
+    &ctl_cmd_purge,   &ctl_cmd_audit,   &ctl_cmd_watch,  &ctl_cmd_ack_alert, &ctl_cmd_central,
+    &ctl_cmd_forward, &ctl_cmd_stats,
 };
 
 static const char exit_codes[] =

@@ -17,13 +17,19 @@
 #define DB_MAX_RETRY_MS 60000
 
 /* JOB_RECOVER (issue 10): the maintenance thread found the database corrupt. */
-typedef enum { JOB_SUBMIT, JOB_RETRY, JOB_DUE, JOB_RECOVER } JobKind;
+/* JOB_COUNTS (issue 13): one session's anonymous teach-back counts. */
+typedef enum { JOB_SUBMIT, JOB_RETRY, JOB_DUE, JOB_RECOVER, JOB_COUNTS } JobKind;
 
 typedef struct Job {
     JobKind kind;
     uint64_t token;
     uint64_t now_ms;
     Request request; /* JOB_SUBMIT: the copy to save; wiped after use */
+    /* JOB_COUNTS: the week and the questions, copied. */
+    char week[STORAGE_WEEK_CAP];
+    char questions[REQUESTS_TEACHBACK_MAX][STORAGE_QUESTION_CAP];
+    StorageTeachbackAnswer answers[REQUESTS_TEACHBACK_MAX];
+    size_t n_answers;
     struct Job *next;
 } Job;
 
@@ -402,6 +408,21 @@ static void run_retry(RequestsService *svc, Job *job) {
     }
 }
 
+/* Counts are not requests: nobody is told about them and nothing waits for
+ * them. With no database they are dropped (logged), never spooled. */
+static void run_counts(RequestsService *svc, Job *job) {
+    if (!ensure_open(svc)) {
+        log_warn("teach-back counts for %s not kept: the database is not open", job->week);
+        return;
+    }
+    for (size_t i = 0; i < job->n_answers; i++) {
+        job->answers[i].question = job->questions[i];
+    }
+    if (storage_teachback_add(svc->storage, job->week, job->answers, job->n_answers) != KS_OK) {
+        log_warn("teach-back counts for %s not kept: %s", job->week, storage_error(svc->storage));
+    }
+}
+
 static void run_due(RequestsService *svc, Job *job) {
     if (svc->db_retry_ms <= job->now_ms) {
         retry_database(svc, job->now_ms);
@@ -492,6 +513,9 @@ static void *worker_main(void *arg) {
             break;
         case JOB_RECOVER:
             run_recover(svc, job);
+            break;
+        case JOB_COUNTS:
+            run_counts(svc, job);
             break;
         }
         refresh_status(svc);
@@ -667,6 +691,29 @@ void requests_service_retry(RequestsService *svc, uint64_t token, uint64_t now_m
     job->kind = JOB_RETRY;
     job->token = token;
     job->now_ms = now_ms;
+    queue_job(svc, job);
+}
+
+void requests_service_count_teachback(RequestsService *svc, const char *week,
+                                      const StorageTeachbackAnswer *answers, size_t n_answers) {
+    if (n_answers == 0) {
+        return;
+    }
+    Job *job = calloc(1, sizeof *job);
+    if (!job) {
+        return;
+    }
+    job->kind = JOB_COUNTS;
+    snprintf(job->week, sizeof job->week, "%s", week);
+    if (n_answers > REQUESTS_TEACHBACK_MAX) {
+        n_answers = REQUESTS_TEACHBACK_MAX;
+    }
+    for (size_t i = 0; i < n_answers; i++) {
+        snprintf(job->questions[i], sizeof job->questions[i], "%s", answers[i].question);
+        job->answers[i] = answers[i];
+        job->answers[i].question = NULL;
+    }
+    job->n_answers = n_answers;
     queue_job(svc, job);
 }
 

@@ -94,6 +94,14 @@ void requests_service_destroy(RequestsService *svc);
  * outcome arrives through requests_service_poll. */
 uint64_t requests_service_submit(RequestsService *svc, const Request *req, uint64_t now_ms);
 
+/* Issue 13: adds one session's teach-back answers (at most
+ * REQUESTS_TEACHBACK_MAX, copied) to the anonymous counts of `week`
+ * ("YYYY-Www") on the worker. No outcome is reported; with no database the
+ * counts are dropped and logged. */
+#define REQUESTS_TEACHBACK_MAX 3
+void requests_service_count_teachback(RequestsService *svc, const char *week,
+                                      const StorageTeachbackAnswer *answers, size_t n_answers);
+
 /* "Try again" for the request with `token`: an attempt now, outcome via
  * poll (also for a request already saved or kept: its outcome again). */
 void requests_service_retry(RequestsService *svc, uint64_t token, uint64_t now_ms);

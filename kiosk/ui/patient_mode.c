@@ -1,7 +1,10 @@
 #include "patient_mode.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "daycard.h"
 
 #include "log.h"
 #include "speech.h"
@@ -16,6 +19,38 @@ static int64_t wall_clock_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Issue 13: the kiosk's calendar day for the take-home codes and the
+ * weekly teach-back counts. KIOSK_TODAY=YYYY-MM-DD fixes it (at 00:00 UTC)
+ * so tests and goldens do not depend on the day they run. */
+static DaycardDate today_utc(int64_t *out_unix_s) {
+    DaycardDate fixed;
+    const char *env = getenv("KIOSK_TODAY");
+    if (env && daycard_date_parse(env, &fixed)) {
+        *out_unix_s = daycard_date_days(fixed) * 86400;
+        return fixed;
+    }
+    *out_unix_s = wall_clock_ms() / 1000;
+    return daycard_date_from_unix(*out_unix_s, NULL, NULL, NULL);
+}
+
+/* An ended teach-back's answers go to the anonymous weekly counts. */
+static void pump_teachback(PatientMode *pm) {
+    FlowTeachbackTally tally;
+    if (!flow_take_teachback(pm->flow, &tally)) {
+        return;
+    }
+    int64_t unix_s;
+    DaycardDate today = today_utc(&unix_s);
+    char week[STORAGE_WEEK_CAP];
+    daycard_iso_week(today, week, sizeof week);
+    StorageTeachbackAnswer answers[FLOW_TEACHBACK_MAX];
+    for (size_t i = 0; i < tally.n; i++) {
+        answers[i] =
+            (StorageTeachbackAnswer){tally.q[i].id, tally.q[i].right_first, tally.q[i].skipped};
+    }
+    requests_service_count_teachback(pm->requests, week, answers, tally.n);
 }
 
 static PatientMode *of(AppMode *mode) {
@@ -195,6 +230,7 @@ static void wipe_if_session_ended(PatientMode *pm, App *app) {
 
 void patient_mode_wipe(PatientMode *pm, App *app) {
     flow_reset(pm->flow, app->now_ms);
+    pump_teachback(pm);
     pm->awaited_token = 0; /* an outcome now belongs to nobody on screen */
     wipe_if_session_ended(pm, app);
     app_mark_changed(app);
@@ -205,6 +241,7 @@ static void send(PatientMode *pm, App *app, FlowEventKind kind, int arg, const c
     if (flow_handle(pm->flow, &ev, app->now_ms)) {
         app_mark_changed(app);
     }
+    pump_teachback(pm); /* before the wipe check: a reset may have ended it */
     wipe_if_session_ended(pm, app);
     pump_commits(pm, app);
     sync_chime(pm);
@@ -319,6 +356,7 @@ static void patient_advance(AppMode *mode, App *app) {
     if (flow_tick(pm->flow, app->now_ms)) {
         app_mark_changed(app);
     }
+    pump_teachback(pm); /* the idle reset ends a teach-back too */
     wipe_if_session_ended(pm, app);
     if (flow_idle_seconds_left(pm->flow, app->now_ms) != seconds_before) {
         app_mark_changed(app); /* the countdown's number changed */
@@ -392,6 +430,7 @@ ViewInput patient_mode_view_input(PatientMode *pm, const App *app) {
         .height = app->height,
         .now_ms = app->now_ms,
     };
+    in.today = today_utc(&in.now_unix_s);
     return in;
 }
 
@@ -456,6 +495,7 @@ KsStatus patient_mode_init(PatientMode *mode, const PatientData *data, RequestsS
         .idle_timeout_ms = cfg->idle_timeout_ms,
         .idle_countdown_ms = cfg->idle_countdown_ms,
         .done_return_ms = cfg->done_return_ms,
+        .takehome_return_ms = cfg->takehome_return_ms,
         .country_code = cfg->country_code,
         .language = cfg->language,
         .kiosk_id = cfg->kiosk_id,

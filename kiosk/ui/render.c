@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "qr_widget.h"
+
 typedef struct {
     Uint8 r, g, b, a;
 } Rgba;
@@ -289,6 +291,9 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, PictureCache *picture
         }
         return;
     }
+    case WIDGET_QR:
+        qr_widget_draw(r, w);
+        return;
     case WIDGET_TEXT:
         if (w->tone == TONE_HIGHLIGHT) {
             fill_round(r, w->rect, 10, PRIMARY);

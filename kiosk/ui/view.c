@@ -532,6 +532,136 @@ static void build_result(View *v) {
     view_footer(v, true, false, false, NULL);
 }
 
+/* ---- teach-back (issue 13) ------------------------------------------------- */
+
+/* "Skip the questions" at the foot, on the trailing side like Next. */
+static void teachback_skip(View *v) {
+    int y = v->h - v->margin / 2 - v->target;
+    int bw = v->w * 2 / 5;
+    Rect r = {v->dir == LAYOUT_DIR_RTL ? v->margin : v->w - v->margin - bw, y, bw, v->target};
+    view_button(v, "teachback.skip", r, view_text_of(v, "teachback.skip"), FLOW_EV_TEACHBACK_SKIP,
+                0, false);
+}
+
+static void teachback_heading(View *v, Cursor *c) {
+    char cur[16], tot[16];
+    snprintf(cur, sizeof cur, "%zu", flow_teachback_index(v->flow) + 1);
+    size_t n = content_n_teachback(v->in->content);
+    snprintf(tot, sizeof tot, "%zu", n < FLOW_TEACHBACK_MAX ? n : (size_t)FLOW_TEACHBACK_MAX);
+    const ViewValue values[] = {{"current", cur}, {"total", tot}};
+    const char *progress = view_fill(v, view_text_of(v, "teachback.progress"), values, 2);
+    const char *label =
+        widgets_printf(v->list, "%s \xC2\xB7 %s", view_text_of(v, "teachback.title"), progress);
+    view_text(v, c, "teachback.title", label, v->small_px, true, TONE_PRIMARY, LAYOUT_ALIGN_START);
+}
+
+static void build_teachback(View *v) {
+    const ContentTeachback *q = content_teachback(v->in->content, flow_teachback_index(v->flow));
+    int top = view_top_bar(v, true, false);
+    Cursor c = {v->margin, top, v->w - 2 * v->margin};
+    teachback_heading(v, &c);
+    if (flow_teachback_index(v->flow) > 0 && flow_teachback_was_right(v->flow)) {
+        view_text(v, &c, "teachback.was_right", view_text_of(v, "teachback.was_right"), v->body_px,
+                  true, TONE_DO, LAYOUT_ALIGN_START);
+    }
+    view_text(v, &c, "teachback.question", q->question, v->title_px, true, TONE_DEFAULT,
+              LAYOUT_ALIGN_START);
+    c.y += v->gap;
+    int n = (int)q->n_answers;
+    int per_row = 1;
+    int avail = v->h - view_footer_height(v) - v->gap - c.y;
+    int cell_h = (avail - (n - 1) * v->gap) / n;
+    if (cell_h > v->target * 3 / 2) {
+        cell_h = v->target * 3 / 2;
+    }
+    if (cell_h < v->target) {
+        cell_h = v->target;
+    }
+    for (int i = 0; i < n; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "teachback.answer.%s", q->answers[i].id);
+        view_tappable(v, WIDGET_BUTTON, id, view_grid_cell(v, &c, i, per_row, cell_h),
+                      q->answers[i].text, FLOW_EV_TEACHBACK_ANSWER, i, TONE_DEFAULT);
+    }
+    teachback_skip(v);
+}
+
+static void build_teachback_wrong(View *v) {
+    const ContentTeachback *q = content_teachback(v->in->content, flow_teachback_index(v->flow));
+    const ContentPage *page = content_page(v->in->content, q->page);
+    int top = view_top_bar(v, true, false);
+    Cursor c = {v->margin, top, v->w - 2 * v->margin};
+    teachback_heading(v, &c);
+    view_text(v, &c, "teachback.wrong_title", view_text_of(v, "teachback.wrong_title"), v->title_px,
+              true, TONE_WARNING, LAYOUT_ALIGN_START);
+    view_text(v, &c, "teachback.question", q->question, v->body_px, false, TONE_MUTED,
+              LAYOUT_ALIGN_START);
+    c.y += v->gap / 2;
+    const ViewValue answer[] = {{"answer", q->answers[q->right].text}};
+    view_text(v, &c, "teachback.right_answer",
+              view_fill(v, view_text_of(v, "teachback.right_answer"), answer, 1), v->heading_px,
+              true, TONE_DO, LAYOUT_ALIGN_START);
+    c.y += v->gap / 2;
+    const ViewValue guide[] = {{"page", page->title}, {"line", q->page_line}};
+    view_text(v, &c, "teachback.guide_line",
+              view_fill(v, view_text_of(v, "teachback.from_guide"), guide, 2), v->body_px, false,
+              TONE_DEFAULT, LAYOUT_ALIGN_START);
+    c.y += v->gap;
+    int bh = v->target * 5 / 4;
+    int per_row = v->portrait ? 1 : 2;
+    view_button(v, "teachback.continue", view_grid_cell(v, &c, 0, per_row, bh),
+                view_text_of(v, "teachback.continue"), FLOW_EV_NEXT, 0, true);
+    view_button(v, "teachback.see_page", view_grid_cell(v, &c, 1, per_row, bh),
+                view_text_of(v, "teachback.see_page"), FLOW_EV_TEACHBACK_REVIEW, 0, false);
+    teachback_skip(v);
+}
+
+/* ---- take home (issue 13) ------------------------------------------------------ */
+
+/* The day card and the calendar event for the done, thanks and kept
+ * screens: only what the flow chose (area, stage), the clinic's name and
+ * phone and the reference. Never the form's name or phone. */
+static void takehome_payloads(const ViewInput *in, char *card, size_t card_len, char *event,
+                              size_t event_len) {
+    const Flow *flow = in->flow;
+    DaycardInput dc;
+    flow_daycard_input(flow, in->config->clinic_name, in->config->clinic_phone, &dc);
+    int days = dc.days_since_session;
+    if (daycard_text(in->content, &dc, card, card_len) != KS_OK) {
+        card[0] = '\0';
+    }
+    event[0] = '\0';
+    if (!daycard_date_valid(in->today)) {
+        return;
+    }
+    /* The follow-up falls followup_days after the session day; never
+     * before tomorrow (a session more than that long ago). */
+    DaycardDate session_day = daycard_date_add(in->today, days > 0 ? -days : 0);
+    DaycardDate date = daycard_date_add(session_day, (int)in->config->followup_days);
+    DaycardDate tomorrow = daycard_date_add(in->today, 1);
+    if (date.year * 10000 + date.month * 100 + date.day <
+        tomorrow.year * 10000 + tomorrow.month * 100 + tomorrow.day) {
+        date = tomorrow;
+    }
+    int hh, mm, ss;
+    DaycardDate stamp = daycard_date_from_unix(in->now_unix_s, &hh, &mm, &ss);
+    char uid[96];
+    snprintf(uid, sizeof uid, "%lld-%u@%s", (long long)in->now_unix_s,
+             (unsigned)flow_session_serial(flow), in->config->kiosk_id);
+    DaycardEvent ev = {
+        .date = date,
+        .stamp_date = stamp,
+        .stamp_hour = hh,
+        .stamp_minute = mm,
+        .stamp_second = ss,
+        .clinic_name = in->config->clinic_name,
+        .uid_tail = uid,
+    };
+    if (daycard_event(in->content, &ev, event, event_len) != KS_OK) {
+        event[0] = '\0';
+    }
+}
+
 /* ---- the request form -------------------------------------------------------- */
 
 static Widget *field_widget(View *v, const char *id, Rect r, const TextEdit *edit, bool focused,
@@ -916,7 +1046,15 @@ void view_build(WidgetList *out, const ViewInput *in) {
         char seconds[16], days[16];
         snprintf(seconds, sizeof seconds, "%u", (unsigned)flow_idle_seconds_left(flow, in->now_ms));
         snprintf(days, sizeof days, "%u", (unsigned)in->config->retention_days);
+        char card[DAYCARD_CAP] = "", event[DAYCARD_EVENT_CAP] = "";
+        FlowScreen fs = flow_screen(flow);
+        if (flow_overlay(flow) == FLOW_OVERLAY_NONE &&
+            (fs == FLOW_SCREEN_DONE || fs == FLOW_SCREEN_THANKS || fs == FLOW_SCREEN_KEPT)) {
+            takehome_payloads(in, card, sizeof card, event, sizeof event);
+        }
         const ViewValue values[] = {
+            {"daycard", card},
+            {"vevent", event},
             {"clinic", in->config->clinic_name},
             {"ref", flow_ack_ref(flow)},
             {"number", in->config->emergency_number},
@@ -960,6 +1098,12 @@ void view_build(WidgetList *out, const ViewInput *in) {
             break;
         case FLOW_SCREEN_FORM:
             build_form(&v);
+            break;
+        case FLOW_SCREEN_TEACHBACK:
+            build_teachback(&v);
+            break;
+        case FLOW_SCREEN_TEACHBACK_WRONG:
+            build_teachback_wrong(&v);
             break;
         default:
             break;

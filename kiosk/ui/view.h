@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "content.h"
+#include "daycard.h"
 #include "flow.h"
 #include "keyboard.h"
 #include "text_cache.h"
@@ -51,6 +52,10 @@ typedef struct ViewInput {
     int width;
     int height;
     uint64_t now_ms;
+    /* Issue 13: the kiosk's wall-clock day and time (UTC) for the take-home
+     * calendar event; tests fix it (KIOSK_TODAY). */
+    DaycardDate today;
+    int64_t now_unix_s;
 } ViewInput;
 
 /* Replaces `out` with the widgets of the current screen. */

@@ -2,12 +2,14 @@
 
 #include <string.h>
 
+#include "qr_widget.h"
 #include "view.h"
 
 /* The parts of a spec that show now, their words filled in. */
 typedef struct {
     const ScreenPart *part;
     const char *words;
+    const char *payload; /* QR: what the code holds */
 } Shown;
 
 typedef struct {
@@ -27,7 +29,23 @@ static void collect(View *v, const ScreenSpec *spec, const ViewValue *values, si
         if (words && strchr(words, '{')) {
             words = view_fill(v, words, values, n_values);
         }
-        out->items[out->n++] = (Shown){p, words ? words : ""};
+        const char *payload = NULL;
+        if (p->role == SCREEN_PART_QR) {
+            /* The literal names one value ("{daycard}"), used whole: a card
+             * is longer than view_fill's room. qr_widget_add copies it. */
+            payload = "";
+            for (size_t k = 0; k < n_values && p->literal; k++) {
+                size_t len = strlen(values[k].name);
+                if (p->literal[0] == '{' && strncmp(p->literal + 1, values[k].name, len) == 0 &&
+                    strcmp(p->literal + 1 + len, "}") == 0) {
+                    payload = values[k].value;
+                }
+            }
+            if (!payload[0]) {
+                continue; /* nothing to hold: no code */
+            }
+        }
+        out->items[out->n++] = (Shown){p, words ? words : "", payload};
     }
 }
 
@@ -199,7 +217,160 @@ static int emphasis_pill(View *v, const Shown *s, int y, int content_w) {
     return bh;
 }
 
+/* ---- take home: done, thanks, kept with their QR codes (issue 13) --------- */
+
+/* The biggest module sizes for the plan code (side `tp` modules with its
+ * quiet zone) and the calendar code (`tc`) side by side in `avail_w` and
+ * `avail_h`: the plan code as big as it goes, up to 8 px a module; the
+ * calendar code up to 4 px and never bigger than the plan's. */
+static void qr_sizes(int tp, int tc, int avail_w, int avail_h, int gap, int *out_pp, int *out_pc) {
+    /* First with both codes at 3 px a module or more (what a phone needs
+     * at 30-40 cm, README), then at 2 px if the window is too small. */
+    for (int min_px = 3; min_px >= 2; min_px--) {
+        for (int pp = 8; pp >= min_px; pp--) {
+            if (tp * pp > avail_h) {
+                continue;
+            }
+            for (int pc = pp < 4 ? pp : 4; pc >= min_px; pc--) {
+                if (tc == 0 || tp * pp + gap + tc * pc <= avail_w) {
+                    *out_pp = pp;
+                    *out_pc = tc ? pc : 0;
+                    return;
+                }
+            }
+        }
+    }
+    *out_pp = 2;
+    *out_pc = tc ? 2 : 0;
+}
+
+/* The codes in a row in `area` (reading order: the plan first), each with
+ * its caption under it; returns the y below the captions. */
+static int takehome_codes(View *v, const Shown *plan, const Shown *cal, Rect area) {
+    QrWidgetCode plan_code = {0}, cal_code = {0};
+    int tp = plan && qr_widget_encode(plan->payload, &plan_code) ? plan_code.side : 0;
+    int tc = cal && qr_widget_encode(cal->payload, &cal_code) ? cal_code.side : 0;
+    if (tp == 0) {
+        qr_widget_code_free(&cal_code);
+        return area.y;
+    }
+    tp += 2 * QR_WIDGET_QUIET;
+    tc += tc ? 2 * QR_WIDGET_QUIET : 0;
+    /* Room under the codes for a caption of three short lines. */
+    int caption_h = v->small_px * 4;
+    int pp, pc;
+    qr_sizes(tp, tc, area.w, area.h - caption_h, v->gap, &pp, &pc);
+    int wp = tp * pp, wc = tc * pc;
+    int total = wp + (tc ? v->gap + wc : 0);
+    int x0 = area.x + (area.w - total) / 2;
+    bool rtl = v->dir == LAYOUT_DIR_RTL;
+    int xp = rtl ? x0 + total - wp : x0;
+    int xc = rtl ? x0 : x0 + wp + v->gap;
+    qr_widget_place(v->list, plan->part->id, (Rect){xp, area.y, wp, wp}, plan->payload, &plan_code,
+                    pp);
+    Cursor c = {xp, area.y + wp + v->gap / 2, wp};
+    char id[WIDGET_ID_CAP];
+    snprintf(id, sizeof id, "%s.caption", plan->part->id);
+    view_text(v, &c, id, plan->words, v->body_px, true, TONE_PRIMARY, LAYOUT_ALIGN_CENTER);
+    int bottom = c.y;
+    if (tc) {
+        /* The calendar code sits level with the plan code's foot. */
+        int yc = area.y + wp - wc;
+        qr_widget_place(v->list, cal->part->id, (Rect){xc, yc, wc, wc}, cal->payload, &cal_code,
+                        pc);
+        Cursor cc = {xc - v->gap, area.y + wp + v->gap / 2, wc + 2 * v->gap};
+        snprintf(id, sizeof id, "%s.caption", cal->part->id);
+        view_text(v, &cc, id, cal->words, v->small_px, false, TONE_MUTED, LAYOUT_ALIGN_CENTER);
+        bottom = cc.y > bottom ? cc.y : bottom;
+    }
+    qr_widget_code_free(&cal_code);
+    return bottom;
+}
+
+static void build_takehome(View *v, const ShownParts *parts) {
+    int top = view_top_bar(v, false, false);
+    int content_w = v->w - 2 * v->margin;
+    size_t at = 0;
+    const Shown *plan = next_of(parts, SCREEN_PART_QR, &at);
+    const Shown *cal = next_of(parts, SCREEN_PART_QR, &at);
+    const Shown *big = NULL;
+    at = 0;
+    big = next_of(parts, SCREEN_PART_EMPHASIS, &at);
+    at = 0;
+    const Shown *b1 = next_of(parts, SCREEN_PART_BUTTON, &at);
+    const Shown *b2 = next_of(parts, SCREEN_PART_BUTTON, &at);
+    int bh = v->target * 5 / 4;
+
+    if (!v->portrait) {
+        /* Landscape: the words and buttons on the reading side, the codes
+         * beside them, as large as the height allows. */
+        int text_w = content_w / 3;
+        int codes_w = content_w - text_w - v->gap * 2;
+        bool rtl = v->dir == LAYOUT_DIR_RTL;
+        int text_x = rtl ? v->margin + content_w - text_w : v->margin;
+        int codes_x = rtl ? v->margin : v->margin + text_w + v->gap * 2;
+        size_t first = v->list->n;
+        Cursor c = {text_x, top + v->gap, text_w};
+        view_text(v, &c, id_of(parts, SCREEN_PART_TITLE), words_of(parts, SCREEN_PART_TITLE),
+                  v->title_px * 5 / 4, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
+        c.y += v->gap / 2;
+        view_text(v, &c, id_of(parts, SCREEN_PART_BODY), words_of(parts, SCREEN_PART_BODY),
+                  v->body_px, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
+        if (big) {
+            c.y += v->gap / 2;
+            int save_w = v->w;
+            /* emphasis_pill centres on the window: centre it on the column. */
+            v->w = text_w + 2 * text_x;
+            c.y += emphasis_pill(v, big, c.y, text_w) + v->gap;
+            v->w = save_w;
+        }
+        c.y += v->gap;
+        if (b1) {
+            button_part(v, b1, (Rect){text_x, c.y, text_w, bh}, true);
+            c.y += bh + v->gap;
+        }
+        if (b2) {
+            button_part(v, b2, (Rect){text_x, c.y, text_w, bh}, false);
+            c.y += bh;
+        }
+        view_centre_vertically(v, first, top + v->gap, v->h - v->margin);
+        size_t codes_first = v->list->n;
+        Rect area = {codes_x, top + v->gap, codes_w, v->h - top - v->gap - v->margin};
+        takehome_codes(v, plan, cal, area);
+        view_centre_vertically(v, codes_first, top + v->gap, v->h - v->margin);
+        return;
+    }
+    /* Portrait: the words, the codes in a row, the buttons at the foot. */
+    Cursor c = {v->margin, top + v->gap, content_w};
+    view_text(v, &c, id_of(parts, SCREEN_PART_TITLE), words_of(parts, SCREEN_PART_TITLE),
+              v->title_px * 5 / 4, true, TONE_DEFAULT, LAYOUT_ALIGN_CENTER);
+    view_text(v, &c, id_of(parts, SCREEN_PART_BODY), words_of(parts, SCREEN_PART_BODY), v->body_px,
+              false, TONE_DEFAULT, LAYOUT_ALIGN_CENTER);
+    if (big) {
+        c.y += v->gap / 2;
+        c.y += emphasis_pill(v, big, c.y, content_w) + v->gap / 2;
+    }
+    c.y += v->gap;
+    int n_buttons = (b1 != NULL) + (b2 != NULL);
+    int buttons_h = n_buttons * bh + (n_buttons > 1 ? v->gap : 0);
+    int buttons_y = v->h - v->margin - buttons_h;
+    Rect area = {v->margin, c.y, content_w, buttons_y - v->gap - c.y};
+    size_t codes_first = v->list->n;
+    takehome_codes(v, plan, cal, area);
+    view_centre_vertically(v, codes_first, c.y, buttons_y - v->gap);
+    if (b1) {
+        button_part(v, b1, (Rect){v->margin, buttons_y, content_w, bh}, true);
+    }
+    if (b2) {
+        button_part(v, b2, (Rect){v->margin, buttons_y + bh + v->gap, content_w, bh}, false);
+    }
+}
+
 static void build_message(View *v, const ShownParts *parts) {
+    if (count_of(parts, SCREEN_PART_QR) > 0) {
+        build_takehome(v, parts);
+        return;
+    }
     int top = view_top_bar(v, false, false);
     size_t first = v->list->n;
     int content_w = v->w - 2 * v->margin;
@@ -291,6 +462,7 @@ static void build_alarm(View *v, const ShownParts *parts) {
             break;
         case SCREEN_PART_BRAND:
         case SCREEN_PART_BACKDROP:
+        case SCREEN_PART_QR:
             break;
         }
     }

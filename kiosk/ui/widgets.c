@@ -48,6 +48,18 @@ const char *widgets_printf(WidgetList *list, const char *fmt, ...) {
     return dst;
 }
 
+void *widgets_alloc(WidgetList *list, size_t n) {
+    size_t room = sizeof list->arena - list->arena_used;
+    if (n > room) {
+        list->overflow = true;
+        return NULL;
+    }
+    char *dst = list->arena + list->arena_used;
+    memset(dst, 0, n);
+    list->arena_used += n;
+    return dst;
+}
+
 static bool inside(Rect r, int x, int y, int slop) {
     return x >= r.x - slop && x < r.x + r.w + slop && y >= r.y - slop && y < r.y + r.h + slop;
 }
@@ -142,8 +154,8 @@ size_t widgets_spoken_text(const WidgetList *list, const char *skip_id, char *ou
     for (size_t i = list->modal_from; i < list->n; i++) {
         const Widget *w = &list->items[i];
         if (w->kind == WIDGET_KEY || w->kind == WIDGET_FIELD || w->kind == WIDGET_CARD ||
-            w->kind == WIDGET_BACKDROP || w->disabled || !w->label || !w->label[0] ||
-            (skip_id && strcmp(w->id, skip_id) == 0)) {
+            w->kind == WIDGET_PICTURE || w->kind == WIDGET_QR || w->kind == WIDGET_BACKDROP ||
+            w->disabled || !w->label || !w->label[0] || (skip_id && strcmp(w->id, skip_id) == 0)) {
             continue;
         }
         size_t len = strlen(w->label);
@@ -158,8 +170,8 @@ size_t widgets_spoken_text(const WidgetList *list, const char *skip_id, char *ou
     return used;
 }
 
-static const char *const KIND_NAMES[] = {"text", "button", "choice",   "check",    "field",
-                                         "key",  "card",   "progress", "backdrop", "picture"};
+static const char *const KIND_NAMES[] = {"text", "button",   "choice",   "check",   "field", "key",
+                                         "card", "progress", "backdrop", "picture", "qr"};
 
 const char *widgets_kind_name(WidgetKind kind) {
     return (size_t)kind < sizeof KIND_NAMES / sizeof KIND_NAMES[0] ? KIND_NAMES[kind] : "?";

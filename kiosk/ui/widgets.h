@@ -43,9 +43,10 @@ typedef enum {
     WIDGET_CARD,     /* a panel behind other widgets */
     WIDGET_PROGRESS, /* "Step 2 of 7" with dots */
     WIDGET_BACKDROP, /* dims the screen behind an overlay; `selected` hides it fully */
-    WIDGET_PICTURE   /* a drawing from assets/pictures: `label` is its name ("area-face"),
+    WIDGET_PICTURE,  /* a drawing from assets/pictures: `label` is its name ("area-face"),
                         fitted into the rectangle; drawn on the colour `tone` and `selected`
                         say (render.c picture_bg); never tappable itself */
+    WIDGET_QR        /* a QR code of `label` (qr_widget.h): dark modules on white */
 } WidgetKind;
 
 typedef enum {
@@ -84,6 +85,12 @@ typedef struct {
     int inset_end;  /* CHOICE: pixels at the trailing edge kept clear for a picture */
     int progress_current, progress_total;
     WidgetAction action; /* code WIDGET_NO_ACTION: not tappable */
+    /* QR: the modules, one bit each row by row (in the list's arena), the
+     * modules per side, the pixels per module and the quiet zone's modules. */
+    const unsigned char *qr_bits;
+    uint16_t qr_side;
+    uint16_t qr_module_px;
+    uint16_t qr_quiet;
 } Widget;
 
 typedef struct {
@@ -110,6 +117,10 @@ Widget *widgets_add(WidgetList *list, WidgetKind kind, const char *id, Rect rect
  * arena is full, setting overflow). Valid until widgets_clear. */
 const char *widgets_printf(WidgetList *list, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* `n` bytes of the list's arena, zeroed, or NULL when it is full (sets
+ * overflow). Valid until widgets_clear. */
+void *widgets_alloc(WidgetList *list, size_t n);
 
 /* The tappable widget at (x, y), topmost first, honouring modal_from. A tap
  * just outside a small widget still counts (slop pixels). NULL if none. */
