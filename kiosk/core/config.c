@@ -62,6 +62,28 @@ static bool check_emergency(const char *v, char *why, size_t why_len) {
     return ok;
 }
 
+/* The clinic's phone as patients should dial it (issue 11): empty (not
+ * shown) or a "+" or digit first, then digits, spaces, "-", "(" and ")",
+ * with 6 to 20 digits in all. */
+static bool check_clinic_phone(const char *v, char *why, size_t why_len) {
+    if (v[0] == '\0') {
+        return true;
+    }
+    size_t digits = 0;
+    bool ok = v[0] == '+' || (v[0] >= '0' && v[0] <= '9');
+    for (const char *c = v + (v[0] == '+'); *c && ok; c++) {
+        digits += is_digit(*c);
+        ok = is_digit(*c) || *c == ' ' || *c == '-' || *c == '(' || *c == ')';
+    }
+    ok = ok && digits >= 6 && digits <= 20;
+    if (!ok) {
+        snprintf(why, why_len,
+                 "must be empty or a phone number such as \"+971 4 123 4567\" (digits, spaces, "
+                 "\"-\", \"(\", \")\", an optional \"+\" first; 6 to 20 digits)");
+    }
+    return ok;
+}
+
 /* [a-z]{2,3}(-[A-Za-z]{2,4})? : it names a folder under data/. */
 static bool check_language(const char *v, char *why, size_t why_len) {
     size_t n = 0;
@@ -122,6 +144,8 @@ static const Field FIELDS[] = {
      sizeof(((Config *)0)->country_code), check_country_code, false, 0, 0},
     {"emergency_number", FIELD_TEXT, offsetof(Config, emergency_number),
      sizeof(((Config *)0)->emergency_number), check_emergency, false, 0, 0},
+    {"clinic_phone", FIELD_TEXT, offsetof(Config, clinic_phone),
+     sizeof(((Config *)0)->clinic_phone), check_clinic_phone, true, 0, 0},
     {"language", FIELD_TEXT, offsetof(Config, language), sizeof(((Config *)0)->language),
      check_language, false, 0, 0},
     {"kiosk_id", FIELD_TEXT, offsetof(Config, kiosk_id), sizeof(((Config *)0)->kiosk_id),
@@ -228,7 +252,7 @@ void config_defaults(Config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->clinic_name, sizeof cfg->clinic_name, "%s", "Serenity Clinic");
     snprintf(cfg->country_code, sizeof cfg->country_code, "%s", "+971");
-    snprintf(cfg->emergency_number, sizeof cfg->emergency_number, "%s", "999");
+    snprintf(cfg->emergency_number, sizeof cfg->emergency_number, "%s", "998");
     snprintf(cfg->language, sizeof cfg->language, "%s", "en");
     snprintf(cfg->kiosk_id, sizeof cfg->kiosk_id, "%s", "kiosk-1");
     cfg->db_path[0] = '\0';

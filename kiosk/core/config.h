@@ -23,7 +23,8 @@
 typedef struct {
     char clinic_name[128];
     char country_code[8];       /* "+971": a "+" and 1-3 digits */
-    char emergency_number[16];  /* "999": digits only */
+    char emergency_number[16];  /* "998" (the UAE ambulance): digits only */
+    char clinic_phone[32];      /* "+971 4 123 4567" or "" (not shown); issue 11 */
     char language[16];          /* content file to load: data/<language>/content.yaml */
     char kiosk_id[64];          /* stored with each request: letters, digits, - _ . */
     char db_path[512];          /* "" = the per-user default */

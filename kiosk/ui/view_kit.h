@@ -62,6 +62,9 @@ typedef struct {
 void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache *texts, int width,
                    int height);
 
+/* The outer margin at this window size, in pixels: every edge keeps it. */
+int view_margin(int width, int height);
+
 /* The smallest touch target the layout uses at this window size, in pixels. */
 int view_touch_target(int width, int height);
 
@@ -86,6 +89,11 @@ Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const ch
                       int action, int arg, WidgetTone tone);
 Widget *view_button(View *v, const char *id, Rect r, const char *label, int action, int arg,
                     bool primary);
+/* Gives every tappable widget from index `first` to the end of the list the
+ * smallest type size any of them had to shrink to, so one group of
+ * buttons or choices reads at one size (issue 11: "Scalp or hair" alone
+ * was smaller). Call after adding the group. */
+void view_unify_type(View *v, size_t first);
 
 /* Box i of `n` equal boxes across the cursor width in rows of `per_row`;
  * the mirror image for right-to-left. */
@@ -98,10 +106,14 @@ void view_split_columns(const View *v, Cursor c, Cursor *first, Cursor *second);
 void view_centre_vertically(View *v, size_t first, int top, int bottom);
 
 /* The top bar: Home (home_action) at the trailing edge when `with_home`,
- * Back (back_action) at the leading edge when `with_back`, else the clinic
- * name. Returns the y below it. */
+ * Back (back_action) at the leading edge when `with_back`; the clinic name
+ * at the leading edge, or centred between Back and Home. Returns the y
+ * below it. */
 int view_top_bar(View *v, bool with_home, bool with_back);
 int view_footer_height(const View *v);
+/* Where the footer's Next goes: a screen whose last step is not "Next"
+ * (the form's Send) puts its button there. */
+Rect view_footer_next_rect(const View *v);
 /* The footer: Back, the progress, and Next (`next_label`, or "nav.next"). */
 void view_footer(View *v, bool back, bool next, bool next_enabled, const char *next_label);
 
