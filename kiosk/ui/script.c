@@ -453,6 +453,18 @@ static int design_action(App *app, DesignState *d, const char *cmd, char *arg, c
         }
         return 0;
     }
+    if (strcmp(cmd, "expect-kind") == 0) {
+        /* expect-kind ID KIND: the widget is drawn as KIND (as `dump` names
+         * it): "choice" has a round radio mark, "check" a square tick box. */
+        char *kind = second_word(arg);
+        const Widget *w = widgets_find(list, arg);
+        if (!w || strcmp(widgets_kind_name(w->kind), kind) != 0) {
+            snprintf(why, why_len, "%s is %s, not %s", arg,
+                     w ? widgets_kind_name(w->kind) : "not on screen", kind);
+            return 1;
+        }
+        return 0;
+    }
     if (strcmp(cmd, "expect-no-orphan") == 0) {
         const Widget *w = widgets_find(list, arg);
         if (!w) {
