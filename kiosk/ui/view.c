@@ -712,6 +712,16 @@ static void build_form_typing(View *v, int top) {
     int kb_h = layout ? keyboard_height(v, layout, key_h) : 0;
     int kb_top = kb_bottom - kb_h;
 
+    /* Above, where there is room (a portrait tablet), the form's title, so
+     * the patient still sees what they are filling in. */
+    const char *title =
+        view_text_of(v, form->kind == REQUEST_KIND_FOLLOW_UP ? "form.follow_up.title"
+                                                             : "form.consultation.title");
+    int title_h = view_wrap_into(v, NULL, title, content_w, v->title_px, true, NULL);
+    if (kb_top - above - top >= title_h + v->gap * 2) {
+        Cursor t = {v->margin, top + v->gap, content_w};
+        view_text(v, &t, "form.title", title, v->title_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
+    }
     Cursor c = {v->margin, kb_top - above, content_w};
     view_text(v, &c, "form.field.label",
               view_text_of(v, name ? "form.name.label" : "form.phone.label"), v->heading_px, true,
