@@ -283,6 +283,7 @@ typedef struct {
     struct {
         char name[32];
         int px;
+        Rect rect;
     } slots[DESIGN_SLOTS];
     size_t n_slots;
 } DesignState;
@@ -291,18 +292,23 @@ static bool is_key(const Widget *w) {
     return w->kind == WIDGET_KEY && strncmp(w->id, "kbd.", 4) == 0;
 }
 
-static int *slot_of(DesignState *d, const char *name, bool create) {
+static size_t slot_index(DesignState *d, const char *name, bool create) {
     for (size_t i = 0; i < d->n_slots; i++) {
         if (strcmp(d->slots[i].name, name) == 0) {
-            return &d->slots[i].px;
+            return i;
         }
     }
     if (!create || d->n_slots == DESIGN_SLOTS) {
-        return NULL;
+        return DESIGN_SLOTS;
     }
     snprintf(d->slots[d->n_slots].name, sizeof d->slots[0].name, "%s", name);
     d->slots[d->n_slots].px = 0;
-    return &d->slots[d->n_slots++].px;
+    return d->n_slots++;
+}
+
+static int *slot_of(DesignState *d, const char *name, bool create) {
+    size_t i = slot_index(d, name, create);
+    return i < DESIGN_SLOTS ? &d->slots[i].px : NULL;
 }
 
 /* Splits "A B" at the first space: returns B ("" when missing). */
@@ -419,6 +425,32 @@ static int design_action(App *app, DesignState *d, const char *cmd, char *arg, c
             *px = w->font_px;
         } else if (*px != w->font_px) {
             snprintf(why, why_len, "%s is %d px, but %s was %d px", id, w->font_px, arg, *px);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(cmd, "rect-remember") == 0 || strcmp(cmd, "expect-rect") == 0) {
+        /* rect-remember SLOT ID / expect-rect SLOT ID: a widget sits exactly
+         * where another screen's did (Back, Next: the same place on every
+         * screen). */
+        char *id = second_word(arg);
+        const Widget *w = widgets_find(list, id);
+        if (!w) {
+            snprintf(why, why_len, "%s: no widget \"%s\"", cmd, id);
+            return 1;
+        }
+        bool remember = strcmp(cmd, "rect-remember") == 0;
+        size_t i = slot_index(d, arg, remember);
+        if (i == DESIGN_SLOTS) {
+            snprintf(why, why_len, "expect-rect: nothing remembered as \"%s\"", arg);
+            return 1;
+        }
+        Rect a = d->slots[i].rect;
+        if (remember) {
+            d->slots[i].rect = w->rect;
+        } else if (a.x != w->rect.x || a.y != w->rect.y || a.w != w->rect.w || a.h != w->rect.h) {
+            snprintf(why, why_len, "%s is at %d,%d %dx%d, but %s was at %d,%d %dx%d", id, w->rect.x,
+                     w->rect.y, w->rect.w, w->rect.h, arg, a.x, a.y, a.w, a.h);
             return 1;
         }
         return 0;
