@@ -49,7 +49,8 @@ static void test_defaults(void **state) {
     config_defaults(&cfg);
     assert_string_equal(cfg.clinic_name, "Serenity Clinic");
     assert_string_equal(cfg.country_code, "+971");
-    assert_string_equal(cfg.emergency_number, "999");
+    assert_string_equal(cfg.emergency_number, "998");
+    assert_string_equal(cfg.clinic_phone, "");
     assert_string_equal(cfg.language, "en");
     assert_string_equal(cfg.kiosk_id, "kiosk-1");
     assert_string_equal(cfg.db_path, "");
@@ -147,6 +148,11 @@ static void test_text_errors(void **state) {
     expect_error("emergency_number: \"9\"\n", "2 to 15 digits", 2);
     expect_error("emergency_number: 99-9\n", "2 to 15 digits", 2);
     expect_error("emergency_number: \"1234567890123456\"\n", "2 to 15 digits", 2);
+    /* issue 11: the clinic's phone on the contact result */
+    expect_error("clinic_phone: \"call us\"\n", "phone number", 2);
+    expect_error("clinic_phone: \"12345\"\n", "6 to 20 digits", 2);
+    expect_error("clinic_phone: \"+971 4 123 4567 ext 2\"\n", "phone number", 2);
+    expect_error("clinic_phone: \"-971 4 123 4567\"\n", "phone number", 2);
     expect_error("language: english\n", "language code", 2);
     expect_error("language: EN\n", "language code", 2);
     expect_error("language: en-\n", "language code", 2);
@@ -254,6 +260,10 @@ static void test_set_good_values(void **state) {
     assert_string_equal(cfg.clinic_name, "Clinic \"#1\": Dubai");
     assert_int_equal(config_set(&cfg, "country_code", "+1", &err), KS_OK);
     assert_string_equal(cfg.country_code, "+1");
+    assert_int_equal(config_set(&cfg, "clinic_phone", "+971 (4) 123-4567", &err), KS_OK);
+    assert_string_equal(cfg.clinic_phone, "+971 (4) 123-4567");
+    assert_int_equal(config_set(&cfg, "clinic_phone", "", &err), KS_OK);
+    assert_string_equal(cfg.clinic_phone, "");
     assert_int_equal(config_set(&cfg, "emergency_number", "911", &err), KS_OK);
     assert_string_equal(cfg.emergency_number, "911");
 }
@@ -282,6 +292,7 @@ static void test_set_bad_values(void **state) {
     expect_set_error("retention_days", "4000", "between 1 and 3650 days");
     expect_set_error("country_code", "971", "\"+\" and 1 to 3 digits");
     expect_set_error("emergency_number", "call 999", "digits only");
+    expect_set_error("clinic_phone", "04 12x 4567", "phone number");
     expect_set_error("language", "../../etc", "language code");
     expect_set_error("kiosk_id", "a/b", "may only use");
     expect_set_error("clinic_name", "", "must not be empty");

@@ -400,12 +400,25 @@ static void test_progress_on_selfcheck_from_next(void **state) {
     while (flow->screen != FLOW_SCREEN_NEXT) {
         ev(flow, FLOW_EV_NEXT, 0, T0);
     }
+    /* Issue 11: the count goes on from the guide's last step (the "next"
+     * screen), it does not start again at 1. */
+    int guide_steps = 1 + n_pages() + 1;
+    assert_progress(flow, guide_steps, guide_steps);
     ev(flow, FLOW_EV_OPEN_SELFCHECK, 0, T0);
-    int total = n_questions() + 1;
-    assert_progress(flow, 1, total);
+    int total = guide_steps + n_questions() + 1;
+    assert_progress(flow, guide_steps + 1, total);
     ev(flow, FLOW_EV_TOGGLE_ANSWER, answer("emergency_none"), T0);
     ev(flow, FLOW_EV_NEXT, 0, T0);
-    assert_progress(flow, 2, total);
+    assert_progress(flow, guide_steps + 2, total);
+    /* A form from the result goes on again, the confirmation last. */
+    ev(flow, FLOW_EV_TOGGLE_ANSWER, answer("warning_none"), T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    ev(flow, FLOW_EV_TOGGLE_ANSWER, answer("feel_none"), T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    assert_screen(flow, "result.expected");
+    assert_progress(flow, total, total);
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_FOLLOW_UP, T0);
+    assert_progress(flow, total + 1, total + 2);
     free(flow);
 }
 
@@ -554,6 +567,25 @@ static void test_emergency_on_first_question_goes_urgent(void **state) {
     assert_screen(flow, "urgent"); /* the urgent screen stays, status changes */
     assert_true(flow->urgent_sent);
     assert_string_equal(flow->ack_ref, "K7Q-42");
+    free(flow);
+}
+
+/* Issue 11: an open urgent case never clears itself through the idle
+ * prompt; only Close or Home ends it. */
+static void test_urgent_screen_never_idles_away(void **state) {
+    (void)state;
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_OPEN_SELFCHECK, 0, T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    ev(flow, FLOW_EV_TOGGLE_ANSWER, answer("breathing"), T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    assert_screen(flow, "urgent");
+    assert_int_equal(flow_next_deadline(flow), UINT64_MAX);
+    assert_false(flow_tick(flow, T0 + IDLE_MS));
+    assert_false(flow_tick(flow, T0 + 10 * (IDLE_MS + COUNTDOWN_MS)));
+    assert_screen(flow, "urgent");
+    assert_true(ev(flow, FLOW_EV_FINISH, 0, T0 + 11 * IDLE_MS));
+    assert_screen(flow, "done");
     free(flow);
 }
 
@@ -740,8 +772,9 @@ static void test_form_from_welcome_prefills_country_code(void **state) {
     assert_int_equal(flow->form.name.len, 0);
     assert_int_equal(flow->form.focus, -1);
     assert_false(flow_form_has_data(flow)); /* the prefill is not the patient's */
-    int c, t;
-    assert_false(flow_progress(flow, &c, &t));
+    /* Issue 11: the form shows its step like every screen: the form, then
+     * the confirmation. */
+    assert_progress(flow, 1, 2);
     free(flow);
 }
 
@@ -1138,7 +1171,13 @@ static void test_commit_kept_shows_kept_with_ref(void **state) {
     /* It is settled: a late outcome changes nothing, and it returns home. */
     assert_false(flow_commit_result(flow, serial, FLOW_COMMIT_SAVED, "KP7-11", T0 + 6));
     assert_screen(flow, "kept");
-    assert_true(flow_tick(flow, T0 + 5 + SETTINGS.done_return_ms));
+    /* Issue 11: it stays up past the done timeout, until the idle prompt
+     * and its countdown. */
+    assert_false(flow_tick(flow, T0 + 5 + SETTINGS.done_return_ms));
+    assert_screen(flow, "kept");
+    assert_true(flow_tick(flow, T0 + 5 + IDLE_MS));
+    assert_screen(flow, "idle");
+    assert_true(flow_tick(flow, T0 + 5 + IDLE_MS + COUNTDOWN_MS));
     assert_screen(flow, "welcome");
     free(flow);
 }
@@ -1421,7 +1460,10 @@ static void test_leave_question_times_out_too(void **state) {
     free(flow);
 }
 
-static void test_thanks_returns_home_by_itself(void **state) {
+/* Issue 11: the thanks screen holds the reference a patient may be
+ * writing down. It stays until Done, or the usual idle prompt (90 s) and
+ * its countdown, never the short done timeout. */
+static void test_thanks_stays_until_done_or_idle(void **state) {
     (void)state;
     Flow *flow = new_flow();
     uint64_t t = T0 + 40000;
@@ -1432,12 +1474,25 @@ static void test_thanks_returns_home_by_itself(void **state) {
     assert_true(flow_take_commit(flow, &req));
     assert_true(flow_commit_result(flow, flow->session_serial, FLOW_COMMIT_SAVED, "AB3-17", t));
     assert_screen(flow, "thanks");
-    assert_int_equal(flow_next_deadline(flow), t + DONE_MS);
-    assert_false(flow_tick(flow, t + DONE_MS - 1));
+    /* It says when the clinic will call: the time picked on the form. */
+    assert_int_equal(flow_ack_contact_time(flow), REQUEST_TIME_AFTERNOON);
+    assert_int_equal(flow_next_deadline(flow), t + IDLE_MS);
+    assert_false(flow_tick(flow, t + DONE_MS));
     assert_screen(flow, "thanks");
-    assert_true(flow_tick(flow, t + DONE_MS));
+    assert_true(flow_tick(flow, t + IDLE_MS));
+    assert_screen(flow, "idle");
+    assert_true(flow_tick(flow, t + IDLE_MS + COUNTDOWN_MS));
     assert_screen(flow, "welcome");
     assert_string_equal(flow->ack_ref, "");
+    assert_int_equal(flow_ack_contact_time(flow), REQUEST_TIME_NONE);
+    /* Done goes home at once. */
+    ev(flow, FLOW_EV_OPEN_FORM, REQUEST_KIND_CONSULTATION, t);
+    fill_form(flow, t);
+    ev(flow, FLOW_EV_SUBMIT, 0, t);
+    assert_true(flow_take_commit(flow, &req));
+    assert_true(flow_commit_result(flow, flow->session_serial, FLOW_COMMIT_SAVED, "AB3-18", t));
+    assert_true(ev(flow, FLOW_EV_FINISH, 0, t + 1));
+    assert_screen(flow, "welcome");
     free(flow);
 }
 
@@ -1818,7 +1873,8 @@ int main(void) {
         cmocka_unit_test(test_idle_countdown_wipes_everything_typed),
         cmocka_unit_test(test_idle_wipe_also_clears_a_submitted_request),
         cmocka_unit_test(test_leave_question_times_out_too),
-        cmocka_unit_test(test_thanks_returns_home_by_itself),
+        cmocka_unit_test(test_thanks_stays_until_done_or_idle),
+        cmocka_unit_test(test_urgent_screen_never_idles_away),
         cmocka_unit_test(test_done_returns_home_by_itself),
         cmocka_unit_test(test_regression_thanks_after_late_commit_stays_up),
         cmocka_unit_test(test_regression_selfcheck_from_next_keeps_when),

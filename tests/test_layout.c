@@ -388,6 +388,29 @@ static void test_line_x_alignment_and_direction(void **state) {
     assert_int_equal(layout_line_x(100, 130, LAYOUT_ALIGN_CENTER, LAYOUT_DIR_LTR), 0);
 }
 
+/* Issue 11: the idle prompt ended on a lone word. The balanced wrap pulls
+ * a word down; it never adds a line, and it leaves text without an orphan
+ * alone. */
+static void test_balanced_wrap_avoids_an_orphan(void **state) {
+    (void)state;
+    const char *t = "aaaa bbbb cccc dddd";
+    LayoutResult plain, bal;
+    layout_wrap(t, strlen(t), 140, measure_fixed, NULL, &plain);
+    assert_int_equal(plain.n_lines, 2); /* "aaaa bbbb cccc" / "dddd" */
+    assert_int_equal(plain.lines[1].len, 4);
+    layout_wrap_balanced(t, strlen(t), 140, measure_fixed, NULL, &bal);
+    assert_int_equal(bal.n_lines, 2);
+    assert_int_equal(bal.lines[0].len, 9); /* "aaaa bbbb" / "cccc dddd" */
+    assert_int_equal(bal.lines[1].len, 9);
+    /* One line, or no way to avoid it without a third line: unchanged. */
+    layout_wrap_balanced("aaaa", 4, 140, measure_fixed, NULL, &bal);
+    assert_int_equal(bal.n_lines, 1);
+    const char *u = "aaaaaaaaaaaaa bbbb";
+    layout_wrap_balanced(u, strlen(u), 140, measure_fixed, NULL, &bal);
+    assert_int_equal(bal.n_lines, 2);
+    assert_int_equal(bal.lines[1].len, 4);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_text_has_no_lines),
@@ -404,6 +427,7 @@ int main(void) {
         cmocka_unit_test(test_wrap_invariants_on_many_texts),
         cmocka_unit_test(test_regression_backoff_keeps_line_within_width),
         cmocka_unit_test(test_line_x_alignment_and_direction),
+        cmocka_unit_test(test_balanced_wrap_avoids_an_orphan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

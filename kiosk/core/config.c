@@ -62,6 +62,28 @@ static bool check_emergency(const char *v, char *why, size_t why_len) {
     return ok;
 }
 
+/* The clinic's phone as patients should dial it (issue 11): empty (not
+ * shown) or a "+" or digit first, then digits, spaces, "-", "(" and ")",
+ * with 6 to 20 digits in all. */
+static bool check_clinic_phone(const char *v, char *why, size_t why_len) {
+    if (v[0] == '\0') {
+        return true;
+    }
+    size_t digits = 0;
+    bool ok = v[0] == '+' || (v[0] >= '0' && v[0] <= '9');
+    for (const char *c = v + (v[0] == '+'); *c && ok; c++) {
+        digits += is_digit(*c);
+        ok = is_digit(*c) || *c == ' ' || *c == '-' || *c == '(' || *c == ')';
+    }
+    ok = ok && digits >= 6 && digits <= 20;
+    if (!ok) {
+        snprintf(why, why_len,
+                 "must be empty or a phone number such as \"+971 4 123 4567\" (digits, spaces, "
+                 "\"-\", \"(\", \")\", an optional \"+\" first; 6 to 20 digits)");
+    }
+    return ok;
+}
+
 /* [a-z]{2,3}(-[A-Za-z]{2,4})? : it names a folder under data/. */
 static bool check_language(const char *v, char *why, size_t why_len) {
     size_t n = 0;
@@ -152,29 +174,6 @@ static bool check_clinic_name(const char *v, char *why, size_t why_len) {
     return true;
 }
 
-/* Printed on the day card for the patient to dial: what a phone dialer
- * takes (issue 13). */
-static bool check_clinic_phone(const char *v, char *why, size_t why_len) {
-    if (v[0] == '\0') {
-        return true; /* none: the card leaves it off */
-    }
-    size_t digits = 0;
-    for (const char *c = v; *c; c++) {
-        if (is_digit(*c)) {
-            digits++;
-        } else if (!strchr("+ -()", *c) || (*c == '+' && c != v)) {
-            snprintf(why, why_len,
-                     "may only use digits, spaces, \"-\", \"(\", \")\" and a leading \"+\"");
-            return false;
-        }
-    }
-    if (digits < 3 || digits > 15) {
-        snprintf(why, why_len, "must have 3 to 15 digits, such as \"+971 4 123 4567\"");
-        return false;
-    }
-    return true;
-}
-
 static bool check_open_hours(const char *v, char *why, size_t why_len) {
     AttractHours hours;
     return attract_parse_hours(v, &hours, why, why_len);
@@ -204,6 +203,8 @@ static const Field FIELDS[] = {
      sizeof(((Config *)0)->country_code), check_country_code, false, 0, 0},
     {"emergency_number", FIELD_TEXT, offsetof(Config, emergency_number),
      sizeof(((Config *)0)->emergency_number), check_emergency, false, 0, 0},
+    {"clinic_phone", FIELD_TEXT, offsetof(Config, clinic_phone),
+     sizeof(((Config *)0)->clinic_phone), check_clinic_phone, true, 0, 0},
     {"language", FIELD_TEXT, offsetof(Config, language), sizeof(((Config *)0)->language),
      check_language, false, 0, 0},
     {"languages", FIELD_TEXT, offsetof(Config, languages), sizeof(((Config *)0)->languages),
@@ -237,8 +238,6 @@ static const Field FIELDS[] = {
     {"speech_volume", FIELD_NUMBER, offsetof(Config, speech_volume), 0, NULL, false, 0, 100},
     {"logo", FIELD_TEXT, offsetof(Config, logo), sizeof(((Config *)0)->logo), check_logo, true, 0,
      0},
-    {"clinic_phone", FIELD_TEXT, offsetof(Config, clinic_phone),
-     sizeof(((Config *)0)->clinic_phone), check_clinic_phone, true, 0, 0},
     {"followup_days", FIELD_COUNT, offsetof(Config, followup_days), 0, NULL, false, 1, 365},
     {"takehome_return_s", FIELD_SECONDS, offsetof(Config, takehome_return_ms), 0, NULL, false, 3,
      600},
@@ -382,7 +381,7 @@ void config_defaults(Config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->clinic_name, sizeof cfg->clinic_name, "%s", "Serenity Clinic");
     snprintf(cfg->country_code, sizeof cfg->country_code, "%s", "+971");
-    snprintf(cfg->emergency_number, sizeof cfg->emergency_number, "%s", "999");
+    snprintf(cfg->emergency_number, sizeof cfg->emergency_number, "%s", "998");
     snprintf(cfg->language, sizeof cfg->language, "%s", "en");
     snprintf(cfg->languages, sizeof cfg->languages, "%s", "en,ar");
     snprintf(cfg->staff_language, sizeof cfg->staff_language, "%s", "en");

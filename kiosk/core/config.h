@@ -42,7 +42,8 @@ typedef struct {
 typedef struct {
     char clinic_name[128];
     char country_code[8];      /* "+971": a "+" and 1-3 digits */
-    char emergency_number[16]; /* "999": digits only */
+    char emergency_number[16]; /* "998" (the UAE ambulance): digits only */
+    char clinic_phone[32];     /* "+971 4 123 4567" or "" (not shown); issue 11 */
     char language[16];         /* content file to load: data/<language>/content.yaml */
     /* Issue 12: the languages the welcome screen offers, "en,ar" (in the
      * file a list, [en, ar]); "" = only `language`, which is the default. */
@@ -76,7 +77,6 @@ typedef struct {
     char logo[512];
     CentralConfig central; /* issue 14: the "central:" section */
     /* Issue 13: take it home. */
-    char clinic_phone[32];       /* on the take-home day card; "" = none. Digits, spaces, + - ( ) */
     uint32_t followup_days;      /* the calendar reminder: the session day plus this many days */
     uint32_t takehome_return_ms; /* done/thanks/kept (with the QR codes) return home after this */
 } Config;

@@ -104,6 +104,7 @@ void flow_reset(Flow *flow, uint64_t now_ms) {
     flow->awaiting_urgent = false;
     wipe(&flow->commit, sizeof flow->commit);
     wipe(flow->ack_ref, sizeof flow->ack_ref);
+    flow->ack_time = REQUEST_TIME_NONE;
     flow->urgent_sent = false;
     flow->urgent_saved = false;
     flow->urgent_delivered = false;
@@ -785,6 +786,7 @@ bool flow_commit_result(Flow *flow, uint32_t session_serial, FlowCommitOutcome o
         return true;
     }
     if (durable) {
+        flow->ack_time = flow->form.time;
         form_wipe(&flow->form);
         /* Timed from now, not from the last touch: a late background commit
          * still leaves the patient time to read the reference. */
@@ -807,8 +809,17 @@ bool flow_alert_delivered(Flow *flow, uint32_t session_serial, const char *ref) 
     return true;
 }
 
+/* Only the done screen goes home by itself. The thank-you screens show the
+ * reference a patient may be writing down: they stay until Done, or until
+ * the usual idle prompt and its countdown (issue 11). */
 static bool auto_returns(FlowScreen screen) {
-    return screen == FLOW_SCREEN_DONE || screen == FLOW_SCREEN_THANKS || screen == FLOW_SCREEN_KEPT;
+    return screen == FLOW_SCREEN_DONE;
+}
+
+/* The urgent screen never clears itself through the idle prompt: an urgent
+ * case stays on screen until someone taps Close or Home (issue 11). */
+static bool idle_watched(const Flow *flow) {
+    return flow->screen != FLOW_SCREEN_WELCOME && flow->screen != FLOW_SCREEN_URGENT;
 }
 
 /* Issue 13: done, thanks and kept show the take-home codes; scanning two
@@ -826,6 +837,9 @@ uint64_t flow_next_deadline(const Flow *flow) {
         return flow->language != flow->settings.default_language
                    ? flow->last_activity_ms + flow->settings.idle_timeout_ms
                    : deadline;
+    }
+    if (!idle_watched(flow)) {
+        return deadline; /* nothing to wipe, nothing to time */
     }
     if (auto_returns(flow->screen) && flow->overlay == FLOW_OVERLAY_NONE) {
         deadline = flow->screen_since_ms + return_after_ms(flow);
@@ -848,6 +862,9 @@ bool flow_tick(Flow *flow, uint64_t now_ms) {
             flow->content = flow->default_content;
             return true;
         }
+        return false;
+    }
+    if (!idle_watched(flow)) {
         return false;
     }
     uint64_t idle_at = flow->last_activity_ms + flow->settings.idle_timeout_ms;
@@ -940,11 +957,15 @@ void flow_screen_id(const Flow *flow, char *out, size_t out_len) {
     snprintf(out, out_len, "?");
 }
 
-bool flow_progress(const Flow *flow, int *out_current, int *out_total) {
+/* The step shown on `screen`. One count through a visit (issue 11): a
+ * self-check opened after the guide goes on from the guide's last step,
+ * and a form goes on from the screen it was opened on, with the
+ * confirmation after it as the last step. */
+static bool progress_at(const Flow *flow, FlowScreen screen, int *out_current, int *out_total) {
     int pages = (int)n_pages(flow);
     int questions = (int)n_questions(flow);
     bool selfcheck_walk = flow->intent == FLOW_INTENT_SELFCHECK;
-    switch (flow->screen) {
+    switch (screen) {
     case FLOW_SCREEN_SESSION:
         *out_current = 1;
         *out_total = selfcheck_walk ? 1 + questions + 1 : 1 + pages + 1;
@@ -962,10 +983,22 @@ bool flow_progress(const Flow *flow, int *out_current, int *out_total) {
         return true;
     case FLOW_SCREEN_SELFCHECK:
     case FLOW_SCREEN_RESULT: {
-        int offset = flow->selfcheck_return == FLOW_SCREEN_SESSION ? 1 : 0;
+        int offset = flow->selfcheck_return == FLOW_SCREEN_SESSION ? 1
+                     : flow->selfcheck_return == FLOW_SCREEN_NEXT  ? 1 + pages + 1
+                                                                   : 0;
         *out_current =
-            offset + 1 + (flow->screen == FLOW_SCREEN_RESULT ? questions : (int)flow->question);
+            offset + 1 + (screen == FLOW_SCREEN_RESULT ? questions : (int)flow->question);
         *out_total = offset + questions + 1;
+        return true;
+    }
+    case FLOW_SCREEN_FORM: {
+        int before = 0, before_total = 0;
+        FlowScreen from = flow->form.return_screen;
+        if (from == FLOW_SCREEN_FORM || !progress_at(flow, from, &before, &before_total)) {
+            before = 0;
+        }
+        *out_current = before + 1;
+        *out_total = before + 2;
         return true;
     }
     default:
@@ -1017,6 +1050,14 @@ bool flow_session_known(const Flow *flow) {
 
 bool flow_reviewing(const Flow *flow) {
     return flow->tb_reviewing;
+}
+
+bool flow_progress(const Flow *flow, int *out_current, int *out_total) {
+    return progress_at(flow, flow->screen, out_current, out_total);
+}
+
+RequestContactTime flow_ack_contact_time(const Flow *flow) {
+    return flow->ack_time;
 }
 
 FlowScreen flow_screen(const Flow *flow) {

@@ -208,7 +208,8 @@ void flow_reset(Flow *flow, uint64_t now_ms);
 void flow_screen_id(const Flow *flow, char *out, size_t out_len);
 
 /* "Step current of total" for the walk the patient is on; false when the
- * screen has no progress (welcome, form, thanks...). */
+ * screen has no progress (welcome, thanks, urgent...). The count goes on
+ * across a visit: guide, then self-check, then a form (issue 11). */
 bool flow_progress(const Flow *flow, int *out_current, int *out_total);
 
 /* True when the form holds anything the patient entered. */
@@ -266,6 +267,9 @@ const char *flow_ack_ref(const Flow *flow);
 bool flow_urgent_sent(const Flow *flow);
 /* This session's urgent alert: none, not saved, saved (or kept), delivered. */
 FlowAlertState flow_alert_state(const Flow *flow);
+/* The call time of the request just committed (the thanks screen says when
+ * the clinic will call); REQUEST_TIME_NONE before one is. */
+RequestContactTime flow_ack_contact_time(const Flow *flow);
 /* Bumped at every wipe: identifies one patient's session. */
 uint32_t flow_session_serial(const Flow *flow);
 /* Issue 12: the content of the patient's language (the one given at

@@ -37,10 +37,11 @@ struct Flow {
     bool awaiting_urgent; /* the awaited request is the urgent alert */
     Request commit;
     char ack_ref[REQUEST_REF_CAP];
-    bool urgent_sent;      /* the urgent alert is committed (ack_ref) */
-    bool urgent_saved;     /* ... committed or kept in the spool */
-    bool urgent_delivered; /* ... and a person has it (flow_alert_delivered) */
-    bool urgent_queued;    /* this session queued an urgent alert */
+    RequestContactTime ack_time; /* the committed request's call time (thanks says it) */
+    bool urgent_sent;            /* the urgent alert is committed (ack_ref) */
+    bool urgent_saved;           /* ... committed or kept in the spool */
+    bool urgent_delivered;       /* ... and a person has it (flow_alert_delivered) */
+    bool urgent_queued;          /* this session queued an urgent alert */
 
     /* Issue 13: teach-back. */
     size_t tb_index;

@@ -132,6 +132,46 @@ void layout_wrap(const char *text, size_t len, int max_width, LayoutMeasureFn me
     }
 }
 
+static bool last_line_is_one_word(const char *text, const LayoutResult *r) {
+    if (r->n_lines < 2) {
+        return false;
+    }
+    const LayoutLine *last = &r->lines[r->n_lines - 1];
+    return memchr(text + last->start, ' ', last->len) == NULL;
+}
+
+/* True when some line ends inside a word (a word wider than the box). */
+static bool breaks_a_word(const char *text, size_t len, const LayoutResult *r) {
+    for (size_t i = 0; i < r->n_lines; i++) {
+        size_t end = r->lines[i].start + r->lines[i].len;
+        if (end < len && text[end] != ' ' && text[end] != '\n') {
+            return true;
+        }
+    }
+    return false;
+}
+
+void layout_wrap_balanced(const char *text, size_t len, int max_width, LayoutMeasureFn measure,
+                          void *ctx, LayoutResult *out) {
+    layout_wrap(text, len, max_width, measure, ctx, out);
+    if (!last_line_is_one_word(text, out) || out->truncated || breaks_a_word(text, len, out)) {
+        return;
+    }
+    /* Narrower boxes pull a word down from the line above; keep the first
+     * that leaves two words on the last line without adding a line. */
+    LayoutResult trial;
+    for (int k = 19; k >= 12; k--) {
+        layout_wrap(text, len, max_width * k / 20, measure, ctx, &trial);
+        if (trial.n_lines != out->n_lines || trial.truncated || breaks_a_word(text, len, &trial)) {
+            return;
+        }
+        if (!last_line_is_one_word(text, &trial)) {
+            *out = trial;
+            return;
+        }
+    }
+}
+
 int layout_line_x(int box_width, int line_width, LayoutAlign align, LayoutDirection dir) {
     int slack = box_width - line_width;
     if (slack < 0) {

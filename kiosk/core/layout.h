@@ -37,6 +37,12 @@ typedef struct {
 void layout_wrap(const char *text, size_t len, int max_width, LayoutMeasureFn measure, void *ctx,
                  LayoutResult *out);
 
+/* As layout_wrap, but a paragraph of two or more lines never ends on a
+ * line of one word (an orphan) when a narrower box avoids it with the same
+ * number of lines (issue 11); otherwise the plain wrap. Never fails. */
+void layout_wrap_balanced(const char *text, size_t len, int max_width, LayoutMeasureFn measure,
+                          void *ctx, LayoutResult *out);
+
 /* The x offset of a line of `line_width` in a box of `box_width`: START
  * means the left edge for LTR and the right edge for RTL. */
 int layout_line_x(int box_width, int line_width, LayoutAlign align, LayoutDirection dir);

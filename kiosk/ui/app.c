@@ -243,6 +243,21 @@ void app_screen_id(const App *app, char *out, size_t out_len) {
     app->mode->ops->screen_id(app->mode, out, out_len);
 }
 
+SDL_Surface *app_capture(App *app) {
+    draw(app);
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, app->width, app->height, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (s && SDL_RenderReadPixels(app->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels,
+                                  s->pitch) != 0) {
+        SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "capture: %s", SDL_GetError());
+        SDL_FreeSurface(s);
+        s = NULL;
+    }
+    SDL_RenderPresent(app->renderer);
+    app->dirty = false;
+    return s;
+}
+
 KsStatus app_screenshot(App *app, const char *path) {
     /* Draw without presenting so the read-back is exactly what shows. */
     draw(app);

@@ -93,5 +93,8 @@ void app_screen_id(const App *app, char *out, size_t out_len);
 
 /* Writes what is on screen to `path` (.png or .bmp). */
 KsStatus app_screenshot(App *app, const char *path);
+/* Draws the current screen and reads it back as an ARGB8888 surface the
+ * caller frees with SDL_FreeSurface; NULL (logged) when that fails. */
+SDL_Surface *app_capture(App *app);
 
 #endif

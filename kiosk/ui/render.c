@@ -15,7 +15,13 @@ static const Rgba INK = {28, 43, 47, 255};
 static const Rgba INK_MUTED = {74, 90, 95, 255};
 static const Rgba PRIMARY = {0, 110, 120, 255};
 static const Rgba PRIMARY_SOFT = {222, 241, 242, 255};
-static const Rgba BORDER = {176, 192, 195, 255};
+/* Borders of buttons, cards and fields and the inactive progress dots reach
+ * 3:1 against both the page (BG) and a card (white): WCAG 1.4.11 (issue 11;
+ * the old {176,192,195} was 1.9:1). The test_contrast test samples them. */
+static const Rgba BORDER = {118, 134, 138, 255};
+/* The shadow under a raised button: what makes a white secondary button
+ * read as something to press rather than a box of text. */
+static const Rgba SHADOW = {160, 174, 178, 255};
 static const Rgba CARD = {255, 255, 255, 255};
 static const Rgba DO = {27, 110, 50, 255};
 static const Rgba DONT = {176, 32, 32, 255};
@@ -228,6 +234,10 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, PictureCache *picture
                       : primary || w->selected ? PRIMARY
                       : w->tone == TONE_ERROR  ? DONT
                                                : BORDER;
+        if (!w->disabled && w->kind == WIDGET_BUTTON && w->tone != TONE_URGENT) {
+            fill_round(r, (Rect){w->rect.x, w->rect.y + 3, w->rect.w, w->rect.h}, radius,
+                       primary ? INK : SHADOW);
+        }
         frame_round(r, w->rect, radius, w->selected || w->tone == TONE_ERROR ? 4 : 2, border, fill);
         Rgba text = w->disabled              ? INK_MUTED
                     : primary                ? WHITE
@@ -245,7 +255,8 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, PictureCache *picture
         Rgba fill = w->selected ? PRIMARY_SOFT : CARD;
         Rgba border = w->selected ? PRIMARY : w->tone == TONE_ERROR ? DONT : BORDER;
         frame_round(r, w->rect, radius, w->selected ? 5 : 2, border, fill);
-        /* A tick box on the reading edge, filled when picked. */
+        /* On the reading edge: a round radio mark for one-of-several
+         * (CHOICE), a square tick box for pick-any (CHECK), issue 11. */
         int box = w->rect.h * 9 / 20;
         if (box > 44) {
             box = 44;
@@ -253,7 +264,14 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, PictureCache *picture
         int bx = w->dir == LAYOUT_DIR_RTL ? w->rect.x + w->rect.w - w->padding - box
                                           : w->rect.x + w->padding;
         Rect tick = {bx, w->rect.y + (w->rect.h - box) / 2, box, box};
-        if (w->selected) {
+        if (w->kind == WIDGET_CHOICE) {
+            frame_round(r, tick, box / 2, 3, w->selected ? PRIMARY : INK_MUTED, CARD);
+            if (w->selected) {
+                int dot = box / 2;
+                fill_round(r, (Rect){tick.x + (box - dot) / 2, tick.y + (box - dot) / 2, dot, dot},
+                           dot / 2, PRIMARY);
+            }
+        } else if (w->selected) {
             fill_round(r, tick, box / 5, PRIMARY);
             draw_tick(r, tick, WHITE);
         } else {
@@ -298,6 +316,17 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, PictureCache *picture
         if (w->tone == TONE_HIGHLIGHT) {
             fill_round(r, w->rect, 10, PRIMARY);
             draw_lines(r, texts, list, w, WHITE, 0, 0);
+            return;
+        }
+        if (w->tone == TONE_NOTE) {
+            /* Something to copy down, not to press: a flat pale note with a
+             * rule on its reading edge, no border and no shadow. */
+            fill_round(r, w->rect, 4, HIGHLIGHT);
+            Rect rule = {w->dir == LAYOUT_DIR_RTL ? w->rect.x + w->rect.w - 8 : w->rect.x,
+                         w->rect.y, 8, w->rect.h};
+            set_color(r, WARNING);
+            SDL_RenderFillRect(r, &(SDL_Rect){rule.x, rule.y, rule.w, rule.h});
+            draw_lines(r, texts, list, w, INK, 0, 0);
             return;
         }
         draw_lines(r, texts, list, w, ink, 0, 0);

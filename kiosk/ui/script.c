@@ -8,7 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "design_check.h"
 #include "text_cache.h"
+#include "view_kit.h"
 
 #define SCRIPT_LINE_CAP 16384
 
@@ -264,6 +266,256 @@ static bool read_line(App *app, LineReader *r, char *line) {
     }
 }
 
+/* ---- design checks (issue 11) -------------------------------------------- */
+
+#define DESIGN_KEYS_CAP 96
+#define DESIGN_SLOTS 8
+
+/* What a design scenario remembers between lines: the keyboard's keys and
+ * named type sizes. */
+typedef struct {
+    struct {
+        char id[WIDGET_ID_CAP];
+        Rect rect;
+    } keys[DESIGN_KEYS_CAP];
+    size_t n_keys;
+    bool keys_known;
+    struct {
+        char name[32];
+        int px;
+        Rect rect;
+    } slots[DESIGN_SLOTS];
+    size_t n_slots;
+} DesignState;
+
+static bool is_key(const Widget *w) {
+    return w->kind == WIDGET_KEY && strncmp(w->id, "kbd.", 4) == 0;
+}
+
+static size_t slot_index(DesignState *d, const char *name, bool create) {
+    for (size_t i = 0; i < d->n_slots; i++) {
+        if (strcmp(d->slots[i].name, name) == 0) {
+            return i;
+        }
+    }
+    if (!create || d->n_slots == DESIGN_SLOTS) {
+        return DESIGN_SLOTS;
+    }
+    snprintf(d->slots[d->n_slots].name, sizeof d->slots[0].name, "%s", name);
+    d->slots[d->n_slots].px = 0;
+    return d->n_slots++;
+}
+
+static int *slot_of(DesignState *d, const char *name, bool create) {
+    size_t i = slot_index(d, name, create);
+    return i < DESIGN_SLOTS ? &d->slots[i].px : NULL;
+}
+
+/* Splits "A B" at the first space: returns B ("" when missing). */
+static char *second_word(char *arg) {
+    char *sp = arg + strcspn(arg, " ");
+    if (*sp) {
+        *sp++ = '\0';
+    }
+    return sp;
+}
+
+/* One design action; -1 when `cmd` is not one, 0 when it held, 1 when it
+ * failed (the reason in `why`). */
+static int design_action(App *app, DesignState *d, const char *cmd, char *arg, char *why,
+                         size_t why_len) {
+    const WidgetList *list = app->view;
+    if (strcmp(cmd, "check-contrast") == 0) {
+        SDL_Surface *px = app_capture(app);
+        if (!px) {
+            snprintf(why, why_len, "check-contrast: the screen could not be read back");
+            return 1;
+        }
+        bool ok = design_check_contrast(px, list, why, why_len);
+        SDL_FreeSurface(px);
+        return ok ? 0 : 1;
+    }
+    if (strcmp(cmd, "keys-remember") == 0) {
+        d->n_keys = 0;
+        for (size_t i = 0; i < list->n && d->n_keys < DESIGN_KEYS_CAP; i++) {
+            if (is_key(&list->items[i])) {
+                snprintf(d->keys[d->n_keys].id, WIDGET_ID_CAP, "%s", list->items[i].id);
+                d->keys[d->n_keys++].rect = list->items[i].rect;
+            }
+        }
+        d->keys_known = d->n_keys > 0;
+        if (!d->keys_known) {
+            snprintf(why, why_len, "keys-remember: no keyboard on screen");
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(cmd, "expect-keys-same") == 0) {
+        if (!d->keys_known) {
+            snprintf(why, why_len, "expect-keys-same before keys-remember");
+            return 1;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < list->n; i++) {
+            n += is_key(&list->items[i]);
+        }
+        if (n != d->n_keys) {
+            snprintf(why, why_len, "the keyboard had %zu keys and now has %zu", d->n_keys, n);
+            return 1;
+        }
+        for (size_t k = 0; k < d->n_keys; k++) {
+            const Widget *w = widgets_find(list, d->keys[k].id);
+            Rect a = d->keys[k].rect;
+            if (!w || w->rect.x != a.x || w->rect.y != a.y || w->rect.w != a.w ||
+                w->rect.h != a.h) {
+                snprintf(why, why_len, "key %s moved: was %d,%d %dx%d, now %d,%d %dx%d",
+                         d->keys[k].id, a.x, a.y, a.w, a.h, w ? w->rect.x : -1, w ? w->rect.y : -1,
+                         w ? w->rect.w : -1, w ? w->rect.h : -1);
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (strcmp(cmd, "expect-keyboard-bottom") == 0) {
+        /* The lowest key sits on the bottom margin: not higher, not past it. */
+        int margin = view_margin(app->width, app->height);
+        int lowest = -1, left = app->width, right = 0;
+        for (size_t i = 0; i < list->n; i++) {
+            const Widget *w = &list->items[i];
+            if (is_key(w)) {
+                lowest = w->rect.y + w->rect.h > lowest ? w->rect.y + w->rect.h : lowest;
+                left = w->rect.x < left ? w->rect.x : left;
+                right = w->rect.x + w->rect.w > right ? w->rect.x + w->rect.w : right;
+            }
+        }
+        if (lowest < 0) {
+            snprintf(why, why_len, "expect-keyboard-bottom: no keyboard on screen");
+            return 1;
+        }
+        if (lowest < app->height - margin - 2 || lowest > app->height - margin) {
+            snprintf(why, why_len,
+                     "the keyboard's bottom edge is at %d; it must sit on the bottom margin "
+                     "(%d of %d)",
+                     lowest, app->height - margin, app->height);
+            return 1;
+        }
+        if (left < margin || right > app->width - margin) {
+            snprintf(why, why_len, "the keys run from x=%d to %d, past the %d px edge margin", left,
+                     right, margin);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(cmd, "font-remember") == 0 || strcmp(cmd, "expect-font") == 0) {
+        /* font-remember SLOT ID: keep ID's type size; expect-font SLOT ID:
+         * fail unless ID's size is the one kept. */
+        char *id = second_word(arg);
+        const Widget *w = widgets_find(list, id);
+        if (!w) {
+            snprintf(why, why_len, "%s: no widget \"%s\"", cmd, id);
+            return 1;
+        }
+        bool remember = strcmp(cmd, "font-remember") == 0;
+        int *px = slot_of(d, arg, remember);
+        if (!px) {
+            snprintf(why, why_len, "expect-font: nothing remembered as \"%s\"", arg);
+            return 1;
+        }
+        if (remember) {
+            *px = w->font_px;
+        } else if (*px != w->font_px) {
+            snprintf(why, why_len, "%s is %d px, but %s was %d px", id, w->font_px, arg, *px);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(cmd, "rect-remember") == 0 || strcmp(cmd, "expect-rect") == 0) {
+        /* rect-remember SLOT ID / expect-rect SLOT ID: a widget sits exactly
+         * where another screen's did (Back, Next: the same place on every
+         * screen). */
+        char *id = second_word(arg);
+        const Widget *w = widgets_find(list, id);
+        if (!w) {
+            snprintf(why, why_len, "%s: no widget \"%s\"", cmd, id);
+            return 1;
+        }
+        bool remember = strcmp(cmd, "rect-remember") == 0;
+        size_t i = slot_index(d, arg, remember);
+        if (i == DESIGN_SLOTS) {
+            snprintf(why, why_len, "expect-rect: nothing remembered as \"%s\"", arg);
+            return 1;
+        }
+        Rect a = d->slots[i].rect;
+        if (remember) {
+            d->slots[i].rect = w->rect;
+        } else if (a.x != w->rect.x || a.y != w->rect.y || a.w != w->rect.w || a.h != w->rect.h) {
+            snprintf(why, why_len, "%s is at %d,%d %dx%d, but %s was at %d,%d %dx%d", id, w->rect.x,
+                     w->rect.y, w->rect.w, w->rect.h, arg, a.x, a.y, a.w, a.h);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(cmd, "expect-font-at-least") == 0) {
+        char *other_id = second_word(arg);
+        const Widget *w = widgets_find(list, arg), *other = widgets_find(list, other_id);
+        if (!w || !other) {
+            snprintf(why, why_len, "expect-font-at-least: no widget \"%s\"", w ? other_id : arg);
+            return 1;
+        }
+        if (w->font_px < other->font_px) {
+            snprintf(why, why_len, "%s is %d px, smaller than %s at %d px", arg, w->font_px,
+                     other_id, other->font_px);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(cmd, "expect-right-of") == 0) {
+        /* expect-right-of A B: A starts at or after B's right edge (a
+         * bullet's text hangs beside the bullet, never under it). */
+        char *b_id = second_word(arg);
+        const Widget *a = widgets_find(list, arg), *b = widgets_find(list, b_id);
+        if (!a || !b) {
+            snprintf(why, why_len, "expect-right-of: no widget \"%s\"", a ? b_id : arg);
+            return 1;
+        }
+        if (a->rect.x < b->rect.x + b->rect.w) {
+            snprintf(why, why_len, "%s starts at x=%d, left of %s's right edge %d", arg, a->rect.x,
+                     b_id, b->rect.x + b->rect.w);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(cmd, "expect-kind") == 0) {
+        /* expect-kind ID KIND: the widget is drawn as KIND (as `dump` names
+         * it): "choice" has a round radio mark, "check" a square tick box. */
+        char *kind = second_word(arg);
+        const Widget *w = widgets_find(list, arg);
+        if (!w || strcmp(widgets_kind_name(w->kind), kind) != 0) {
+            snprintf(why, why_len, "%s is %s, not %s", arg,
+                     w ? widgets_kind_name(w->kind) : "not on screen", kind);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(cmd, "expect-no-orphan") == 0) {
+        const Widget *w = widgets_find(list, arg);
+        if (!w) {
+            snprintf(why, why_len, "expect-no-orphan: no widget \"%s\"", arg);
+            return 1;
+        }
+        if (w->n_lines >= 2) {
+            const LayoutLine *last = &list->lines[w->first_line + w->n_lines - 1];
+            if (!memchr(w->label + last->start, ' ', last->len)) {
+                snprintf(why, why_len, "the last line of %s is one word: \"%.*s\"", arg,
+                         (int)last->len, w->label + last->start);
+                return 1;
+            }
+        }
+        return 0;
+    }
+    return -1;
+}
+
 int script_run(App *app, FILE *in, const char *name) {
     char *line = calloc(2, SCRIPT_LINE_CAP);
     if (!line) {
@@ -275,6 +527,12 @@ int script_run(App *app, FILE *in, const char *name) {
     int rc = 0;
     double tap_started_ms = -1, tap_to_frame_ms = 0;
     bool async = false;
+    DesignState *design = calloc(1, sizeof *design);
+    if (!design) {
+        free(line);
+        fprintf(stderr, "%s: out of memory\n", name);
+        return 1;
+    }
     pump(app);
     while (rc == 0 && !app->quit && read_line(app, &reader, line)) {
         line_no++;
@@ -295,7 +553,15 @@ int script_run(App *app, FILE *in, const char *name) {
         app_update_view(app);
         app_screen_id(app, screen, sizeof screen);
 
-        if (strcmp(cmd, "tap") == 0) {
+        char why[256];
+        int design_rc = design_action(app, design, cmd, arg, why, sizeof why);
+        if (design_rc == 1) {
+            rc = fail(name, line_no, "%s (screen \"%s\")", why, screen);
+            break;
+        }
+        if (design_rc == 0) {
+            /* a design check: nothing to send */
+        } else if (strcmp(cmd, "tap") == 0) {
             const Widget *w = widgets_find(app->view, arg);
             if (!w) {
                 rc = fail(name, line_no, "tap: no widget \"%s\" on screen \"%s\"", arg, screen);
@@ -432,5 +698,6 @@ int script_run(App *app, FILE *in, const char *name) {
     }
     input_wipe_bytes(line, 2 * SCRIPT_LINE_CAP);
     free(line);
+    free(design);
     return rc;
 }

@@ -37,19 +37,20 @@ static void memo_store(const View *v, uint64_t key, int scale) {
     }
 }
 
-typedef int (*LayoutAtScale)(View *v, int top, int scale);
+typedef int (*LayoutAtScale)(View *v, const void *arg, int top, int scale);
 
-/* The largest scale (percent, MIN_SCALE..max_scale in steps of 5) at which
+/* The largest scale (percent, min_scale..max_scale in steps of 5) at which
  * `body` ends at or above `limit`, found by bisection: each probe is a dry
  * run that measures but adds nothing. */
 #define MIN_SCALE 60
-static int fit_scale(View *v, LayoutAtScale body, int top, int limit, int max_scale) {
-    int lo = -1, hi = (max_scale - MIN_SCALE) / 5 + 1;
+static int fit_scale(View *v, LayoutAtScale body, const void *arg, int top, int limit,
+                     int min_scale, int max_scale) {
+    int lo = -1, hi = (max_scale - min_scale) / 5 + 1;
     size_t arena_mark = v->list->arena_used;
     while (hi - lo > 1) {
         int mid = (lo + hi) / 2;
         v->measuring = true;
-        int bottom = body(v, top, MIN_SCALE + mid * 5);
+        int bottom = body(v, arg, top, min_scale + mid * 5);
         v->measuring = false;
         v->list->arena_used = arena_mark;
         if (bottom <= limit) {
@@ -58,7 +59,7 @@ static int fit_scale(View *v, LayoutAtScale body, int top, int limit, int max_sc
             hi = mid;
         }
     }
-    return MIN_SCALE + (lo < 0 ? 0 : lo) * 5;
+    return min_scale + (lo < 0 ? 0 : lo) * 5;
 }
 
 /* ---- about your session -------------------------------------------------- */
@@ -73,6 +74,7 @@ static void build_session(View *v) {
               v->heading_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
     int choice_h = v->portrait ? v->target * 3 / 2 : v->target * 5 / 4;
     int area_per_row = v->portrait ? 1 : KS_AREA_COUNT;
+    size_t group = v->list->n;
     for (int a = 0; a < KS_AREA_COUNT; a++) {
         char id[48];
         snprintf(id, sizeof id, "session.area.%s", ks_area_id((KsArea)a));
@@ -80,12 +82,14 @@ static void build_session(View *v) {
         snprintf(picture, sizeof picture, "area-%s", ks_area_id((KsArea)a));
         view_choice_with_picture(v, id, view_grid_cell(v, &c, a, area_per_row, choice_h),
                                  view_text_of(v, id), FLOW_EV_PICK_AREA, a, flow_area(v->flow) == a,
-                                 picture, false);
+                                 picture, false, WIDGET_CHOICE);
     }
+    view_unify_type(v, group);
     c.y += view_grid_height(v, KS_AREA_COUNT, area_per_row, choice_h) + v->gap * 2;
     view_text(v, &c, "session.when.question", view_text_of(v, "session.when.question"),
               v->heading_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
     int per_row = v->portrait ? 2 : KS_WHEN_COUNT;
+    group = v->list->n;
     for (int i = 0; i < KS_WHEN_COUNT; i++) {
         char id[48];
         snprintf(id, sizeof id, "session.when.%s", ks_when_id((KsWhen)i));
@@ -95,6 +99,7 @@ static void build_session(View *v) {
             w->selected = flow_when(v->flow) == i;
         }
     }
+    view_unify_type(v, group);
     view_footer(v, true, true, true, NULL);
 }
 
@@ -273,6 +278,24 @@ static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) 
               LAYOUT_ALIGN_START);
     view_text(v, &c, "guide.intro", page->intro, v->body_px * scale_pct / 100, false, TONE_MUTED,
               LAYOUT_ALIGN_START);
+    /* Past every stage of the plan ("more than a week ago"): no stage is
+     * marked, and the page says so rather than leaving the patient to
+     * wonder which is theirs (issue 11). */
+    int last_day = -1;
+    bool staged = false, any_current = false;
+    int days = flow_days_since_session(v->flow);
+    for (size_t i = 0; i < page->n_sections; i++) {
+        const ContentSection *s = &page->sections[i];
+        if (s->stage_from_day >= 0) {
+            staged = true;
+            any_current = any_current || stage_is_current(s, days);
+            last_day = s->stage_until_day > last_day ? s->stage_until_day : last_day;
+        }
+    }
+    if (staged && !any_current && last_day >= 0 && days > last_day) {
+        view_text(v, &c, "guide.plan.after", view_text_of(v, "plan_after_week"),
+                  v->body_px * scale_pct / 100, true, TONE_PRIMARY, LAYOUT_ALIGN_START);
+    }
     c.y += v->gap / 2;
 
     size_t n = page->n_sections;
@@ -315,15 +338,16 @@ static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) 
     return c.y;
 }
 
-static int guide_at_scale(View *v, int top, int scale) {
-    return guide_body(v, content_page(v->in->content, flow_guide_page(v->flow)), top, scale);
+static int guide_at_scale(View *v, const void *arg, int top, int scale) {
+    return guide_body(v, arg, top, scale);
 }
 
-/* How big a guide page's pictures may be (percent; 0: none). They may take
- * room the text would have grown into, never make it smaller than its
- * full size (or than it is without pictures, if that is smaller): where a
- * screen is short (1024x600) they shrink first, then go. */
-static int guide_picture_pct(View *v, int top, int limit) {
+/* How big a guide page's pictures may be (percent; 0: none) at the guide's
+ * one type scale `scale`: the largest step at which the page still ends
+ * above `limit`. The type scale is chosen from the words alone, so the
+ * pictures take only room the text leaves; where a screen is short
+ * (1024x600) they shrink first, then go, and never make the text smaller. */
+static int guide_picture_pct(View *v, const ContentPage *page, int top, int limit, int scale) {
     if (!v->pictures) {
         return 0;
     }
@@ -333,16 +357,16 @@ static int guide_picture_pct(View *v, int top, int limit) {
     if (memo_find(v, key, &chosen)) {
         return chosen;
     }
-    PictureCache *pictures = v->pictures;
-    v->pictures = NULL;
-    int bare = fit_scale(v, guide_at_scale, top, limit, 140);
-    v->pictures = pictures;
-    int want = bare < 100 ? bare : 100;
     static const int STEPS[] = {100, 75, 50};
     chosen = 0;
+    size_t arena_mark = v->list->arena_used;
     for (size_t i = 0; i < KS_ARRAY_LEN(STEPS) && !chosen; i++) {
         v->picture_pct = STEPS[i];
-        if (fit_scale(v, guide_at_scale, top, limit, 140) >= want) {
+        v->measuring = true;
+        int bottom = guide_body(v, page, top, scale);
+        v->measuring = false;
+        v->list->arena_used = arena_mark;
+        if (bottom <= limit) {
             chosen = STEPS[i];
         }
     }
@@ -364,26 +388,44 @@ static void build_guide(View *v) {
         disclaimer_h = m.y;
     }
     int bottom_limit = v->h - view_footer_height(v) - disclaimer_h - v->gap;
-    /* The largest type at which the page fits without scrolling. */
-    /* Bigger type where the page has room (a portrait tablet), smaller
-     * where it must, never scrolling. */
-    uint64_t key = memo_key(v, 1000 + flow_guide_page(v->flow), (uint64_t)(flow_area(v->flow) + 1),
+    /* One type scale for the whole guide (issue 11): the largest at which
+     * every page fits without scrolling, so body text is the same size on
+     * each page at this window size and headings keep fixed steps above
+     * it. Never below the disclaimer's size while a page still fits. */
+    uint64_t key = memo_key(v, 1000, (uint64_t)(flow_area(v->flow) + 1),
                             (uint64_t)flow_days_since_session(v->flow));
+    /* The scale comes from the words alone (no pictures while measuring). */
     PictureCache *pictures = v->pictures;
-    v->picture_pct = guide_picture_pct(v, top, bottom_limit);
-    if (v->picture_pct == 0) {
-        v->pictures = NULL; /* this page, at this size, shows none */
-    }
+    v->pictures = NULL;
     int scale;
     if (!memo_find(v, key, &scale)) {
-        scale = fit_scale(v, guide_at_scale, top, bottom_limit, 140);
+        int floor_scale = (v->small_px * 100 + v->body_px - 1) / v->body_px;
+        floor_scale = (floor_scale + 4) / 5 * 5;
+        scale = 140;
+        for (size_t p = 0; p < content_n_pages(v->in->content); p++) {
+            const ContentPage *pg = content_page(v->in->content, p);
+            int fit = fit_scale(v, guide_at_scale, pg, top, bottom_limit, floor_scale, 140);
+            if (fit == floor_scale) {
+                /* Not even the floor fits: go lower, still without scrolling. */
+                fit = fit_scale(v, guide_at_scale, pg, top, bottom_limit, MIN_SCALE, floor_scale);
+            }
+            scale = fit < scale ? fit : scale;
+        }
         memo_store(v, key, scale);
+    }
+    v->pictures = pictures;
+    v->picture_pct = guide_picture_pct(v, page, top, bottom_limit, scale);
+    if (v->picture_pct == 0) {
+        v->pictures = NULL; /* this page, at this size, shows none */
     }
     guide_body(v, page, top, scale);
     v->pictures = pictures;
     v->picture_pct = 100;
+    /* The disclaimer never reads larger than the body it qualifies. */
+    int body_px = v->body_px * scale / 100;
+    int disclaimer_px = v->small_px < body_px ? v->small_px : body_px;
     Cursor d = {v->margin, bottom_limit + v->gap / 2, v->w - 2 * v->margin};
-    view_text(v, &d, "guide.disclaimer", view_text_of(v, "guide.disclaimer"), v->small_px, false,
+    view_text(v, &d, "guide.disclaimer", view_text_of(v, "guide.disclaimer"), disclaimer_px, false,
               TONE_MUTED, LAYOUT_ALIGN_START);
     view_footer(v, true, true, true, NULL);
 }
@@ -415,6 +457,10 @@ static void build_selfcheck(View *v) {
     if (cell_h < v->target) {
         cell_h = v->target;
     }
+    /* Pick-any answers are tick boxes; a one-answer question has round
+     * radio marks (issue 11), so the mark says how many may be picked. */
+    WidgetKind kind = q->kind == TRIAGE_QUESTION_PICK_ANY ? WIDGET_CHECK : WIDGET_CHOICE;
+    size_t group = v->list->n;
     /* A pictogram where one exists (assets/pictures/answer-<id>.svg); if
      * one answer cannot have its own beside its words, none of the
      * question's answers has one, so they look alike. */
@@ -432,7 +478,7 @@ static void build_selfcheck(View *v) {
             view_choice_with_picture(v, id, view_grid_cell(v, &c, i, per_row, cell_h),
                                      view_text_of(v, id), FLOW_EV_TOGGLE_ANSWER, (int)index,
                                      (flow_answers(v->flow)->picked >> index) & 1u,
-                                     wanted ? picture : NULL, true);
+                                     wanted ? picture : NULL, true, kind);
             dropped = dropped || (wanted && !widgets_find(v->list, icon_id));
         }
         if (!dropped) {
@@ -441,6 +487,7 @@ static void build_selfcheck(View *v) {
         v->list->n = mark_n;
         v->list->n_lines = mark_lines;
     }
+    view_unify_type(v, group);
     c.y += view_grid_height(v, n, per_row, cell_h) + v->gap;
     view_text(v, &c, "selfcheck.disclaimer", view_text_of(v, "selfcheck.disclaimer"), v->small_px,
               false, TONE_MUTED, LAYOUT_ALIGN_START);
@@ -448,7 +495,32 @@ static void build_selfcheck(View *v) {
     view_footer(v, true, q->kind == TRIAGE_QUESTION_PICK_ANY, answered, NULL);
 }
 
-static int result_body(View *v, int top, int scale) {
+/* A bulleted line whose wrapped lines hang under its text, not under the
+ * bullet (issue 11): the bullet is its own widget ("<id>.bullet"). */
+static void bullet_item(View *v, Cursor *c, const char *id, const char *text, int px,
+                        WidgetTone bullet_tone) {
+    int bullet_w = text_cache_measure(v->texts, true, px, "\xE2\x80\xA2", 3) + px / 2;
+    bool rtl = v->dir == LAYOUT_DIR_RTL;
+    if (!v->measuring) {
+        char bid[72];
+        snprintf(bid, sizeof bid, "%s.bullet", id);
+        Rect br = {rtl ? c->x + c->w - bullet_w : c->x, c->y, bullet_w, px * 3 / 2};
+        Widget *b = widgets_add(v->list, WIDGET_TEXT, bid, br, "\xE2\x80\xA2");
+        if (b) {
+            b->font_px = (uint16_t)px;
+            b->bold = true;
+            b->tone = bullet_tone;
+            b->dir = v->dir;
+            b->rect.h = view_wrap_into(v, b, "\xE2\x80\xA2", bullet_w, px, true, NULL);
+        }
+    }
+    Cursor item = {c->x + (rtl ? 0 : bullet_w), c->y, c->w - bullet_w};
+    view_text(v, &item, id, text, px, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
+    c->y = item.y;
+}
+
+static int result_body(View *v, const void *arg, int top, int scale) {
+    (void)arg;
     const TriageResult *r = flow_result(v->flow);
     Cursor c = {v->margin, top, v->w - 2 * v->margin};
     int body = v->body_px * scale / 100;
@@ -458,6 +530,18 @@ static int result_body(View *v, int top, int scale) {
               LAYOUT_ALIGN_START);
     view_text(v, &c, "result.body", view_text_keyf(v, "selfcheck.outcome.%s.body", r->outcome_id),
               body, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
+    if (contact) {
+        /* What to do right here, and the number for later (issue 11). */
+        view_text(v, &c, "result.front_desk", view_text_of(v, "contact_result.here"), body, true,
+                  TONE_DEFAULT, LAYOUT_ALIGN_START);
+        const char *phone = v->in->config->clinic_phone;
+        if (phone && phone[0]) {
+            const ViewValue values[] = {{"phone", phone}};
+            view_text(v, &c, "result.clinic_phone",
+                      view_fill(v, view_text_of(v, "contact_result.phone"), values, 1), body, true,
+                      TONE_PRIMARY, LAYOUT_ALIGN_START);
+        }
+    }
     char id[64];
     c.y += v->gap / 2;
     /* Landscape: why on the left, what helps on the right. */
@@ -471,10 +555,8 @@ static int result_body(View *v, int top, int scale) {
                   v->heading_px * scale / 100, true, TONE_WARNING, LAYOUT_ALIGN_START);
         for (size_t i = 0; i < r->n_reasons; i++) {
             snprintf(id, sizeof id, "result.reason.%s", r->reason_ids[i]);
-            const char *text =
-                widgets_printf(v->list, "\xE2\x80\xA2 %s",
-                               view_text_keyf(v, "selfcheck.reason.%s", r->reason_ids[i]));
-            view_text(v, &why, id, text, body, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
+            bullet_item(v, &why, id, view_text_keyf(v, "selfcheck.reason.%s", r->reason_ids[i]),
+                        body, TONE_WARNING);
         }
         if (!side_by_side) {
             helps.y = why.y + v->gap / 2;
@@ -485,9 +567,8 @@ static int result_body(View *v, int top, int scale) {
                   v->heading_px * scale / 100, true, TONE_PRIMARY, LAYOUT_ALIGN_START);
         for (size_t i = 0; i < r->n_tips; i++) {
             snprintf(id, sizeof id, "result.tip.%s", r->tip_ids[i]);
-            const char *text = widgets_printf(v->list, "\xE2\x80\xA2 %s",
-                                              view_text_keyf(v, "selfcheck.tip.%s", r->tip_ids[i]));
-            view_text(v, &helps, id, text, body, false, TONE_DEFAULT, LAYOUT_ALIGN_START);
+            bullet_item(v, &helps, id, view_text_keyf(v, "selfcheck.tip.%s", r->tip_ids[i]), body,
+                        TONE_PRIMARY);
         }
     }
     c.y = why.y > helps.y ? why.y : helps.y;
@@ -506,13 +587,14 @@ static void build_result(View *v) {
                  (uint64_t)(uintptr_t)(r->n_reasons ? r->reason_ids[0] : NULL));
     int scale;
     if (!memo_find(v, key, &scale)) {
-        scale = fit_scale(v, result_body, top, limit, 130);
+        scale = fit_scale(v, result_body, NULL, top, limit, MIN_SCALE, 130);
         memo_store(v, key, scale);
     }
-    int y = result_body(v, top, scale) + v->gap;
+    int y = result_body(v, NULL, top, scale) + v->gap;
     Cursor c = {v->margin, y, v->w - 2 * v->margin};
     bool contact = flow_result(v->flow)->level == TRIAGE_LEVEL_CONTACT;
     int per_row = v->portrait ? 1 : 2;
+    size_t group = v->list->n;
     if (v->in->forms_paused) {
         /* No form while the disk is nearly full: say where to ask instead. */
         Cursor note = c;
@@ -526,6 +608,7 @@ static void build_result(View *v) {
     }
     view_button(v, "result.finish", view_grid_cell(v, &c, 1, per_row, bh),
                 view_text_of(v, "result.finish"), FLOW_EV_FINISH, 0, !contact);
+    view_unify_type(v, group);
     c.y += view_grid_height(v, 2, per_row, bh) + v->gap;
     view_text(v, &c, "selfcheck.disclaimer", view_text_of(v, "selfcheck.disclaimer"), v->small_px,
               false, TONE_MUTED, LAYOUT_ALIGN_START);
@@ -720,37 +803,71 @@ static bool has_problem(const View *v, RequestField field) {
            flow_form(v->flow)->problems.field[field] != REQUEST_PROBLEM_NONE;
 }
 
-static void keyboard_widgets(View *v, Rect area) {
+/* The widest row (in key units) and the most rows over every layer of
+ * `layout`: the keyboard's size is the same on every layer, so switching
+ * layers or pressing Shift never moves a key under the finger. */
+static void keyboard_extent(const KeyboardLayout *layout, float *out_units, int *out_rows) {
+    float max_units = 0;
+    int max_rows = 0;
+    for (size_t l = 0; l < keyboard_n_layers(layout); l++) {
+        const KeyboardLayer *layer = keyboard_layer(layout, l);
+        max_rows = (int)layer->n_rows > max_rows ? (int)layer->n_rows : max_rows;
+        for (size_t r = 0; r < layer->n_rows; r++) {
+            float units = 0;
+            for (size_t k = 0; k < layer->rows[r].n_keys; k++) {
+                units += layer->rows[r].keys[k].width;
+            }
+            max_units = units > max_units ? units : max_units;
+        }
+    }
+    *out_units = max_units > 0 ? max_units : 1;
+    *out_rows = max_rows > 0 ? max_rows : 1;
+}
+
+static const KeyboardLayout *typing_layout(const View *v) {
     const FlowForm *form = flow_form(v->flow);
     const KeyboardLayout *layout =
         form->focus == REQUEST_FIELD_PHONE ? v->in->keyboard_phone : v->in->keyboard_letters;
-    if (!layout || keyboard_n_layers(layout) == 0) {
-        return;
-    }
+    return layout && keyboard_n_layers(layout) > 0 ? layout : NULL;
+}
+
+static int keyboard_gap(const View *v) {
+    return v->portrait ? 4 : (v->gap / 2 > 4 ? v->gap / 2 : 4);
+}
+
+/* The key height for `layout` when the keys may use `avail_h` pixels. */
+static int keyboard_key_h(const View *v, const KeyboardLayout *layout, int avail_h) {
+    float units;
+    int rows;
+    keyboard_extent(layout, &units, &rows);
+    int key_h = (avail_h - (rows - 1) * keyboard_gap(v)) / rows;
+    return key_h > v->target * 7 / 5 ? v->target * 7 / 5 : key_h;
+}
+
+static int keyboard_height(const View *v, const KeyboardLayout *layout, int key_h) {
+    float units;
+    int rows;
+    keyboard_extent(layout, &units, &rows);
+    return rows * key_h + (rows - 1) * keyboard_gap(v);
+}
+
+/* The keys of the current layer, rows from `area.y` down, `key_h` tall. */
+static void keyboard_widgets(View *v, const KeyboardLayout *layout, Rect area, int key_h) {
+    const FlowForm *form = flow_form(v->flow);
     const KeyboardLayer *layer = form->focus == REQUEST_FIELD_NAME && form->layer[0]
                                      ? keyboard_find_layer(layout, form->layer)
                                      : NULL;
     if (!layer) {
         layer = keyboard_layer(layout, 0);
     }
-    float max_units = 0;
-    for (size_t r = 0; r < layer->n_rows; r++) {
-        float units = 0;
-        for (size_t k = 0; k < layer->rows[r].n_keys; k++) {
-            units += layer->rows[r].keys[k].width;
-        }
-        max_units = units > max_units ? units : max_units;
-    }
-    int kgap = v->portrait ? 4 : (v->gap / 2 > 4 ? v->gap / 2 : 4);
-    int key_h = (area.h - (int)(layer->n_rows - 1) * kgap) / (int)layer->n_rows;
-    if (key_h > v->target * 7 / 5) {
-        key_h = v->target * 7 / 5;
-    }
+    float max_units;
+    int max_rows;
+    keyboard_extent(layout, &max_units, &max_rows);
+    int kgap = keyboard_gap(v);
     float unit = (area.w + kgap) / max_units;
     if (unit > v->target * 2.2f) {
         unit = v->target * 2.2f; /* a phone pad stays pad-sized */
     }
-    /* Right under the field, so the eyes do not travel while typing. */
     int y = area.y;
     for (size_t r = 0; r < layer->n_rows; r++) {
         const KeyboardRow *row = &layer->rows[r];
@@ -808,14 +925,62 @@ static void keyboard_widgets(View *v, Rect area) {
     }
 }
 
+/* The tallest any of `field`'s problem messages wraps to across `width`:
+ * the room kept for it whether or not one shows, so the keyboard below
+ * never moves when a message comes or goes (issue 11: the first key press
+ * cleared "Please type your name." and lifted every key by 48-64 px). */
+static int problem_room(View *v, RequestField field, int width) {
+    int tallest = 0;
+    for (int p = REQUEST_PROBLEM_NONE + 1; p < REQUEST_PROBLEM_COUNT; p++) {
+        char key[96];
+        snprintf(key, sizeof key, "form.problem.%s.%s", request_field_id(field),
+                 request_problem_id((RequestProblem)p));
+        if (!v->content || !content_has(v->content, key)) {
+            continue;
+        }
+        int h = view_wrap_into(v, NULL, view_text_of(v, key), width, v->body_px, true, NULL);
+        tallest = h > tallest ? h : tallest;
+    }
+    return tallest;
+}
+
+/* Typing: the keyboard sits on the bottom margin, in thumb reach, with its
+ * field right above it (the eyes do not travel while typing) and the
+ * field's message between them in room kept for it. Every size is fixed
+ * by the window and the layout alone, never by what was typed. */
 static void build_form_typing(View *v, int top) {
     const FlowForm *form = flow_form(v->flow);
     bool name = form->focus == REQUEST_FIELD_NAME;
-    Cursor c = {v->margin, top, v->w - 2 * v->margin};
+    RequestField field = name ? REQUEST_FIELD_NAME : REQUEST_FIELD_PHONE;
+    int content_w = v->w - 2 * v->margin;
+    int label_h = text_cache_line_height(v->texts, true, v->heading_px) + v->gap / 2;
+    int field_h = v->target * 5 / 4;
+    bool was_measuring = v->measuring;
+    v->measuring = true;
+    int message_h = problem_room(v, field, content_w);
+    v->measuring = was_measuring;
+    int above = label_h + field_h + v->gap / 2 + message_h + v->gap / 2;
+    const KeyboardLayout *layout = typing_layout(v);
+    int kb_bottom = v->h - v->margin;
+    int key_h = layout ? keyboard_key_h(v, layout, kb_bottom - top - above) : 0;
+    int kb_h = layout ? keyboard_height(v, layout, key_h) : 0;
+    int kb_top = kb_bottom - kb_h;
+
+    /* Above, where there is room (a portrait tablet), the form's title, so
+     * the patient still sees what they are filling in. */
+    const char *title =
+        view_text_of(v, form->kind == REQUEST_KIND_FOLLOW_UP ? "form.follow_up.title"
+                                                             : "form.consultation.title");
+    int title_h = view_wrap_into(v, NULL, title, content_w, v->title_px, true, NULL);
+    if (kb_top - above - top >= title_h + v->gap * 2) {
+        Cursor t = {v->margin, top + v->gap, content_w};
+        view_text(v, &t, "form.title", title, v->title_px, true, TONE_DEFAULT, LAYOUT_ALIGN_START);
+    }
+    Cursor c = {v->margin, kb_top - above, content_w};
     view_text(v, &c, "form.field.label",
               view_text_of(v, name ? "form.name.label" : "form.phone.label"), v->heading_px, true,
               TONE_DEFAULT, LAYOUT_ALIGN_START);
-    int field_h = v->target * 5 / 4;
+    c.y = kb_top - above + label_h;
     int next_w = v->target * 3;
     Rect fr = {c.x, c.y, c.w - next_w - v->gap, field_h};
     Rect nr = {c.x + c.w - next_w, c.y, next_w, field_h};
@@ -824,17 +989,16 @@ static void build_form_typing(View *v, int top) {
         nr.x = c.x;
     }
     field_widget(v, name ? "form.name" : "form.phone", fr, name ? &form->name : &form->phone, true,
-                 form->focus, has_problem(v, name ? REQUEST_FIELD_NAME : REQUEST_FIELD_PHONE));
+                 form->focus, has_problem(v, field));
     view_button(v, "form.field.next", nr, view_text_of(v, "nav.next"), FLOW_EV_FOCUS,
                 name ? REQUEST_FIELD_PHONE : -1, true);
     c.y += field_h + v->gap / 2;
-    problem_text(v, &c, name ? REQUEST_FIELD_NAME : REQUEST_FIELD_PHONE);
-    c.y += v->gap / 2;
-    /* Every pixel of width goes to the keys: ten across must still be a
-     * finger wide on a portrait tablet. */
-    int kb_margin = v->portrait ? v->gap / 2 : v->margin;
-    Rect kb = {kb_margin, c.y, v->w - 2 * kb_margin, v->h - v->margin - c.y};
-    keyboard_widgets(v, kb);
+    problem_text(v, &c, field);
+    if (layout) {
+        /* The same edge margin as everything else: Shift and Delete are
+         * not pushed to the glass's edge. */
+        keyboard_widgets(v, layout, (Rect){v->margin, kb_top, content_w, kb_h}, key_h);
+    }
 }
 
 /* A labelled row of segmented choices (contact time, area): buttons that
@@ -845,6 +1009,7 @@ static void segmented_row(View *v, Cursor *c, const char *label_key, const char 
                           int choice_h) {
     view_text(v, c, NULL, view_text_of(v, label_key), v->body_px, true, TONE_DEFAULT,
               LAYOUT_ALIGN_START);
+    size_t group = v->list->n;
     for (int i = 0; i < n; i++) {
         char id[64];
         snprintf(id, sizeof id, "%s%s", id_prefix, ids[i]);
@@ -856,6 +1021,7 @@ static void segmented_row(View *v, Cursor *c, const char *label_key, const char 
             w->bold = false;
         }
     }
+    view_unify_type(v, group);
     c->y += choice_h + v->gap / 2;
 }
 
@@ -877,8 +1043,19 @@ static int form_overview_body(View *v, int top) {
                                       : "form.intro"),
                   v->body_px, false, TONE_MUTED, LAYOUT_ALIGN_START);
     }
+    int n_problems = 0;
+    for (int f = 0; f < REQUEST_FIELD_COUNT; f++) {
+        n_problems += has_problem(v, (RequestField)f);
+    }
+    if (n_problems) {
+        /* The summary first, where the eyes start (issue 11). */
+        view_text(v, &c, "form.problem.summary", view_text_of(v, "form.problem.summary"),
+                  v->body_px, true, TONE_ERROR, LAYOUT_ALIGN_START);
+    }
     c.y += v->gap / 2;
-    /* Landscape: name, phone and time on the left; area, consent and Send on the right. */
+    /* One reading order: landscape reads down the left column (name,
+     * phone), then down the right (time, area, consent); Send last, bottom
+     * right, in the footer. */
     bool two_columns = !v->portrait;
     Cursor left = c, right = c;
     if (two_columns) {
@@ -900,6 +1077,7 @@ static int form_overview_body(View *v, int top) {
                  REQUEST_FIELD_PHONE, has_problem(v, REQUEST_FIELD_PHONE));
     col->y += field_h + v->gap / 2;
     problem_text(v, col, REQUEST_FIELD_PHONE);
+    col = two_columns ? &right : &left;
     static const char *const TIMES[] = {"morning", "afternoon", "evening"};
     static const char *const TIME_KEYS[] = {"form.time.morning", "form.time.afternoon",
                                             "form.time.evening"};
@@ -907,7 +1085,6 @@ static int form_overview_body(View *v, int top) {
                   REQUEST_TIME_MORNING, (int)form->time, FLOW_EV_PICK_TIME,
                   has_problem(v, REQUEST_FIELD_CONTACT_TIME), choice_h);
     problem_text(v, col, REQUEST_FIELD_CONTACT_TIME);
-    col = two_columns ? &right : &left;
     static const char *const AREAS[] = {"face", "scalp", "body"};
     static const char *const AREA_KEYS[] = {"session.area.face", "session.area.scalp",
                                             "session.area.body"};
@@ -932,19 +1109,7 @@ static int form_overview_body(View *v, int top) {
               TONE_MUTED, LAYOUT_ALIGN_START);
     problem_text(v, col, REQUEST_FIELD_CONSENT);
 
-    col->y += v->gap;
-    int submit_h = v->target * 5 / 4;
-    view_button(v, "form.submit", (Rect){col->x, col->y, col->w, submit_h},
-                view_text_of(v, "form.submit"), FLOW_EV_SUBMIT, 0, true);
-    col->y += submit_h + v->gap / 2;
-    int n_problems = 0;
-    for (int f = 0; f < REQUEST_FIELD_COUNT; f++) {
-        n_problems += has_problem(v, (RequestField)f);
-    }
-    if (n_problems) {
-        view_text(v, col, "form.problem.summary", view_text_of(v, "form.problem.summary"),
-                  v->body_px, true, TONE_ERROR, LAYOUT_ALIGN_START);
-    }
+    /* Send is the last thing read: the footer's Next place (issue 11). */
     int lowest = left.y > right.y ? left.y : right.y;
     return lowest;
 }
@@ -963,8 +1128,8 @@ static void build_form_overview(View *v, int top) {
         v->button_px = base.button_px * scale / 100;
         v->gap = base.gap * scale / 100;
         int lowest = form_overview_body(v, top);
-        if (lowest <= v->h - v->gap || scale <= 68) {
-            if (lowest > v->h) {
+        if (lowest <= v->h - view_footer_height(v) || scale <= 68) {
+            if (lowest > v->h - view_footer_height(v) + v->gap) {
                 v->list->overflow = true;
                 snprintf(v->list->overflow_what, sizeof v->list->overflow_what, "form columns");
             }
@@ -978,12 +1143,18 @@ static void build_form_overview(View *v, int top) {
 }
 
 static void build_form(View *v) {
-    int top = view_top_bar(v, true, true);
     if (flow_form(v->flow)->focus >= 0) {
-        build_form_typing(v, top);
-    } else {
-        build_form_overview(v, top);
+        /* The keyboard owns the bottom edge: Back (it closes the keyboard)
+         * moves up beside Home, the clinic's name between them. */
+        build_form_typing(v, view_top_bar(v, true, true));
+        return;
     }
+    /* Like every other screen: the clinic's name and Home at the top, Back
+     * and the step at the bottom, and Send where Next goes. */
+    build_form_overview(v, view_top_bar(v, true, false));
+    view_footer(v, true, false, false, NULL);
+    view_button(v, "form.submit", view_footer_next_rect(v), view_text_of(v, "form.submit"),
+                FLOW_EV_SUBMIT, 0, true);
 }
 
 /* Issue 12: the language switch, one button per language offered, each
@@ -1046,6 +1217,12 @@ void view_build(WidgetList *out, const ViewInput *in) {
         char seconds[16], days[16];
         snprintf(seconds, sizeof seconds, "%u", (unsigned)flow_idle_seconds_left(flow, in->now_ms));
         snprintf(days, sizeof days, "%u", (unsigned)in->config->retention_days);
+        static const char *const CALL_KEYS[] = {"", "thanks_call.morning", "thanks_call.afternoon",
+                                                "thanks_call.evening"};
+        RequestContactTime when = flow_ack_contact_time(flow);
+        const char *call = when > REQUEST_TIME_NONE && when < REQUEST_TIME_COUNT
+                               ? view_text_of(&v, CALL_KEYS[when])
+                               : "";
         char card[DAYCARD_CAP] = "", event[DAYCARD_EVENT_CAP] = "";
         FlowScreen fs = flow_screen(flow);
         if (flow_overlay(flow) == FLOW_OVERLAY_NONE &&
@@ -1053,13 +1230,10 @@ void view_build(WidgetList *out, const ViewInput *in) {
             takehome_payloads(in, card, sizeof card, event, sizeof event);
         }
         const ViewValue values[] = {
-            {"daycard", card},
-            {"vevent", event},
-            {"clinic", in->config->clinic_name},
-            {"ref", flow_ack_ref(flow)},
-            {"number", in->config->emergency_number},
-            {"seconds", seconds},
-            {"days", days},
+            {"call_time", call},         {"daycard", card},
+            {"vevent", event},           {"clinic", in->config->clinic_name},
+            {"ref", flow_ack_ref(flow)}, {"number", in->config->emergency_number},
+            {"seconds", seconds},        {"days", days},
         };
         unsigned conditions = 1u << SCREEN_WHEN_ALWAYS;
         conditions |= in->triage ? 1u << SCREEN_WHEN_SELFCHECK : 0;

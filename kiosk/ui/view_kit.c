@@ -21,7 +21,7 @@ void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache 
     }
     int shortest = width < height ? width : height;
     v->target = view_touch_target(width, height);
-    v->margin = shortest * 4 / 100 < 16 ? 16 : shortest * 4 / 100;
+    v->margin = view_margin(width, height);
     v->gap = shortest * 2 / 100 < 10 ? 10 : shortest * 2 / 100;
     /* Body type is about 1/27 of the short side: 30 px on a 800 px tablet,
      * 40 px on a 1080p screen, never under 24 px (readable at arm's length). */
@@ -34,6 +34,11 @@ void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache 
     v->home_action = WIDGET_NO_ACTION;
     v->next_action = WIDGET_NO_ACTION;
     v->picture_pct = 100;
+}
+
+int view_margin(int width, int height) {
+    int shortest = width < height ? width : height;
+    return shortest * 4 / 100 < 16 ? 16 : shortest * 4 / 100;
 }
 
 int view_touch_target(int width, int height) {
@@ -97,7 +102,7 @@ int view_wrap_into(View *v, Widget *w, const char *label, int width, int px, boo
                    int *out_line_h) {
     MeasureCtx m = {v->texts, bold, px};
     LayoutResult lr;
-    layout_wrap(label, strlen(label), width, measure_text, &m, &lr);
+    layout_wrap_balanced(label, strlen(label), width, measure_text, &m, &lr);
     int line_h = text_cache_line_height(v->texts, bold, px);
     if (out_line_h) {
         *out_line_h = line_h;
@@ -160,6 +165,41 @@ static int longest_word(View *v, const char *label, int px, bool bold) {
     return longest;
 }
 
+/* The width a tappable's label may use: inside its padding, and beside the
+ * radio mark or tick box of a choice. */
+static int tappable_room(const Widget *w) {
+    int inset = 0;
+    if (w->kind == WIDGET_CHOICE || w->kind == WIDGET_CHECK) {
+        int box = w->rect.h * 9 / 20 > 44 ? 44 : w->rect.h * 9 / 20;
+        inset = box + w->padding / 2;
+    }
+    return w->rect.w - 2 * w->padding - inset - w->inset_end;
+}
+
+void view_unify_type(View *v, size_t first) {
+    if (v->measuring) {
+        return;
+    }
+    int px = 0;
+    for (size_t i = first; i < v->list->n; i++) {
+        const Widget *w = &v->list->items[i];
+        if (w->action.code != WIDGET_NO_ACTION && w->n_lines && (px == 0 || w->font_px < px)) {
+            px = w->font_px;
+        }
+    }
+    for (size_t i = first; i < v->list->n; i++) {
+        Widget *w = &v->list->items[i];
+        if (w->action.code == WIDGET_NO_ACTION || !w->n_lines || w->font_px == px) {
+            continue;
+        }
+        /* The lines already wrapped stay in the pool unused: a few per
+         * screen, cleared with the list. */
+        w->n_lines = 0;
+        w->font_px = (uint16_t)px;
+        view_wrap_into(v, w, w->label, tappable_room(w), px, w->bold, NULL);
+    }
+}
+
 /* A tappable widget with its label wrapped inside; shrinks the type if the
  * label would not fit the height. */
 static Widget *tappable(View *v, WidgetKind kind, const char *id, Rect r, const char *label,
@@ -178,18 +218,10 @@ static Widget *tappable(View *v, WidgetKind kind, const char *id, Rect r, const 
     w->bold = kind == WIDGET_BUTTON || kind == WIDGET_KEY;
     w->align =
         kind == WIDGET_BUTTON || kind == WIDGET_KEY ? LAYOUT_ALIGN_CENTER : LAYOUT_ALIGN_START;
-    w->padding = v->target / 5;
-    int inset = 0;
-    if (kind == WIDGET_CHOICE || kind == WIDGET_CHECK) {
-        int box = r.h * 9 / 20 > 44 ? 44 : r.h * 9 / 20;
-        inset = box + w->padding / 2;
-    }
-    if (kind == WIDGET_KEY) {
-        w->padding = 4;
-    }
+    w->padding = kind == WIDGET_KEY ? 4 : v->target / 5;
     int px = kind == WIDGET_KEY ? v->button_px + v->button_px / 5 : v->button_px;
     w->inset_end = inset_end;
-    int room = r.w - 2 * w->padding - inset - inset_end;
+    int room = tappable_room(w);
     for (int tries = 0; tries < 8; tries++) {
         v->list->n_lines -= w->n_lines; /* undo an earlier try's lines */
         w->n_lines = 0;
@@ -235,7 +267,8 @@ Widget *view_picture(View *v, const char *id, Rect r, const char *name, WidgetTo
 }
 
 Widget *view_choice_with_picture(View *v, const char *id, Rect r, const char *label, int action,
-                                 int arg, bool selected, const char *picture, bool optional) {
+                                 int arg, bool selected, const char *picture, bool optional,
+                                 WidgetKind kind) {
     if (v->measuring) {
         return NULL;
     }
@@ -248,7 +281,7 @@ Widget *view_choice_with_picture(View *v, const char *id, Rect r, const char *la
     }
     bool with_picture = picture && side >= v->target / 2 && view_has_picture(v, picture, optional);
     size_t mark_n = v->list->n, mark_lines = v->list->n_lines;
-    Widget *w = tappable(v, WIDGET_CHOICE, id, r, label, action, arg, TONE_DEFAULT, 0);
+    Widget *w = tappable(v, kind, id, r, label, action, arg, TONE_DEFAULT, 0);
     if (w && with_picture) {
         /* The picture never makes the words smaller: it shrinks (to three
          * quarters) first, and if the label still needs a smaller size
@@ -262,8 +295,7 @@ Widget *view_choice_with_picture(View *v, const char *id, Rect r, const char *la
             }
             v->list->n = mark_n;
             v->list->n_lines = mark_lines;
-            w = tappable(v, WIDGET_CHOICE, id, r, label, action, arg, TONE_DEFAULT,
-                         s_side + pad / 2);
+            w = tappable(v, kind, id, r, label, action, arg, TONE_DEFAULT, s_side + pad / 2);
             if (w && w->font_px >= px_alone) {
                 with_picture = true;
                 side = s_side;
@@ -272,7 +304,7 @@ Widget *view_choice_with_picture(View *v, const char *id, Rect r, const char *la
         if (!with_picture) {
             v->list->n = mark_n;
             v->list->n_lines = mark_lines;
-            w = tappable(v, WIDGET_CHOICE, id, r, label, action, arg, TONE_DEFAULT, 0);
+            w = tappable(v, kind, id, r, label, action, arg, TONE_DEFAULT, 0);
         }
     }
     if (!w) {
@@ -376,6 +408,13 @@ int view_top_bar(View *v, bool with_home, bool with_back) {
         Cursor c = {x, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2, room};
         view_text(v, &c, "clinic.name", v->clinic_name ? v->clinic_name : "", v->small_px, true,
                   TONE_PRIMARY, LAYOUT_ALIGN_START);
+    } else if (v->clinic_name && v->clinic_name[0]) {
+        /* Between Back and Home the clinic's name still shows (issue 11). */
+        int side = v->target * 2 + v->gap;
+        Cursor c = {v->margin + side, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2,
+                    v->w - 2 * v->margin - 2 * side};
+        view_text(v, &c, "clinic.name", v->clinic_name, v->small_px, true, TONE_PRIMARY,
+                  LAYOUT_ALIGN_CENTER);
     }
     return v->margin / 2 + bar_h;
 }
@@ -397,6 +436,15 @@ Widget *view_speaker_button(View *v, int action, bool speaking) {
         w->selected = speaking;
     }
     return w;
+}
+
+Rect view_footer_next_rect(const View *v) {
+    int y = v->h - v->margin / 2 - v->target;
+    int bw = v->w / 4 < v->target * 3 ? v->target * 3 : v->w / 4;
+    if (bw > v->w / 3) {
+        bw = v->w / 3;
+    }
+    return (Rect){v->dir == LAYOUT_DIR_RTL ? v->margin : v->w - v->margin - bw, y, bw, v->target};
 }
 
 int view_footer_height(const View *v) {

@@ -67,6 +67,9 @@ typedef struct {
 void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache *texts, int width,
                    int height);
 
+/* The outer margin at this window size, in pixels: every edge keeps it. */
+int view_margin(int width, int height);
+
 /* The smallest touch target the layout uses at this window size, in pixels. */
 int view_touch_target(int width, int height);
 
@@ -91,6 +94,11 @@ Widget *view_tappable(View *v, WidgetKind kind, const char *id, Rect r, const ch
                       int action, int arg, WidgetTone tone);
 Widget *view_button(View *v, const char *id, Rect r, const char *label, int action, int arg,
                     bool primary);
+/* Gives every tappable widget from index `first` to the end of the list the
+ * smallest type size any of them had to shrink to, so one group of
+ * buttons or choices reads at one size (issue 11: "Scalp or hair" alone
+ * was smaller). Call after adding the group. */
+void view_unify_type(View *v, size_t first);
 
 /* True when the picture `name` can be shown (v->pictures has its file).
  * `optional`: one a screen shows only where it was added (a missing file
@@ -101,11 +109,12 @@ bool view_has_picture(const View *v, const char *name, bool optional);
  * TONE_HIGHLIGHT: a highlighted card). NULL when measuring or when the
  * picture cannot be shown: a screen never leaves room for a missing one. */
 Widget *view_picture(View *v, const char *id, Rect r, const char *name, WidgetTone on);
-/* A CHOICE with the picture `picture` at its trailing edge (id "<id>.icon"),
+/* A CHOICE or CHECK (`kind`) with the picture `picture` at its trailing edge (id "<id>.icon"),
  * as tall as the choice allows; the label wraps in the room left. Without
  * the picture, a plain choice. */
 Widget *view_choice_with_picture(View *v, const char *id, Rect r, const char *label, int action,
-                                 int arg, bool selected, const char *picture, bool optional);
+                                 int arg, bool selected, const char *picture, bool optional,
+                                 WidgetKind kind);
 
 /* Box i of `n` equal boxes across the cursor width in rows of `per_row`;
  * the mirror image for right-to-left. */
@@ -118,8 +127,9 @@ void view_split_columns(const View *v, Cursor c, Cursor *first, Cursor *second);
 void view_centre_vertically(View *v, size_t first, int top, int bottom);
 
 /* The top bar: Home (home_action) at the trailing edge when `with_home`,
- * Back (back_action) at the leading edge when `with_back`, else the clinic
- * name. Returns the y below it. */
+ * Back (back_action) at the leading edge when `with_back`; the clinic name
+ * at the leading edge, or centred between Back and Home. Returns the y
+ * below it. */
 int view_top_bar(View *v, bool with_home, bool with_back);
 /* The speaker button (issue 12), id "chrome.speak": in the top row, beside
  * Home on its inner side (or at the trailing edge when there is no Home),
@@ -127,6 +137,9 @@ int view_top_bar(View *v, bool with_home, bool with_back);
  * Added last, so it is on top of an overlay and takes taps there too. */
 Widget *view_speaker_button(View *v, int action, bool speaking);
 int view_footer_height(const View *v);
+/* Where the footer's Next goes: a screen whose last step is not "Next"
+ * (the form's Send) puts its button there. */
+Rect view_footer_next_rect(const View *v);
 /* The footer: Back, the progress, and Next (`next_label`, or "nav.next"). */
 void view_footer(View *v, bool back, bool next, bool next_enabled, const char *next_label);
 

@@ -85,6 +85,49 @@ static Widget *button_part(View *v, const Shown *s, Rect r, bool primary) {
     return view_button(v, s->part->id, r, s->words, s->part->action, s->part->arg, primary);
 }
 
+/* The line saying who a button is for ("hint." + the button's key), or
+ * NULL when the content has none (issue 11: "Free consultation" and "Book
+ * follow-up" did not say who they were for). */
+static const char *hint_of(View *v, const Shown *s) {
+    if (!v->content || !s->part->key) {
+        return NULL;
+    }
+    char key[96];
+    snprintf(key, sizeof key, "hint.%s", s->part->key);
+    if (!content_has(v->content, key)) {
+        return NULL;
+    }
+    const char *text = view_text_of(v, key);
+    return text[0] ? text : NULL;
+}
+
+/* The tallest hint among the buttons of `parts` at `width` (0: none). */
+static int hints_height(View *v, const ShownParts *parts, int width) {
+    int tallest = 0;
+    for (size_t i = 0; i < parts->n; i++) {
+        const char *hint =
+            parts->items[i].part->role == SCREEN_PART_BUTTON ? hint_of(v, &parts->items[i]) : NULL;
+        if (hint) {
+            int h = view_wrap_into(v, NULL, hint, width, v->small_px, false, NULL);
+            tallest = h > tallest ? h : tallest;
+        }
+    }
+    return tallest ? tallest + v->gap / 2 : 0;
+}
+
+/* A button in `cell` (`button_h` tall) with its hint, if any, under it. */
+static void button_with_hint(View *v, const Shown *s, Rect cell, int button_h, bool primary) {
+    button_part(v, s, (Rect){cell.x, cell.y, cell.w, button_h}, primary);
+    const char *hint = hint_of(v, s);
+    if (hint) {
+        char id[72];
+        snprintf(id, sizeof id, "%s.for", s->part->id);
+        Cursor c = {cell.x, cell.y + button_h + v->gap / 2, cell.w};
+        view_text(v, &c, widgets_printf(v->list, "%s", id), hint, v->small_px, false, TONE_MUTED,
+                  LAYOUT_ALIGN_CENTER);
+    }
+}
+
 /* ---- hero: the welcome screen --------------------------------------------- */
 
 static void build_hero(View *v, const ShownParts *parts) {
@@ -97,6 +140,9 @@ static void build_hero(View *v, const ShownParts *parts) {
     int n_secondary = (int)count_of(parts, SCREEN_PART_BUTTON) - 1;
     int per_row = v->portrait ? 1 : n_secondary;
     int sec_h = v->target * 5 / 4;
+    int hint_h = hints_height(
+        v, parts, per_row > 0 ? (content_w - (per_row - 1) * v->gap) / per_row : content_w);
+    int sec_pitch = sec_h + hint_h;
     const char *brand = words_of(parts, SCREEN_PART_BRAND);
     const char *title = words_of(parts, SCREEN_PART_TITLE);
     const char *body = words_of(parts, SCREEN_PART_BODY);
@@ -109,7 +155,7 @@ static void build_hero(View *v, const ShownParts *parts) {
     view_text(v, &m, NULL, body, v->body_px, false, TONE_MUTED, LAYOUT_ALIGN_CENTER);
     v->measuring = false;
     int block_h = m.y + v->gap * 2 + start_h + v->gap * 3 +
-                  (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_h) : 0);
+                  (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_pitch) : 0);
     /* The clinic's logo (config `logo`) above its name, as tall as the
      * screen has room for: it shrinks first, then goes, never the words. */
     int logo_h = 0;
@@ -149,13 +195,16 @@ static void build_hero(View *v, const ShownParts *parts) {
     }
     c.y += start_h + v->gap * 3;
     int i = 0;
+    size_t group = v->list->n;
     for (const Shown *b; (b = next_of(parts, SCREEN_PART_BUTTON, &at));) {
-        button_part(v, b, view_grid_cell(v, &c, i++, per_row, sec_h), false);
+        button_with_hint(v, b, view_grid_cell(v, &c, i++, per_row, sec_pitch), sec_h, false);
     }
+    view_unify_type(v, group);
     at = 0;
     const Shown *note = next_of(parts, SCREEN_PART_NOTE, &at);
     if (note) {
-        c.y += (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_h) : 0) + v->gap;
+        c.y +=
+            (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_pitch) : 0) + v->gap;
         view_text(v, &c, note->part->id, note->words, v->body_px, true, TONE_WARNING,
                   LAYOUT_ALIGN_CENTER);
     }
@@ -173,15 +222,26 @@ static void build_choices(View *v, const ShownParts *parts) {
     c.y += v->gap;
     int per_row = v->portrait ? 1 : 2;
     int cell_h = v->target * 3 / 2;
+    int hint_h = hints_height(v, parts, (c.w - (per_row - 1) * v->gap) / per_row);
+    /* Rows leave room for the hints; a short screen's buttons give way to
+     * them first, never below the touch target. */
+    int n_buttons = (int)count_of(parts, SCREEN_PART_BUTTON);
+    int rows = (n_buttons + per_row - 1) / per_row;
+    int room = v->h - view_footer_height(v) - c.y - v->gap;
+    while (hint_h && cell_h > v->target && rows * (cell_h + hint_h) + (rows - 1) * v->gap > room) {
+        cell_h--;
+    }
     size_t at = 0;
     int i = 0;
+    size_t group = v->list->n;
     for (const Shown *b; (b = next_of(parts, SCREEN_PART_BUTTON, &at)); i++) {
-        button_part(v, b, view_grid_cell(v, &c, i, per_row, cell_h), i == 0);
+        button_with_hint(v, b, view_grid_cell(v, &c, i, per_row, cell_h + hint_h), cell_h, i == 0);
     }
+    view_unify_type(v, group);
     at = 0;
     const Shown *note = next_of(parts, SCREEN_PART_NOTE, &at);
     if (note) {
-        c.y += view_grid_height(v, i, per_row, cell_h) + v->gap;
+        c.y += view_grid_height(v, i, per_row, cell_h + hint_h) + v->gap;
         view_text(v, &c, note->part->id, note->words, v->body_px, true, TONE_WARNING,
                   LAYOUT_ALIGN_START);
     }
@@ -200,18 +260,20 @@ static int emphasis_pill(View *v, const Shown *s, int y, int content_w) {
         px = px * 90 / 100;
         text_w = text_cache_measure(v->texts, true, px, big, strlen(big));
     }
-    int bw = text_w + v->gap * 3 > content_w ? content_w : text_w + v->gap * 3;
+    int bw = text_w + v->gap * 3 + 16 > content_w ? content_w : text_w + v->gap * 3 + 16;
     int bh = v->gap;
     Widget *w =
         widgets_add(v->list, WIDGET_TEXT, s->part->id, (Rect){(v->w - bw) / 2, y, bw, 0}, big);
     if (w) {
         w->font_px = (uint16_t)px;
         w->bold = true;
-        w->tone = TONE_HIGHLIGHT;
+        /* A pale note, not a filled button: it is to copy down, not to
+         * press (issue 11). */
+        w->tone = TONE_NOTE;
         w->align = LAYOUT_ALIGN_CENTER;
-        w->padding = v->gap / 2;
+        w->padding = v->gap / 2 + 8;
         w->dir = v->dir;
-        bh += view_wrap_into(v, w, big, bw - v->gap, px, true, NULL);
+        bh = 2 * w->padding + view_wrap_into(v, w, big, bw - 2 * w->padding, px, true, NULL);
         w->rect.h = bh;
     }
     return bh;
@@ -436,7 +498,8 @@ static void build_alarm(View *v, const ShownParts *parts) {
             c.y += v->gap;
             break;
         case SCREEN_PART_EMPHASIS:
-            view_text(v, &c, s->part->id, s->words, v->title_px * 3 / 2, true, TONE_ON_DARK,
+            /* The emergency call: second after "tell the front desk". */
+            view_text(v, &c, s->part->id, s->words, v->title_px, true, TONE_ON_DARK,
                       LAYOUT_ALIGN_CENTER);
             c.y += v->gap;
             break;

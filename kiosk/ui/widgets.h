@@ -36,8 +36,8 @@ typedef struct {
 typedef enum {
     WIDGET_TEXT = 0, /* a wrapped text block */
     WIDGET_BUTTON,
-    WIDGET_CHOICE,   /* one of several; `selected` marks the pick */
-    WIDGET_CHECK,    /* a tick box with its label */
+    WIDGET_CHOICE,   /* one of several (a round radio mark); `selected` marks the pick */
+    WIDGET_CHECK,    /* a square tick box with its label: pick-any, consent */
     WIDGET_FIELD,    /* a text field showing what was typed */
     WIDGET_KEY,      /* an on-screen keyboard key */
     WIDGET_CARD,     /* a panel behind other widgets */
@@ -61,7 +61,8 @@ typedef enum {
     TONE_ERROR,
     TONE_HIGHLIGHT,
     TONE_ON_DARK, /* text on a dark (urgent) background */
-    TONE_NIGHT    /* the attract screen: dim text; a backdrop of it is near-black */
+    TONE_NIGHT,   /* the attract screen: dim text; a backdrop of it is near-black */
+    TONE_NOTE     /* TEXT: a flat pale note (a reference to write down), not a button */
 } WidgetTone;
 
 typedef struct {
