@@ -49,6 +49,9 @@ void flow_reset(Flow *flow, uint64_t now_ms) {
     flow->when = KS_WHEN_TODAY;
     flow->session_known = false;
     flow->guide_page = 0;
+    flow->guide_part = 0;
+    flow->guide_parts = 1;
+    flow->large_text = false;
     flow->question = 0;
     flow->intent = FLOW_INTENT_GUIDE;
     flow->selfcheck_return = FLOW_SCREEN_WELCOME;
@@ -68,6 +71,14 @@ void flow_reset(Flow *flow, uint64_t now_ms) {
     flow->leave_action = FLOW_EV_HOME;
     flow->last_activity_ms = now_ms;
     go(flow, FLOW_SCREEN_WELCOME, now_ms);
+}
+
+/* Home, or Back past the first screen: the session's choices go, but the
+ * patient is still at the screen, so large text stays as they set it. */
+static void restart(Flow *flow, uint64_t now_ms) {
+    bool large = flow->large_text;
+    flow_reset(flow, now_ms);
+    flow->large_text = large;
 }
 
 void flow_init(Flow *flow, const FlowSettings *settings, const Content *content,
@@ -378,20 +389,32 @@ static void ask_leave(Flow *flow, FlowEventKind action) {
     flow->leave_action = action;
 }
 
+/* A new guide page starts with one part until the UI has laid it out;
+ * SIZE_MAX asks for its last part (the UI clamps it, flow_set_guide_parts). */
+static void set_part(Flow *flow, size_t part) {
+    flow->guide_part = part;
+    flow->guide_parts = 1;
+}
+
 static void go_back(Flow *flow, uint64_t now_ms) {
     switch (flow->screen) {
     case FLOW_SCREEN_SESSION:
-        flow_reset(flow, now_ms);
+        restart(flow, now_ms);
         break;
     case FLOW_SCREEN_GUIDE:
-        if (flow->guide_page == 0) {
+        if (flow->guide_part > 0 && flow->guide_part != SIZE_MAX) {
+            flow->guide_part--;
+            go(flow, FLOW_SCREEN_GUIDE, now_ms);
+        } else if (flow->guide_page == 0) {
             go(flow, FLOW_SCREEN_SESSION, now_ms);
         } else {
             flow->guide_page--;
+            set_part(flow, SIZE_MAX);
             go(flow, FLOW_SCREEN_GUIDE, now_ms);
         }
         break;
     case FLOW_SCREEN_NEXT:
+        set_part(flow, SIZE_MAX);
         flow->guide_page = n_pages(flow) ? n_pages(flow) - 1 : 0;
         go(flow, n_pages(flow) ? FLOW_SCREEN_GUIDE : FLOW_SCREEN_SESSION, now_ms);
         break;
@@ -411,7 +434,7 @@ static void go_back(Flow *flow, uint64_t now_ms) {
         FlowScreen back = flow->form.return_screen;
         form_wipe(&flow->form);
         if (back == FLOW_SCREEN_WELCOME) {
-            flow_reset(flow, now_ms);
+            restart(flow, now_ms);
         } else {
             go(flow, back, now_ms);
         }
@@ -436,7 +459,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
             if (flow->leave_action == FLOW_EV_BACK) {
                 go_back(flow, now_ms);
             } else {
-                flow_reset(flow, now_ms);
+                restart(flow, now_ms);
             }
             return true;
         }
@@ -448,6 +471,9 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
     }
 
     switch (ev->kind) {
+    case FLOW_EV_TEXT_SIZE:
+        flow->large_text = !flow->large_text;
+        return true;
     case FLOW_EV_HOME:
         if (flow->screen == FLOW_SCREEN_WELCOME) {
             return false;
@@ -455,7 +481,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
         if (flow_form_has_data(flow)) {
             ask_leave(flow, FLOW_EV_HOME);
         } else {
-            flow_reset(flow, now_ms);
+            restart(flow, now_ms);
         }
         return true;
     case FLOW_EV_BACK:
@@ -538,6 +564,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
                 start_selfcheck(flow, now_ms);
             } else if (n_pages(flow) > 0) {
                 flow->guide_page = 0;
+                set_part(flow, 0);
                 go(flow, FLOW_SCREEN_GUIDE, now_ms);
             } else {
                 go(flow, FLOW_SCREEN_NEXT, now_ms);
@@ -547,8 +574,13 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
         return false;
     case FLOW_SCREEN_GUIDE:
         if (ev->kind == FLOW_EV_NEXT) {
-            if (flow->guide_page + 1 < n_pages(flow)) {
+            if (flow_guide_part(flow) + 1 < flow->guide_parts) {
+                flow->guide_part = flow_guide_part(flow);
+                flow->guide_part++;
+                go(flow, FLOW_SCREEN_GUIDE, now_ms);
+            } else if (flow->guide_page + 1 < n_pages(flow)) {
                 flow->guide_page++;
+                set_part(flow, 0);
                 go(flow, FLOW_SCREEN_GUIDE, now_ms);
             } else {
                 go(flow, FLOW_SCREEN_NEXT, now_ms);
@@ -711,10 +743,16 @@ void flow_screen_id(const Flow *flow, char *out, size_t out_len) {
     case FLOW_SCREEN_SESSION:
         snprintf(out, out_len, "session");
         return;
-    case FLOW_SCREEN_GUIDE:
-        snprintf(out, out_len, "guide.%s",
-                 n_pages(flow) ? content_page(flow->content, flow->guide_page)->id : "");
+    case FLOW_SCREEN_GUIDE: {
+        size_t part = flow_guide_part(flow);
+        const char *page = n_pages(flow) ? content_page(flow->content, flow->guide_page)->id : "";
+        if (part > 0) {
+            snprintf(out, out_len, "guide.%s.%zu", page, part + 1);
+        } else {
+            snprintf(out, out_len, "guide.%s", page);
+        }
         return;
+    }
     case FLOW_SCREEN_NEXT:
         snprintf(out, out_len, "next");
         return;
@@ -794,6 +832,25 @@ int flow_when(const Flow *flow) {
 
 size_t flow_guide_page(const Flow *flow) {
     return flow->guide_page;
+}
+
+bool flow_large_text(const Flow *flow) {
+    return flow->large_text;
+}
+
+void flow_set_guide_parts(Flow *flow, size_t parts) {
+    flow->guide_parts = parts ? parts : 1;
+    if (flow->guide_part >= flow->guide_parts) {
+        flow->guide_part = flow->guide_parts - 1;
+    }
+}
+
+size_t flow_guide_part(const Flow *flow) {
+    return flow->guide_part >= flow->guide_parts ? flow->guide_parts - 1 : flow->guide_part;
+}
+
+size_t flow_guide_parts(const Flow *flow) {
+    return flow->guide_parts;
 }
 
 size_t flow_question(const Flow *flow) {

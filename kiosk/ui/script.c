@@ -303,6 +303,36 @@ int script_run(App *app, FILE *in, const char *name) {
             }
             tap_started_ms = clock_ms(CLOCK_MONOTONIC);
             push_tap(app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+        } else if (strcmp(cmd, "tap-until") == 0) {
+            /* `tap-until ID SCREEN`: taps ID until SCREEN shows, dumping
+             * every screen on the way (the parts of a split guide page,
+             * however many a window size needs). */
+            char *until = arg + strcspn(arg, " ");
+            if (*until) {
+                *until++ = '\0';
+            }
+            bool reached = false;
+            for (int taps = 0; taps < 40 && *until; taps++) {
+                app_update_view(app);
+                app_screen_id(app, screen, sizeof screen);
+                if (strcmp(screen, until) == 0) {
+                    reached = true;
+                    break;
+                }
+                widgets_dump(app->view, screen, stdout);
+                const Widget *w = widgets_find(app->view, arg);
+                if (!w) {
+                    break;
+                }
+                push_tap(app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+                pump(app);
+            }
+            fflush(stdout);
+            if (!reached) {
+                rc = fail(name, line_no, "tap-until: \"%s\" never showed (at \"%s\")", until,
+                          screen);
+                break;
+            }
         } else if (strcmp(cmd, "tap-at") == 0) {
             long x, y;
             char *second = arg + strcspn(arg, " ");
@@ -363,6 +393,13 @@ int script_run(App *app, FILE *in, const char *name) {
         } else if (strcmp(cmd, "expect-no-text") == 0) {
             if (widgets_contain_text(app->view, arg)) {
                 rc = fail(name, line_no, "text \"%s\" should not be on screen \"%s\"", arg, screen);
+                break;
+            }
+        } else if (strcmp(cmd, "expect-not-selected") == 0) {
+            const Widget *w = widgets_find(app->view, arg);
+            if (!w || w->selected) {
+                rc = fail(name, line_no, "widget \"%s\" is missing or selected on screen \"%s\"",
+                          arg, screen);
                 break;
             }
         } else if (strcmp(cmd, "expect-widget") == 0 || strcmp(cmd, "expect-selected") == 0) {

@@ -10,7 +10,12 @@
 
 static uint64_t memo_key(const View *v, uint64_t a, uint64_t b, uint64_t c) {
     uint64_t h = 1469598103934665603ULL;
-    uint64_t parts[6] = {(uint64_t)v->w, (uint64_t)v->h, a, b, c, (uint64_t)flow_screen(v->flow)};
+    uint64_t parts[6] = {(uint64_t)v->w,
+                         (uint64_t)v->h * 2 + (v->large ? 1 : 0),
+                         a,
+                         b,
+                         c,
+                         (uint64_t)flow_screen(v->flow)};
     for (int i = 0; i < 6; i++) {
         h = (h ^ parts[i]) * 1099511628211ULL;
     }
@@ -123,8 +128,25 @@ static bool stage_is_current(const ContentSection *s, int days) {
     return days >= s->stage_from_day && (s->stage_until_day < 0 || days <= s->stage_until_day);
 }
 
-/* One card: optional badge, heading, bulleted items. Returns its height. */
-static int section_card(View *v, const ContentPage *page, size_t si, Rect area, int scale_pct) {
+/* What one part of a guide page shows: pieces of sections, each the items
+ * [from, to) of section `sec` (raw indexes; items hidden for the area are
+ * skipped inside). An unsplit page is one part with every section whole. */
+#define GUIDE_MAX_PARTS (CONTENT_MAX_SECTIONS * CONTENT_MAX_ITEMS)
+typedef struct {
+    size_t sec, from, to;
+} GuidePiece;
+
+typedef struct {
+    GuidePiece pieces[CONTENT_MAX_SECTIONS];
+    size_t n;
+    bool first; /* the page's first part: it shows the intro */
+} GuideSlice;
+
+/* One card: optional badge, heading, the bulleted items of the piece.
+ * Returns its height. */
+static int section_card(View *v, const GuidePiece *piece, const ContentPage *page, Rect area,
+                        int scale_pct) {
+    size_t si = piece->sec;
     const ContentSection *s = &page->sections[si];
     int body = v->body_px * scale_pct / 100;
     int heading = v->heading_px * scale_pct / 100;
@@ -173,11 +195,14 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
     }
     int bullet_w = text_cache_measure(v->texts, true, body, "\xE2\x80\xA2", 3) + body / 2;
     int shown = 0;
-    for (size_t i = 0; i < s->n_items; i++) {
+    for (size_t i = 0; i < s->n_items && i < piece->to; i++) {
         if (!content_item_shown(&s->items[i], flow_area(v->flow))) {
             continue;
         }
         shown++;
+        if (i < piece->from) {
+            continue; /* on an earlier part: the ids still count it */
+        }
         Cursor item = {c.x + (v->dir == LAYOUT_DIR_RTL ? 0 : bullet_w), c.y, c.w - bullet_w};
         if (!v->measuring) {
             snprintf(id, sizeof id, "guide.section.%zu.bullet.%d", si + 1, shown);
@@ -203,17 +228,21 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
     return height;
 }
 
-/* Lays the page out at `scale_pct`; returns the bottom y it reached. */
-static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) {
+/* Lays the slice of the page out at `scale_pct`; returns the bottom y it
+ * reached. */
+static int guide_body(View *v, const ContentPage *page, const GuideSlice *slice, int top,
+                      int scale_pct) {
     Cursor c = {v->margin, top, v->w - 2 * v->margin};
     char id[64];
     snprintf(id, sizeof id, "guide.title");
     view_text(v, &c, id, page->title, v->title_px * scale_pct / 100, true, TONE_DEFAULT,
               LAYOUT_ALIGN_START);
-    view_text(v, &c, "guide.intro", page->intro, v->body_px * scale_pct / 100, false, TONE_MUTED,
-              LAYOUT_ALIGN_START);
+    if (slice->first) {
+        view_text(v, &c, "guide.intro", page->intro, v->body_px * scale_pct / 100, false,
+                  TONE_MUTED, LAYOUT_ALIGN_START);
+    }
     c.y += v->gap / 2;
-    size_t n = page->n_sections;
+    size_t n = slice->n;
     bool columns = !v->portrait && n >= 2;
     if (columns) {
         int col_w = (c.w - (int)(n - 1) * v->gap) / (int)n;
@@ -222,17 +251,17 @@ static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) 
         bool was_measuring = v->measuring;
         v->measuring = true;
         for (size_t i = 0; i < n; i++) {
-            int hgt = section_card(v, page, i, (Rect){0, c.y, col_w, 0}, scale_pct);
+            int hgt = section_card(v, &slice->pieces[i], page, (Rect){0, c.y, col_w, 0}, scale_pct);
             tallest = hgt > tallest ? hgt : tallest;
         }
         v->measuring = was_measuring;
         for (size_t i = 0; i < n; i++) {
             size_t col = v->dir == LAYOUT_DIR_RTL ? n - 1 - i : i;
             Rect r = {c.x + (int)col * (col_w + v->gap), c.y, col_w, tallest};
-            section_card(v, page, i, r, scale_pct);
+            section_card(v, &slice->pieces[i], page, r, scale_pct);
             if (!v->measuring) {
                 Widget *card = NULL;
-                snprintf(id, sizeof id, "guide.section.%zu", i + 1);
+                snprintf(id, sizeof id, "guide.section.%zu", slice->pieces[i].sec + 1);
                 for (size_t k = 0; k < v->list->n; k++) {
                     if (strcmp(v->list->items[k].id, id) == 0) {
                         card = &v->list->items[k];
@@ -246,15 +275,88 @@ static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) 
         c.y += tallest + v->gap;
     } else {
         for (size_t i = 0; i < n; i++) {
-            int hgt = section_card(v, page, i, (Rect){c.x, c.y, c.w, 0}, scale_pct);
+            int hgt = section_card(v, &slice->pieces[i], page, (Rect){c.x, c.y, c.w, 0}, scale_pct);
             c.y += hgt + v->gap;
         }
     }
     return c.y;
 }
 
+static GuideSlice whole_page(const ContentPage *page) {
+    GuideSlice all = {.n = page->n_sections, .first = true};
+    for (size_t i = 0; i < page->n_sections; i++) {
+        all.pieces[i] = (GuidePiece){i, 0, page->sections[i].n_items};
+    }
+    return all;
+}
+
 static int guide_at_scale(View *v, int top, int scale) {
-    return guide_body(v, content_page(v->in->content, flow_guide_page(v->flow)), top, scale);
+    const ContentPage *page = content_page(v->in->content, flow_guide_page(v->flow));
+    GuideSlice all = whole_page(page);
+    return guide_body(v, page, &all, top, scale);
+}
+
+/* Does the slice end at or above `limit`? A dry run. */
+static bool slice_fits(View *v, const ContentPage *page, const GuideSlice *slice, int top,
+                       int limit) {
+    size_t arena_mark = v->list->arena_used;
+    v->measuring = true;
+    int bottom = guide_body(v, page, slice, top, 100);
+    v->measuring = false;
+    v->list->arena_used = arena_mark;
+    return bottom <= limit;
+}
+
+/* Large text (issue 12): the type stays at its large size and the page is
+ * split instead, at section boundaries first and between items only when
+ * one section alone is too tall. Fills `parts` and returns their count. */
+static size_t split_page(View *v, const ContentPage *page, int top, int limit, GuideSlice *parts) {
+    size_t n = 0;
+    GuideSlice cur = {.n = 0, .first = true};
+    for (size_t si = 0; si < page->n_sections; si++) {
+        const ContentSection *s = &page->sections[si];
+        GuideSlice trial = cur;
+        trial.pieces[trial.n++] = (GuidePiece){si, 0, s->n_items};
+        if (slice_fits(v, page, &trial, top, limit)) {
+            cur = trial;
+            continue;
+        }
+        if (cur.n > 0 && n + 1 < GUIDE_MAX_PARTS) {
+            parts[n++] = cur;
+            cur = (GuideSlice){.n = 0, .first = false};
+            trial = cur;
+            trial.pieces[trial.n++] = (GuidePiece){si, 0, s->n_items};
+            if (slice_fits(v, page, &trial, top, limit)) {
+                cur = trial;
+                continue;
+            }
+        }
+        /* The section alone is too tall: as many items per part as fit,
+         * at least one (view_check_text_fits flags a single item that
+         * cannot fit at all). */
+        size_t from = 0;
+        while (from < s->n_items) {
+            size_t to = from + 1;
+            while (to < s->n_items) {
+                GuideSlice more = cur;
+                more.pieces[more.n++] = (GuidePiece){si, from, to + 1};
+                if (!slice_fits(v, page, &more, top, limit)) {
+                    break;
+                }
+                to++;
+            }
+            cur.pieces[cur.n++] = (GuidePiece){si, from, to};
+            from = to;
+            if (from < s->n_items && n + 1 < GUIDE_MAX_PARTS) {
+                parts[n++] = cur;
+                cur = (GuideSlice){.n = 0, .first = false};
+            }
+        }
+    }
+    if (cur.n > 0 || n == 0) {
+        parts[n++] = cur;
+    }
+    return n;
 }
 
 static void build_guide(View *v) {
@@ -270,17 +372,33 @@ static void build_guide(View *v) {
         disclaimer_h = m.y;
     }
     int bottom_limit = v->h - view_footer_height(v) - disclaimer_h - v->gap;
-    /* The largest type at which the page fits without scrolling. */
-    /* Bigger type where the page has room (a portrait tablet), smaller
-     * where it must, never scrolling. */
-    uint64_t key = memo_key(v, 1000 + flow_guide_page(v->flow), (uint64_t)(flow_area(v->flow) + 1),
-                            (uint64_t)flow_days_since_session(v->flow));
-    int scale;
-    if (!memo_find(v, key, &scale)) {
-        scale = fit_scale(v, guide_at_scale, top, bottom_limit, 140);
-        memo_store(v, key, scale);
+    if (v->large) {
+        GuideSlice parts[GUIDE_MAX_PARTS];
+        size_t n = split_page(v, page, top, bottom_limit, parts);
+        size_t part = flow_guide_part(v->flow);
+        part = part < n ? part : n - 1;
+        if (v->in->guide_parts) {
+            *v->in->guide_parts = n;
+        }
+        guide_body(v, page, &parts[part], top, 100);
+    } else {
+        if (v->in->guide_parts) {
+            *v->in->guide_parts = 1;
+        }
+        /* The largest type at which the page fits without scrolling. */
+        /* Bigger type where the page has room (a portrait tablet), smaller
+         * where it must, never scrolling. */
+        uint64_t key =
+            memo_key(v, 1000 + flow_guide_page(v->flow), (uint64_t)(flow_area(v->flow) + 1),
+                     (uint64_t)flow_days_since_session(v->flow));
+        int scale;
+        if (!memo_find(v, key, &scale)) {
+            scale = fit_scale(v, guide_at_scale, top, bottom_limit, 140);
+            memo_store(v, key, scale);
+        }
+        GuideSlice all = whole_page(page);
+        guide_body(v, page, &all, top, scale);
     }
-    guide_body(v, page, top, scale);
     Cursor d = {v->margin, bottom_limit + v->gap / 2, v->w - 2 * v->margin};
     view_text(v, &d, "guide.disclaimer", view_text_of(v, "guide.disclaimer"), v->small_px, false,
               TONE_MUTED, LAYOUT_ALIGN_START);
@@ -746,7 +864,11 @@ void view_build(WidgetList *out, const ViewInput *in) {
     v.back_action = FLOW_EV_BACK;
     v.home_action = FLOW_EV_HOME;
     v.next_action = FLOW_EV_NEXT;
+    v.text_size_action = FLOW_EV_TEXT_SIZE;
     const Flow *flow = in->flow;
+    if (flow_large_text(flow)) {
+        view_kit_enlarge(&v);
+    }
     if (!flow_progress(flow, &v.progress_current, &v.progress_total)) {
         v.progress_total = 0;
     }

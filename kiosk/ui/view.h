@@ -39,6 +39,9 @@ typedef struct ViewInput {
     int width;
     int height;
     uint64_t now_ms;
+    /* Out: how many parts the guide page shown was split into (large
+     * text); the mode passes it on to flow_set_guide_parts. May be NULL. */
+    size_t *guide_parts;
 } ViewInput;
 
 /* Replaces `out` with the widgets of the current screen. */

@@ -28,6 +28,42 @@ void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache 
     v->back_action = WIDGET_NO_ACTION;
     v->home_action = WIDGET_NO_ACTION;
     v->next_action = WIDGET_NO_ACTION;
+    v->text_size_action = WIDGET_NO_ACTION;
+}
+
+void view_kit_enlarge(View *v) {
+    v->large = true;
+    v->body_px = v->body_px * VIEW_LARGE_PCT / 100;
+    v->small_px = v->small_px * VIEW_LARGE_PCT / 100;
+    v->heading_px = v->heading_px * VIEW_LARGE_PCT / 100;
+    v->title_px = v->title_px * VIEW_LARGE_PCT / 100;
+    v->button_px = v->button_px * VIEW_LARGE_PCT / 100;
+}
+
+/* Home is 2 targets wide; the other slots 1.5. */
+static int slot_width(const View *v, int slot) {
+    return slot == 0 ? v->target * 2 : v->target * 3 / 2;
+}
+
+Rect view_top_slot(const View *v, int slot) {
+    int from_edge = v->margin;
+    for (int i = 0; i < slot; i++) {
+        from_edge += slot_width(v, i) + v->gap;
+    }
+    int bw = slot_width(v, slot);
+    int x = v->dir == LAYOUT_DIR_RTL ? from_edge : v->w - from_edge - bw;
+    return (Rect){x, v->margin / 2, bw, v->target};
+}
+
+void view_text_size_button(View *v, WidgetTone tone) {
+    if (v->text_size_action == WIDGET_NO_ACTION || v->measuring) {
+        return;
+    }
+    Widget *w = view_tappable(v, WIDGET_BUTTON, "chrome.textsize", view_top_slot(v, 1),
+                              view_text_of(v, "chrome.textsize"), v->text_size_action, 0, tone);
+    if (w) {
+        w->selected = v->large;
+    }
 }
 
 int view_touch_target(int width, int height) {
@@ -267,16 +303,25 @@ int view_top_bar(View *v, bool with_home, bool with_back) {
         view_button(v, "nav.back", r, view_text_of(v, "nav.back"), v->back_action, 0, false);
     }
     if (with_home) {
-        int bw = v->target * 2;
-        Rect r = {v->dir == LAYOUT_DIR_RTL ? v->margin : v->w - v->margin - bw, v->margin / 2, bw,
-                  v->target};
-        view_button(v, "nav.home", r, view_text_of(v, "nav.home"), v->home_action, 0, false);
+        view_button(v, "nav.home", view_top_slot(v, 0), view_text_of(v, "nav.home"), v->home_action,
+                    0, false);
     }
+    view_text_size_button(v, TONE_DEFAULT);
     if (!with_back) {
-        Cursor c = {v->margin, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2,
-                    v->w - 2 * v->margin - v->target * 2 - v->gap};
-        view_text(v, &c, "clinic.name", v->clinic_name ? v->clinic_name : "", v->small_px, true,
-                  TONE_PRIMARY, LAYOUT_ALIGN_START);
+        /* The clinic name leaves every slot free, used or not. */
+        Rect inner = view_top_slot(v, VIEW_TOP_SLOTS - 1);
+        int slots_w =
+            v->dir == LAYOUT_DIR_RTL ? inner.x + inner.w - v->margin : v->w - v->margin - inner.x;
+        int name_w = v->w - 2 * v->margin - slots_w - v->gap;
+        const char *name = v->clinic_name ? v->clinic_name : "";
+        /* One line, in the bar: smaller type before it wraps (large text). */
+        int px = v->small_px;
+        while (px > 16 && text_cache_measure(v->texts, true, px, name, strlen(name)) > name_w) {
+            px = px * 90 / 100;
+        }
+        Cursor c = {v->dir == LAYOUT_DIR_RTL ? v->margin + slots_w + v->gap : v->margin,
+                    v->margin / 2 + (v->target - px * 3 / 2) / 2, name_w};
+        view_text(v, &c, "clinic.name", name, px, true, TONE_PRIMARY, LAYOUT_ALIGN_START);
     }
     return v->margin / 2 + bar_h;
 }
@@ -315,13 +360,16 @@ void view_footer(View *v, bool back, bool next, bool next_enabled, const char *n
         int pw = v->w - 2 * v->margin - 2 * bw - 2 * v->gap;
         Rect r = {v->margin + bw + v->gap, y, pw, v->target};
         Widget *w = widgets_add(v->list, WIDGET_PROGRESS, "nav.progress", r, label);
+        /* Large text leaves the step line at its usual size: its dots sit
+         * under it in the same target height. */
+        int px = v->large ? v->small_px * 100 / VIEW_LARGE_PCT : v->small_px;
         if (w) {
-            w->font_px = (uint16_t)v->small_px;
+            w->font_px = (uint16_t)px;
             w->align = LAYOUT_ALIGN_CENTER;
             w->dir = v->dir;
             w->progress_current = current;
             w->progress_total = total;
-            view_wrap_into(v, w, label, pw, v->small_px, false, NULL);
+            view_wrap_into(v, w, label, pw, px, false, NULL);
             w->padding = 0;
         }
     }

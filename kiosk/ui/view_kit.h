@@ -43,6 +43,9 @@ typedef struct View {
     bool measuring; /* dry run: compute heights, add nothing */
     /* What the chrome's buttons send, in the building mode's own codes. */
     int back_action, home_action, next_action;
+    /* The "Aa" button (issue 12): WIDGET_NO_ACTION shows none. */
+    int text_size_action;
+    bool large; /* large text: the type scale is 1.4x (view_kit_enlarge) */
     /* "Step current of total" in the footer; total 0 shows none. */
     int progress_current, progress_total;
 } View;
@@ -61,6 +64,22 @@ typedef struct {
  * actions on the chrome yet (WIDGET_NO_ACTION). */
 void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache *texts, int width,
                    int height);
+
+/* Large text (issue 12): every type size 1.4x; margins, gaps and touch
+ * targets stay as they are. */
+#define VIEW_LARGE_PCT 140
+void view_kit_enlarge(View *v);
+
+/* The top bar's buttons sit in slots counted from the trailing edge: slot 0
+ * is Home, slot 1 the text size button ("chrome.textsize"), slot 2 is kept
+ * free for one more (the read-aloud button). Every slot is `target` high. */
+#define VIEW_TOP_SLOTS 3
+Rect view_top_slot(const View *v, int slot);
+
+/* The "Aa" button in its slot, selected while large text is on; nothing
+ * when the mode gave no text_size_action. `tone`: TONE_URGENT on the dark
+ * alarm screen, else TONE_DEFAULT. */
+void view_text_size_button(View *v, WidgetTone tone);
 
 /* The smallest touch target the layout uses at this window size, in pixels. */
 int view_touch_target(int width, int height);
@@ -98,7 +117,8 @@ void view_split_columns(const View *v, Cursor c, Cursor *first, Cursor *second);
 void view_centre_vertically(View *v, size_t first, int top, int bottom);
 
 /* The top bar: Home (home_action) at the trailing edge when `with_home`,
- * Back (back_action) at the leading edge when `with_back`, else the clinic
+ * the text size button beside it (view_text_size_button), Back
+ * (back_action) at the leading edge when `with_back`, else the clinic
  * name. Returns the y below it. */
 int view_top_bar(View *v, bool with_home, bool with_back);
 int view_footer_height(const View *v);

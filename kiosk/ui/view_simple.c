@@ -91,9 +91,13 @@ static void build_hero(View *v, const ShownParts *parts) {
     int block_h = m.y + v->gap * 2 + start_h + v->gap * 3 +
                   (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_h) : 0);
     int y0 = (v->h - block_h) / 2;
-    if (y0 < v->margin) {
-        y0 = v->margin;
+    /* Below the text size button when there is one. */
+    int min_y =
+        v->text_size_action == WIDGET_NO_ACTION ? v->margin : v->margin / 2 + v->target + v->gap;
+    if (y0 < min_y) {
+        y0 = min_y;
     }
+    view_text_size_button(v, TONE_DEFAULT);
 
     Cursor c = {x, y0, content_w};
     view_text(v, &c, id_of(parts, SCREEN_PART_BRAND), brand, v->heading_px, true, TONE_PRIMARY,
@@ -228,6 +232,7 @@ static void build_alarm(View *v, const ShownParts *parts) {
                   (Rect){v->dir == LAYOUT_DIR_RTL ? v->margin : v->w - v->margin - hw,
                          v->margin / 2, hw, v->target},
                   view_text_of(v, "nav.home"), v->home_action, 0, TONE_URGENT);
+    view_text_size_button(v, TONE_URGENT);
     size_t first = v->list->n;
     int top = v->margin / 2 + v->target + v->gap;
     Cursor c = {v->margin, top, content_w};
