@@ -206,6 +206,7 @@ void app_update_view(App *app) {
     if (strcmp(id, app->shown_screen) != 0) {
         log_info("screen %s -> %s", app->shown_screen[0] ? app->shown_screen : "start", id);
         snprintf(app->shown_screen, sizeof app->shown_screen, "%s", id);
+        app->screen_changed = true;
     }
     if (app->view->overflow) {
         SDL_LogWarn(SDL_LOG_CATEGORY_APPLICATION, "screen %s does not fit %dx%d (%s)", id,
@@ -215,8 +216,16 @@ void app_update_view(App *app) {
 
 static void draw(App *app) {
     app_update_view(app);
+    uint64_t mark = text_cache_mark(app->texts);
     render_widgets(app->renderer, app->texts, app->view, app->width, app->height, app->view->dark,
                    true);
+    if (app->screen_changed) {
+        /* Issue 11: the text of the screen left goes once the new one is
+         * drawn (what both show stays), so cached text stays at about one
+         * screen's worth instead of filling its budget. */
+        app->screen_changed = false;
+        text_cache_evict_unused_since(app->texts, mark);
+    }
 }
 
 bool app_render_if_dirty(App *app) {

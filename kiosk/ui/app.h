@@ -40,6 +40,7 @@ struct App {
     bool dirty;      /* draw on the next chance */
     uint64_t frames;
     char shown_screen[96]; /* the screen id last logged ("" before the first) */
+    bool screen_changed;   /* a new screen id since the last draw (text cache trim) */
 };
 
 /* Takes ownership of nothing: window, renderer, text cache and `mode` are

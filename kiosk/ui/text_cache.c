@@ -357,6 +357,19 @@ void text_cache_drop(TextCache *cache) {
     cache->texture_bytes = 0;
 }
 
+uint64_t text_cache_mark(const TextCache *cache) {
+    return cache->clock;
+}
+
+void text_cache_evict_unused_since(TextCache *cache, uint64_t mark) {
+    for (int i = 0; i < MAX_TEXTURES; i++) {
+        TextureSlot *slot = &cache->textures[i];
+        if (slot->texture && slot->last_use <= mark) {
+            evict(cache, slot);
+        }
+    }
+}
+
 size_t text_cache_renders(const TextCache *cache) {
     return cache->renders;
 }

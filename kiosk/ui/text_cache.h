@@ -52,6 +52,14 @@ void text_cache_fit_screen(TextCache *cache, int width, int height);
  * Never fails. */
 void text_cache_drop(TextCache *cache);
 
+/* Issue 11, memory: a mark to pass to text_cache_evict_unused_since, and
+ * the eviction itself: every texture not drawn since `mark` goes (its
+ * pixels freed, not wiped: text_cache_drop is the wipe). The app calls it
+ * after the first frame of a new screen, so the cache holds one screen's
+ * text (and what the screens share) instead of filling its budget. */
+uint64_t text_cache_mark(const TextCache *cache);
+void text_cache_evict_unused_since(TextCache *cache, uint64_t mark);
+
 /* Counters for the benchmark (renders: rasterisations so far). */
 size_t text_cache_renders(const TextCache *cache);
 size_t text_cache_hits(const TextCache *cache);
