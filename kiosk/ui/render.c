@@ -347,3 +347,23 @@ void render_widgets(SDL_Renderer *renderer, TextCache *texts, const WidgetList *
         draw_widget(renderer, texts, list, &list->items[i], caret_visible);
     }
 }
+
+static bool touches(Rect a, Rect b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+void render_widgets_in(SDL_Renderer *renderer, TextCache *texts, const WidgetList *list, int width,
+                       int height, bool urgent_background, bool caret_visible, Rect clip) {
+    SDL_RenderSetClipRect(renderer, &(SDL_Rect){clip.x, clip.y, clip.w, clip.h});
+    Rgba bg = urgent_background ? URGENT_BG : BG;
+    set_color(renderer, bg);
+    SDL_RenderFillRect(renderer, &(SDL_Rect){clip.x, clip.y, clip.w, clip.h});
+    (void)width;
+    (void)height;
+    for (size_t i = 0; i < list->n; i++) {
+        if (touches(list->items[i].rect, clip)) {
+            draw_widget(renderer, texts, list, &list->items[i], caret_visible);
+        }
+    }
+    SDL_RenderSetClipRect(renderer, NULL);
+}

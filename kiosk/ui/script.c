@@ -166,7 +166,7 @@ static bool measure(App *app, const char *arg, double last_tap_to_frame_ms) {
     size_t rasterised = text_cache_renders(app->texts);
     for (long i = 0; i < n; i++) {
         double t0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
-        app->dirty = true;
+        app_force_full_redraw(app); /* the whole window, not only what changed */
         app_render_if_dirty(app);
         wall[i] = clock_ms(CLOCK_MONOTONIC) - t0;
         cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
@@ -189,6 +189,52 @@ static bool measure(App *app, const char *arg, double last_tap_to_frame_ms) {
            percentile(cpu, (size_t)n, 99), percentile(rebuild, (size_t)n, 50),
            percentile(rebuild, (size_t)n, 99), last_tap_to_frame_ms, app->view->n, rasterised,
            status_kib("VmRSS"), status_kib("VmHWM"));
+    fflush(stdout);
+    free(wall);
+    return true;
+}
+
+/* `measure-keys N`: the benchmark's probe of a frame after a key press on
+ * a form: N times a letter typed and N times Delete, alternately, each
+ * timed from the input to the presented frame (the view rebuilt, then only
+ * what changed drawn: issue 11's dirty areas). */
+static bool measure_keys(App *app, const char *arg) {
+    char *end = NULL;
+    long n = strtol(arg, &end, 10);
+    if (end == arg || n < 1 || n > 100000) {
+        return false;
+    }
+    char screen[128];
+    app_update_view(app);
+    app_screen_id(app, screen, sizeof screen);
+    double *wall = malloc(sizeof(double) * (size_t)n * 4);
+    if (!wall) {
+        return false;
+    }
+    double *cpu = wall + 2 * n;
+    uint64_t partial0 = app->partial_frames;
+    for (long i = 0; i < 2 * n; i++) {
+        double t0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+        if (i % 2 == 0) {
+            InputEvent ev = {.kind = INPUT_TEXT};
+            snprintf(ev.text, sizeof ev.text, "x");
+            app_handle_input(app, &ev);
+        } else {
+            InputEvent ev = {.kind = INPUT_KEY, .key = INPUT_KEY_BACKSPACE};
+            app_handle_input(app, &ev);
+        }
+        app_render_if_dirty(app);
+        wall[i] = clock_ms(CLOCK_MONOTONIC) - t0;
+        cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
+    }
+    qsort(wall, (size_t)(2 * n), sizeof *wall, compare_doubles);
+    qsort(cpu, (size_t)(2 * n), sizeof *cpu, compare_doubles);
+    printf("measure-keys screen=%s n=%ld update_median=%.3f update_p99=%.3f update_max=%.3f "
+           "cpu_median=%.3f cpu_p99=%.3f partial=%llu\n",
+           screen, 2 * n, percentile(wall, (size_t)(2 * n), 50),
+           percentile(wall, (size_t)(2 * n), 99), wall[2 * n - 1],
+           percentile(cpu, (size_t)(2 * n), 50), percentile(cpu, (size_t)(2 * n), 99),
+           (unsigned long long)(app->partial_frames - partial0));
     fflush(stdout);
     free(wall);
     return true;
@@ -425,6 +471,12 @@ int script_run(App *app, FILE *in, const char *name) {
             if (!measure(app, arg, tap_to_frame_ms)) {
                 rc = fail(name, line_no, "measure needs a count from 1 to 100000 (got \"%s\")%s",
                           arg, "");
+                break;
+            }
+        } else if (strcmp(cmd, "measure-keys") == 0) {
+            if (!measure_keys(app, arg)) {
+                rc = fail(name, line_no,
+                          "measure-keys needs a count from 1 to 100000 (got \"%s\")%s", arg, "");
                 break;
             }
         } else if (strcmp(cmd, "async") == 0) {
