@@ -339,6 +339,12 @@ static bool draw(App *app) {
     Rect dirty[DIRTY_MAX];
     int n_dirty = find_dirty(app, sig, dirty);
     uint64_t mark = text_cache_mark(app->texts);
+    if (app->screen_changed) {
+        /* Issue 11: the text of the screen left goes before the new one is
+         * rasterised (the few words both show are rasterised again), so
+         * cached text peaks at one screen's worth, not two. */
+        text_cache_evict_unused_since(app->texts, mark, false);
+    }
     if (n_dirty < 0) {
         render_widgets(app->renderer, app->texts, list, app->width, app->height, list->dark, true);
     } else {
@@ -349,11 +355,9 @@ static bool draw(App *app) {
         app->partial_frames += n_dirty > 0;
     }
     if (app->screen_changed) {
-        /* Issue 11: the text of the screen left goes once the new one is
-         * drawn (what both show stays), so cached text stays at about one
-         * screen's worth instead of filling its budget. */
+        /* ... and the font sizes this frame did not need are closed. */
         app->screen_changed = false;
-        text_cache_evict_unused_since(app->texts, mark);
+        text_cache_evict_unused_since(app->texts, mark, true);
     }
     memcpy(app->drawn_sig, sig, list->n * sizeof sig[0]);
     for (size_t i = 0; i < list->n; i++) {
