@@ -426,8 +426,10 @@ static void build_selfcheck(View *v) {
     int avail = v->h - view_footer_height(v) - v->small_px * 3 - c.y;
     int rows = (n + per_row - 1) / per_row;
     int cell_h = (avail - (rows - 1) * v->gap) / rows;
-    if (cell_h > v->target * 3 / 2) {
-        cell_h = v->target * 3 / 2;
+    /* Large text: room for an answer on two lines rather than smaller type. */
+    int tallest = v->large ? v->target * 2 : v->target * 3 / 2;
+    if (cell_h > tallest) {
+        cell_h = tallest;
     }
     if (cell_h < v->target) {
         cell_h = v->target;
