@@ -284,6 +284,95 @@ static void test_guide_pages_in_order_then_next_then_done(void **state) {
     free(flow);
 }
 
+/* Issue 12: large text lasts for the session: Home keeps it, the idle
+ * wipe, the done screen's timed return and Done turn it off. */
+static void test_large_text_for_the_session(void **state) {
+    (void)state;
+    Flow *flow = new_flow();
+    assert_false(flow_large_text(flow));
+    assert_true(ev(flow, FLOW_EV_TEXT_SIZE, 0, T0));
+    assert_true(flow_large_text(flow));
+    assert_screen(flow, "welcome");
+    ev(flow, FLOW_EV_START, 0, T0);
+    assert_true(flow_large_text(flow));
+    assert_true(ev(flow, FLOW_EV_HOME, 0, T0));
+    assert_screen(flow, "welcome");
+    assert_true(flow_large_text(flow)); /* the same patient is still there */
+    ev(flow, FLOW_EV_START, 0, T0);
+    /* The idle prompt, then its countdown ends: the wipe. */
+    assert_true(flow_tick(flow, T0 + IDLE_MS));
+    assert_screen(flow, "idle");
+    assert_true(flow_large_text(flow));
+    assert_true(flow_tick(flow, T0 + IDLE_MS + COUNTDOWN_MS));
+    assert_screen(flow, "welcome");
+    assert_false(flow_large_text(flow));
+    /* Tapped twice: off again. */
+    ev(flow, FLOW_EV_TEXT_SIZE, 0, T0);
+    ev(flow, FLOW_EV_TEXT_SIZE, 0, T0);
+    assert_false(flow_large_text(flow));
+    /* Done ends the visit. */
+    uint64_t t = T0 + 200000;
+    ev(flow, FLOW_EV_TEXT_SIZE, 0, t);
+    ev(flow, FLOW_EV_START, 0, t);
+    ev(flow, FLOW_EV_NEXT, 0, t);
+    while (flow_screen(flow) == FLOW_SCREEN_GUIDE) {
+        ev(flow, FLOW_EV_NEXT, 0, t);
+    }
+    assert_screen(flow, "next");
+    ev(flow, FLOW_EV_FINISH, 0, t);
+    assert_screen(flow, "done");
+    assert_true(flow_large_text(flow));
+    ev(flow, FLOW_EV_FINISH, 0, t);
+    assert_false(flow_large_text(flow));
+    /* ... and so does the done screen's own timer. */
+    ev(flow, FLOW_EV_TEXT_SIZE, 0, t);
+    ev(flow, FLOW_EV_START, 0, t);
+    ev(flow, FLOW_EV_NEXT, 0, t);
+    while (flow_screen(flow) == FLOW_SCREEN_GUIDE) {
+        ev(flow, FLOW_EV_NEXT, 0, t);
+    }
+    ev(flow, FLOW_EV_FINISH, 0, t);
+    assert_screen(flow, "done");
+    assert_true(flow_tick(flow, t + DONE_MS));
+    assert_screen(flow, "welcome");
+    assert_false(flow_large_text(flow));
+    free(flow);
+}
+
+/* Issue 12: a guide page the layout split into parts is walked part by
+ * part; Back from the next page lands on the last part; the count the UI
+ * reports clamps the part shown. */
+static void test_guide_parts_walk(void **state) {
+    (void)state;
+    Flow *flow = new_flow();
+    ev(flow, FLOW_EV_START, 0, T0);
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    assert_screen(flow, "guide.do-dont");
+    assert_int_equal(flow_guide_parts(flow), 1);
+    flow_set_guide_parts(flow, 3);
+    assert_true(ev(flow, FLOW_EV_NEXT, 0, T0));
+    assert_screen(flow, "guide.do-dont.2");
+    assert_true(ev(flow, FLOW_EV_NEXT, 0, T0));
+    assert_screen(flow, "guide.do-dont.3");
+    assert_true(ev(flow, FLOW_EV_BACK, 0, T0));
+    assert_screen(flow, "guide.do-dont.2");
+    ev(flow, FLOW_EV_NEXT, 0, T0);
+    assert_true(ev(flow, FLOW_EV_NEXT, 0, T0));
+    assert_screen(flow, "guide.plan"); /* a new page starts at its first part */
+    assert_int_equal(flow_guide_parts(flow), 1);
+    assert_int_equal(flow_guide_part(flow), 0);
+    /* Back to the split page: its last part, once the UI has counted. */
+    assert_true(ev(flow, FLOW_EV_BACK, 0, T0));
+    flow_set_guide_parts(flow, 3);
+    assert_screen(flow, "guide.do-dont.3");
+    /* The text got smaller: fewer parts, the part shown clamps. */
+    flow_set_guide_parts(flow, 1);
+    assert_screen(flow, "guide.do-dont");
+    assert_true(ev(flow, FLOW_EV_BACK, 0, T0));
+    assert_screen(flow, "session");
+    free(flow);
+}
+
 static void test_back_at_each_step(void **state) {
     (void)state;
     Flow *flow = new_flow();
@@ -1828,6 +1917,8 @@ int main(void) {
         cmocka_unit_test(test_guide_pages_in_order_then_next_then_done),
         cmocka_unit_test(test_back_at_each_step),
         cmocka_unit_test(test_home_resets_and_wipes),
+        cmocka_unit_test(test_large_text_for_the_session),
+        cmocka_unit_test(test_guide_parts_walk),
         cmocka_unit_test(test_progress_on_the_guide_walk),
         cmocka_unit_test(test_progress_on_selfcheck_from_welcome),
         cmocka_unit_test(test_progress_on_selfcheck_from_next),

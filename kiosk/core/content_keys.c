@@ -17,7 +17,8 @@ static const char *const REQUIRED_KEYS[] = {
     "nav.back",
     "nav.next",
     "nav.home",
-    "nav.progress", /* "Step {current} of {total}" */
+    "nav.progress",    /* "Step {current} of {total}" */
+    "chrome.textsize", /* the large text button, "Aa" (issue 12) */
     /* about your session */
     "session.title",
     "session.area.question",

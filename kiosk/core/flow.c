@@ -92,6 +92,9 @@ void flow_reset(Flow *flow, uint64_t now_ms) {
     flow->when = KS_WHEN_TODAY;
     flow->session_known = false;
     flow->guide_page = 0;
+    flow->guide_part = 0;
+    flow->guide_parts = 1;
+    flow->large_text = false;
     flow->question = 0;
     flow->intent = FLOW_INTENT_GUIDE;
     flow->selfcheck_return = FLOW_SCREEN_WELCOME;
@@ -112,6 +115,21 @@ void flow_reset(Flow *flow, uint64_t now_ms) {
     flow->leave_action = FLOW_EV_HOME;
     flow->last_activity_ms = now_ms;
     go(flow, FLOW_SCREEN_WELCOME, now_ms);
+}
+
+/* Home, or Back past the first screen: the session's choices go, but the
+ * patient is still at the screen, so large text stays as they set it. */
+/* Home, or Back from the session screen: the same patient starts again,
+ * so their language (issue 12) and large text (issue 12) stay; only the
+ * idle wipe and the end of a visit bring back the defaults. */
+static void restart(Flow *flow, uint64_t now_ms) {
+    bool large = flow->large_text;
+    size_t language = flow->language;
+    const Content *content = flow->content;
+    flow_reset(flow, now_ms);
+    flow->large_text = large;
+    flow->language = language;
+    flow->content = content;
 }
 
 void flow_init(Flow *flow, const FlowSettings *settings, const Content *content,
@@ -507,23 +525,35 @@ static void ask_leave(Flow *flow, FlowEventKind action) {
     flow->leave_action = action;
 }
 
+/* A new guide page starts with one part until the UI has laid it out;
+ * SIZE_MAX asks for its last part (the UI clamps it, flow_set_guide_parts). */
+static void set_part(Flow *flow, size_t part) {
+    flow->guide_part = part;
+    flow->guide_parts = 1;
+}
+
 static void go_back(Flow *flow, uint64_t now_ms) {
     switch (flow->screen) {
     case FLOW_SCREEN_SESSION:
-        flow_reset(flow, now_ms);
+        restart(flow, now_ms);
         break;
     case FLOW_SCREEN_GUIDE:
         if (flow->tb_reviewing) {
             flow->tb_reviewing = false;
             go(flow, FLOW_SCREEN_TEACHBACK_WRONG, now_ms);
+        } else if (flow->guide_part > 0 && flow->guide_part != SIZE_MAX) {
+            flow->guide_part--;
+            go(flow, FLOW_SCREEN_GUIDE, now_ms);
         } else if (flow->guide_page == 0) {
             go(flow, FLOW_SCREEN_SESSION, now_ms);
         } else {
             flow->guide_page--;
+            set_part(flow, SIZE_MAX);
             go(flow, FLOW_SCREEN_GUIDE, now_ms);
         }
         break;
     case FLOW_SCREEN_NEXT:
+        set_part(flow, SIZE_MAX);
         flow->guide_page = n_pages(flow) ? n_pages(flow) - 1 : 0;
         go(flow, n_pages(flow) ? FLOW_SCREEN_GUIDE : FLOW_SCREEN_SESSION, now_ms);
         break;
@@ -543,7 +573,7 @@ static void go_back(Flow *flow, uint64_t now_ms) {
         FlowScreen back = flow->form.return_screen;
         form_wipe(&flow->form);
         if (back == FLOW_SCREEN_WELCOME) {
-            flow_reset(flow, now_ms);
+            restart(flow, now_ms);
         } else {
             go(flow, back, now_ms);
         }
@@ -557,14 +587,6 @@ static void go_back(Flow *flow, uint64_t now_ms) {
 /* Home: everything the patient entered is wiped, as for the next patient,
  * but the language they picked stays (issue 12): Home is the same person
  * choosing something else. Done, the idle wipe and the staff panel reset it. */
-static void go_home(Flow *flow, uint64_t now_ms) {
-    size_t language = flow->language;
-    const Content *content = flow->content;
-    flow_reset(flow, now_ms);
-    flow->language = language;
-    flow->content = content;
-}
-
 bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
     flow->last_activity_ms = now_ms;
 
@@ -579,7 +601,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
             if (flow->leave_action == FLOW_EV_BACK) {
                 go_back(flow, now_ms);
             } else {
-                go_home(flow, now_ms);
+                restart(flow, now_ms);
             }
             return true;
         }
@@ -591,6 +613,9 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
     }
 
     switch (ev->kind) {
+    case FLOW_EV_TEXT_SIZE:
+        flow->large_text = !flow->large_text;
+        return true;
     case FLOW_EV_HOME:
         if (flow->screen == FLOW_SCREEN_WELCOME) {
             return false;
@@ -598,7 +623,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
         if (flow_form_has_data(flow)) {
             ask_leave(flow, FLOW_EV_HOME);
         } else {
-            go_home(flow, now_ms);
+            restart(flow, now_ms);
         }
         return true;
     case FLOW_EV_BACK:
@@ -698,6 +723,7 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
                 start_selfcheck(flow, now_ms);
             } else if (n_pages(flow) > 0) {
                 flow->guide_page = 0;
+                set_part(flow, 0);
                 go(flow, FLOW_SCREEN_GUIDE, now_ms);
             } else {
                 go(flow, FLOW_SCREEN_NEXT, now_ms);
@@ -712,8 +738,13 @@ bool flow_handle(Flow *flow, const FlowEvent *ev, uint64_t now_ms) {
             return true;
         }
         if (ev->kind == FLOW_EV_NEXT) {
-            if (flow->guide_page + 1 < n_pages(flow)) {
+            if (flow_guide_part(flow) + 1 < flow->guide_parts) {
+                flow->guide_part = flow_guide_part(flow);
+                flow->guide_part++;
+                go(flow, FLOW_SCREEN_GUIDE, now_ms);
+            } else if (flow->guide_page + 1 < n_pages(flow)) {
                 flow->guide_page++;
+                set_part(flow, 0);
                 go(flow, FLOW_SCREEN_GUIDE, now_ms);
             } else {
                 go(flow, FLOW_SCREEN_NEXT, now_ms);
@@ -914,10 +945,16 @@ void flow_screen_id(const Flow *flow, char *out, size_t out_len) {
     case FLOW_SCREEN_SESSION:
         snprintf(out, out_len, "session");
         return;
-    case FLOW_SCREEN_GUIDE:
-        snprintf(out, out_len, "guide.%s",
-                 n_pages(flow) ? content_page(flow->content, flow->guide_page)->id : "");
+    case FLOW_SCREEN_GUIDE: {
+        size_t part = flow_guide_part(flow);
+        const char *page = n_pages(flow) ? content_page(flow->content, flow->guide_page)->id : "";
+        if (part > 0) {
+            snprintf(out, out_len, "guide.%s.%zu", page, part + 1);
+        } else {
+            snprintf(out, out_len, "guide.%s", page);
+        }
         return;
+    }
     case FLOW_SCREEN_NEXT:
         snprintf(out, out_len, "next");
         return;
@@ -1078,6 +1115,25 @@ int flow_when(const Flow *flow) {
 
 size_t flow_guide_page(const Flow *flow) {
     return flow->guide_page;
+}
+
+bool flow_large_text(const Flow *flow) {
+    return flow->large_text;
+}
+
+void flow_set_guide_parts(Flow *flow, size_t parts) {
+    flow->guide_parts = parts ? parts : 1;
+    if (flow->guide_part >= flow->guide_parts) {
+        flow->guide_part = flow->guide_parts - 1;
+    }
+}
+
+size_t flow_guide_part(const Flow *flow) {
+    return flow->guide_part >= flow->guide_parts ? flow->guide_parts - 1 : flow->guide_part;
+}
+
+size_t flow_guide_parts(const Flow *flow) {
+    return flow->guide_parts;
 }
 
 size_t flow_question(const Flow *flow) {

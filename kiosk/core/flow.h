@@ -82,6 +82,7 @@ typedef enum {
     FLOW_EV_STAY,          /* idle prompt: "I'm still here" */
     FLOW_EV_LEAVE_CONFIRM, /* leave the form, wiping it */
     FLOW_EV_LEAVE_CANCEL,
+    FLOW_EV_TEXT_SIZE,        /* the "Aa" button: large text on or off for this session */
     FLOW_EV_LANGUAGE,         /* arg: index into FlowSettings.languages (welcome screen only) */
     FLOW_EV_NONE,             /* a widget that does nothing when tapped */
     FLOW_EV_TEACHBACK_ANSWER, /* arg: answer index in the current question */
@@ -197,11 +198,29 @@ bool flow_alert_delivered(Flow *flow, uint32_t session_serial, const char *ref);
  * an overlay is up (only its buttons answer it). */
 void flow_note_activity(Flow *flow, uint64_t now_ms);
 
-/* Wipes everything the patient chose and typed and shows the welcome. */
+/* Wipes everything the patient chose and typed, large text included, and
+ * shows the welcome. */
 void flow_reset(Flow *flow, uint64_t now_ms);
 
+/* Large text (issue 12): on for this session after FLOW_EV_TEXT_SIZE, off
+ * again at the next tap of it and at every wipe by a timer (the idle
+ * prompt's end, the done screen's return) or by Done. Home keeps it: the
+ * same patient is still at the screen. */
+bool flow_large_text(const Flow *flow);
+
+/* A guide page that does not fit at the chosen type size is shown in
+ * parts (never scrolled, never cut). How many parts the current page has is
+ * a matter of layout: the UI tells the flow after it built the page (1 by
+ * default), and Next/Back step through the parts before the pages. The part
+ * shown, 0-based, is clamped to parts - 1 here; after Back from the next
+ * page it is the last part. */
+void flow_set_guide_parts(Flow *flow, size_t parts);
+size_t flow_guide_part(const Flow *flow);
+size_t flow_guide_parts(const Flow *flow);
+
 /* The stable id of what is showing: an overlay's id ("idle", "leave") when
- * one is up, else "welcome", "session", "guide.<page id>", "next",
+ * one is up, else "welcome", "session", "guide.<page id>" (from the second
+ * part of a split page on, "guide.<page id>.<part>", e.g. "guide.plan.2"), "next",
  * "selfcheck.<question id>", "result.<outcome id>", "urgent",
  * "form.consultation", "form.follow_up", "thanks", "save-failed", "done".
  * Written to `out` (always NUL-terminated). */

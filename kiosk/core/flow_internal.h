@@ -24,6 +24,9 @@ struct Flow {
     int when;           /* KsWhen, defaults to today */
     bool session_known; /* the patient went through the session screen */
     size_t guide_page;
+    size_t guide_part;  /* 0-based; SIZE_MAX: the last (after Back) */
+    size_t guide_parts; /* of the current page, as the UI laid it out */
+    bool large_text;    /* issue 12: this session reads in large type */
     FlowScreen selfcheck_return;
     size_t question;
     TriageAnswers answers;

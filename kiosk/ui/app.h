@@ -42,6 +42,17 @@ struct App {
     bool dirty;      /* draw on the next chance */
     uint64_t frames;
     char shown_screen[96]; /* the screen id last logged ("" before the first) */
+    bool screen_changed;   /* a new screen id since the last draw (text cache trim) */
+    /* Issue 11, dirty areas: what the last frame drew, one signature and
+     * rectangle per widget, so the next frame redraws only what changed. */
+    bool full_redraw; /* the next draw repaints everything (expose, resize...) */
+    bool drawn_valid;
+    bool drawn_dark;
+    int drawn_w, drawn_h;
+    size_t drawn_n;
+    uint64_t drawn_sig[WIDGETS_MAX];
+    Rect drawn_rect[WIDGETS_MAX];
+    uint64_t partial_frames; /* frames drawn in part (for tests and the benchmark) */
 };
 
 /* Takes ownership of nothing: window, renderer, text cache and `mode` are
@@ -84,6 +95,8 @@ void app_update_view(App *app);
 
 /* Draws and presents if anything changed. Returns true if it drew. */
 bool app_render_if_dirty(App *app);
+/* The next draw repaints the whole window, not only what changed. */
+void app_force_full_redraw(App *app);
 
 /* The next time app_advance has work (UINT64_MAX: none; sleep until input). */
 uint64_t app_next_deadline(const App *app);

@@ -435,8 +435,14 @@ ViewInput patient_mode_view_input(PatientMode *pm, const App *app) {
 }
 
 static void patient_build(AppMode *mode, App *app, WidgetList *out) {
-    ViewInput in = patient_mode_view_input(of(mode), app);
+    PatientMode *pm = of(mode);
+    ViewInput in = patient_mode_view_input(pm, app);
+    size_t parts = 1;
+    in.guide_parts = &parts;
     view_build(out, &in);
+    if (flow_screen(pm->flow) == FLOW_SCREEN_GUIDE) {
+        flow_set_guide_parts(pm->flow, parts); /* the layout split the page */
+    }
 }
 
 static void patient_settle(AppMode *mode, App *app) {

@@ -18,4 +18,10 @@ void render_widgets(SDL_Renderer *renderer, TextCache *texts, PictureCache *pict
                     const WidgetList *list, int width, int height, bool urgent_background,
                     bool caret_visible);
 
+/* The same, inside `clip` only: the background and every widget that
+ * touches it, clipped (a frame that redraws only what changed). */
+void render_widgets_in(SDL_Renderer *renderer, TextCache *texts, PictureCache *pictures,
+                       const WidgetList *list, int width, int height, bool urgent_background,
+                       bool caret_visible, Rect clip);
+
 #endif

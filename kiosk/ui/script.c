@@ -168,7 +168,7 @@ static bool measure(App *app, const char *arg, double last_tap_to_frame_ms) {
     size_t rasterised = text_cache_renders(app->texts);
     for (long i = 0; i < n; i++) {
         double t0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
-        app->dirty = true;
+        app_force_full_redraw(app); /* the whole window, not only what changed */
         app_render_if_dirty(app);
         wall[i] = clock_ms(CLOCK_MONOTONIC) - t0;
         cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
@@ -191,6 +191,52 @@ static bool measure(App *app, const char *arg, double last_tap_to_frame_ms) {
            percentile(cpu, (size_t)n, 99), percentile(rebuild, (size_t)n, 50),
            percentile(rebuild, (size_t)n, 99), last_tap_to_frame_ms, app->view->n, rasterised,
            status_kib("VmRSS"), status_kib("VmHWM"));
+    fflush(stdout);
+    free(wall);
+    return true;
+}
+
+/* `measure-keys N`: the benchmark's probe of a frame after a key press on
+ * a form: N times a letter typed and N times Delete, alternately, each
+ * timed from the input to the presented frame (the view rebuilt, then only
+ * what changed drawn: issue 11's dirty areas). */
+static bool measure_keys(App *app, const char *arg) {
+    char *end = NULL;
+    long n = strtol(arg, &end, 10);
+    if (end == arg || n < 1 || n > 100000) {
+        return false;
+    }
+    char screen[128];
+    app_update_view(app);
+    app_screen_id(app, screen, sizeof screen);
+    double *wall = malloc(sizeof(double) * (size_t)n * 4);
+    if (!wall) {
+        return false;
+    }
+    double *cpu = wall + 2 * n;
+    uint64_t partial0 = app->partial_frames;
+    for (long i = 0; i < 2 * n; i++) {
+        double t0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+        if (i % 2 == 0) {
+            InputEvent ev = {.kind = INPUT_TEXT};
+            snprintf(ev.text, sizeof ev.text, "x");
+            app_handle_input(app, &ev);
+        } else {
+            InputEvent ev = {.kind = INPUT_KEY, .key = INPUT_KEY_BACKSPACE};
+            app_handle_input(app, &ev);
+        }
+        app_render_if_dirty(app);
+        wall[i] = clock_ms(CLOCK_MONOTONIC) - t0;
+        cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
+    }
+    qsort(wall, (size_t)(2 * n), sizeof *wall, compare_doubles);
+    qsort(cpu, (size_t)(2 * n), sizeof *cpu, compare_doubles);
+    printf("measure-keys screen=%s n=%ld update_median=%.3f update_p99=%.3f update_max=%.3f "
+           "cpu_median=%.3f cpu_p99=%.3f partial=%llu\n",
+           screen, 2 * n, percentile(wall, (size_t)(2 * n), 50),
+           percentile(wall, (size_t)(2 * n), 99), wall[2 * n - 1],
+           percentile(cpu, (size_t)(2 * n), 50), percentile(cpu, (size_t)(2 * n), 99),
+           (unsigned long long)(app->partial_frames - partial0));
     fflush(stdout);
     free(wall);
     return true;
@@ -569,6 +615,36 @@ int script_run(App *app, FILE *in, const char *name) {
             }
             tap_started_ms = clock_ms(CLOCK_MONOTONIC);
             push_tap(app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+        } else if (strcmp(cmd, "tap-until") == 0) {
+            /* `tap-until ID SCREEN`: taps ID until SCREEN shows, dumping
+             * every screen on the way (the parts of a split guide page,
+             * however many a window size needs). */
+            char *until = arg + strcspn(arg, " ");
+            if (*until) {
+                *until++ = '\0';
+            }
+            bool reached = false;
+            for (int taps = 0; taps < 40 && *until; taps++) {
+                app_update_view(app);
+                app_screen_id(app, screen, sizeof screen);
+                if (strcmp(screen, until) == 0) {
+                    reached = true;
+                    break;
+                }
+                widgets_dump(app->view, screen, stdout);
+                const Widget *w = widgets_find(app->view, arg);
+                if (!w) {
+                    break;
+                }
+                push_tap(app, w->rect.x + w->rect.w / 2, w->rect.y + w->rect.h / 2);
+                pump(app);
+            }
+            fflush(stdout);
+            if (!reached) {
+                rc = fail(name, line_no, "tap-until: \"%s\" never showed (at \"%s\")", until,
+                          screen);
+                break;
+            }
         } else if (strcmp(cmd, "tap-at") == 0) {
             long x, y;
             char *second = arg + strcspn(arg, " ");
@@ -631,6 +707,13 @@ int script_run(App *app, FILE *in, const char *name) {
                 rc = fail(name, line_no, "text \"%s\" should not be on screen \"%s\"", arg, screen);
                 break;
             }
+        } else if (strcmp(cmd, "expect-not-selected") == 0) {
+            const Widget *w = widgets_find(app->view, arg);
+            if (!w || w->selected) {
+                rc = fail(name, line_no, "widget \"%s\" is missing or selected on screen \"%s\"",
+                          arg, screen);
+                break;
+            }
         } else if (strcmp(cmd, "expect-widget") == 0 || strcmp(cmd, "expect-selected") == 0) {
             const Widget *w = widgets_find(app->view, arg);
             if (!w) {
@@ -654,6 +737,12 @@ int script_run(App *app, FILE *in, const char *name) {
             if (!measure(app, arg, tap_to_frame_ms)) {
                 rc = fail(name, line_no, "measure needs a count from 1 to 100000 (got \"%s\")%s",
                           arg, "");
+                break;
+            }
+        } else if (strcmp(cmd, "measure-keys") == 0) {
+            if (!measure_keys(app, arg)) {
+                rc = fail(name, line_no,
+                          "measure-keys needs a count from 1 to 100000 (got \"%s\")%s", arg, "");
                 break;
             }
         } else if (strcmp(cmd, "async") == 0) {

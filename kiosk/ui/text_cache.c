@@ -614,6 +614,30 @@ void text_cache_drop(TextCache *cache) {
     cache->texture_bytes = 0;
 }
 
+uint64_t text_cache_mark(const TextCache *cache) {
+    return cache->clock;
+}
+
+void text_cache_evict_unused_since(TextCache *cache, uint64_t mark, bool fonts_too) {
+    for (int i = 0; i < MAX_TEXTURES; i++) {
+        TextureSlot *slot = &cache->textures[i];
+        if (slot->texture && slot->last_use <= mark) {
+            evict(cache, slot);
+        }
+    }
+    /* Each open size holds its own FreeType size, glyph cache and
+     * HarfBuzz tables (about 100-300 KiB); sizes tried while fitting a
+     * page, or used only by the screen left, go too. Widths stay cached. */
+    for (int i = 0; fonts_too && i < MAX_FONTS; i++) {
+        FontSlot *slot = &cache->fonts[i];
+        if (slot->font && slot->last_use <= mark) {
+            TTF_CloseFont(slot->font);
+            slot->font = NULL;
+            slot->last_use = 0;
+        }
+    }
+}
+
 size_t text_cache_renders(const TextCache *cache) {
     return cache->renders;
 }

@@ -87,6 +87,16 @@ void text_cache_fit_screen(TextCache *cache, int width, int height);
  * Never fails. */
 void text_cache_drop(TextCache *cache);
 
+/* Issue 11, memory: a mark to pass to text_cache_evict_unused_since, and
+ * the eviction itself: every texture not drawn since `mark` goes (its
+ * pixels freed, not wiped: text_cache_drop is the wipe), and with
+ * `fonts_too` every font size not used since then is closed. The app
+ * drops every texture before the first frame of a new screen and closes
+ * the sizes that frame did not use after it, so the cache holds one
+ * screen's text instead of filling its budget. */
+uint64_t text_cache_mark(const TextCache *cache);
+void text_cache_evict_unused_since(TextCache *cache, uint64_t mark, bool fonts_too);
+
 /* Counters for the benchmark (renders: rasterisations so far). */
 size_t text_cache_renders(const TextCache *cache);
 size_t text_cache_hits(const TextCache *cache);

@@ -10,7 +10,12 @@
 
 static uint64_t memo_key(const View *v, uint64_t a, uint64_t b, uint64_t c) {
     uint64_t h = 1469598103934665603ULL;
-    uint64_t parts[6] = {(uint64_t)v->w, (uint64_t)v->h, a, b, c, (uint64_t)flow_screen(v->flow)};
+    uint64_t parts[6] = {(uint64_t)v->w,
+                         (uint64_t)v->h * 2 + (v->large ? 1 : 0),
+                         a,
+                         b,
+                         c,
+                         (uint64_t)flow_screen(v->flow)};
     for (int i = 0; i < 6; i++) {
         h = (h ^ parts[i]) * 1099511628211ULL;
     }
@@ -127,8 +132,25 @@ static bool stage_is_current(const ContentSection *s, int days) {
     return days >= s->stage_from_day && (s->stage_until_day < 0 || days <= s->stage_until_day);
 }
 
-/* One card: optional badge, heading, bulleted items. Returns its height. */
-static int section_card(View *v, const ContentPage *page, size_t si, Rect area, int scale_pct) {
+/* What one part of a guide page shows: pieces of sections, each the items
+ * [from, to) of section `sec` (raw indexes; items hidden for the area are
+ * skipped inside). An unsplit page is one part with every section whole. */
+#define GUIDE_MAX_PARTS (CONTENT_MAX_SECTIONS * CONTENT_MAX_ITEMS)
+typedef struct {
+    size_t sec, from, to;
+} GuidePiece;
+
+typedef struct {
+    GuidePiece pieces[CONTENT_MAX_SECTIONS];
+    size_t n;
+    bool first; /* the page's first part: it shows the intro */
+} GuideSlice;
+
+/* One card: optional badge, heading, the bulleted items of the piece.
+ * Returns its height. */
+static int section_card(View *v, const GuidePiece *piece, const ContentPage *page, Rect area,
+                        int scale_pct) {
+    size_t si = piece->sec;
     const ContentSection *s = &page->sections[si];
     int body = v->body_px * scale_pct / 100;
     int heading = v->heading_px * scale_pct / 100;
@@ -229,11 +251,14 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
                         : text_cache_measure(v->texts, true, body, "\xE2\x80\xA2", 3) + body / 2;
     int line_h = mark ? text_cache_line_height(v->texts, false, body) : 0;
     int shown = 0;
-    for (size_t i = 0; i < s->n_items; i++) {
+    for (size_t i = 0; i < s->n_items && i < piece->to; i++) {
         if (!content_item_shown(&s->items[i], flow_area(v->flow))) {
             continue;
         }
         shown++;
+        if (i < piece->from) {
+            continue; /* on an earlier part: the ids still count it */
+        }
         Cursor item = {c.x + (v->dir == LAYOUT_DIR_RTL ? 0 : bullet_w), c.y, c.w - bullet_w};
         if (mark) {
             snprintf(id, sizeof id, "guide.section.%zu.mark.%d", si + 1, shown);
@@ -269,15 +294,19 @@ static int section_card(View *v, const ContentPage *page, size_t si, Rect area, 
     return height;
 }
 
-/* Lays the page out at `scale_pct`; returns the bottom y it reached. */
-static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) {
+/* Lays the slice of the page out at `scale_pct`; returns the bottom y it
+ * reached. */
+static int guide_body(View *v, const ContentPage *page, const GuideSlice *slice, int top,
+                      int scale_pct) {
     Cursor c = {v->margin, top, v->w - 2 * v->margin};
     char id[64];
     snprintf(id, sizeof id, "guide.title");
     view_text(v, &c, id, page->title, v->title_px * scale_pct / 100, true, TONE_DEFAULT,
               LAYOUT_ALIGN_START);
-    view_text(v, &c, "guide.intro", page->intro, v->body_px * scale_pct / 100, false, TONE_MUTED,
-              LAYOUT_ALIGN_START);
+    if (slice->first) {
+        view_text(v, &c, "guide.intro", page->intro, v->body_px * scale_pct / 100, false,
+                  TONE_MUTED, LAYOUT_ALIGN_START);
+    }
     /* Past every stage of the plan ("more than a week ago"): no stage is
      * marked, and the page says so rather than leaving the patient to
      * wonder which is theirs (issue 11). */
@@ -292,13 +321,13 @@ static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) 
             last_day = s->stage_until_day > last_day ? s->stage_until_day : last_day;
         }
     }
-    if (staged && !any_current && last_day >= 0 && days > last_day) {
+    if (slice->first && staged && !any_current && last_day >= 0 && days > last_day) {
         view_text(v, &c, "guide.plan.after", view_text_of(v, "plan_after_week"),
                   v->body_px * scale_pct / 100, true, TONE_PRIMARY, LAYOUT_ALIGN_START);
     }
     c.y += v->gap / 2;
 
-    size_t n = page->n_sections;
+    size_t n = slice->n;
     bool columns = !v->portrait && n >= 2;
     if (columns) {
         int col_w = (c.w - (int)(n - 1) * v->gap) / (int)n;
@@ -307,17 +336,17 @@ static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) 
         bool was_measuring = v->measuring;
         v->measuring = true;
         for (size_t i = 0; i < n; i++) {
-            int hgt = section_card(v, page, i, (Rect){0, c.y, col_w, 0}, scale_pct);
+            int hgt = section_card(v, &slice->pieces[i], page, (Rect){0, c.y, col_w, 0}, scale_pct);
             tallest = hgt > tallest ? hgt : tallest;
         }
         v->measuring = was_measuring;
         for (size_t i = 0; i < n; i++) {
             size_t col = v->dir == LAYOUT_DIR_RTL ? n - 1 - i : i;
             Rect r = {c.x + (int)col * (col_w + v->gap), c.y, col_w, tallest};
-            section_card(v, page, i, r, scale_pct);
+            section_card(v, &slice->pieces[i], page, r, scale_pct);
             if (!v->measuring) {
                 Widget *card = NULL;
-                snprintf(id, sizeof id, "guide.section.%zu", i + 1);
+                snprintf(id, sizeof id, "guide.section.%zu", slice->pieces[i].sec + 1);
                 for (size_t k = 0; k < v->list->n; k++) {
                     if (strcmp(v->list->items[k].id, id) == 0) {
                         card = &v->list->items[k];
@@ -331,15 +360,88 @@ static int guide_body(View *v, const ContentPage *page, int top, int scale_pct) 
         c.y += tallest + v->gap;
     } else {
         for (size_t i = 0; i < n; i++) {
-            int hgt = section_card(v, page, i, (Rect){c.x, c.y, c.w, 0}, scale_pct);
+            int hgt = section_card(v, &slice->pieces[i], page, (Rect){c.x, c.y, c.w, 0}, scale_pct);
             c.y += hgt + v->gap;
         }
     }
     return c.y;
 }
 
+static GuideSlice whole_page(const ContentPage *page) {
+    GuideSlice all = {.n = page->n_sections, .first = true};
+    for (size_t i = 0; i < page->n_sections; i++) {
+        all.pieces[i] = (GuidePiece){i, 0, page->sections[i].n_items};
+    }
+    return all;
+}
+
 static int guide_at_scale(View *v, const void *arg, int top, int scale) {
-    return guide_body(v, arg, top, scale);
+    const ContentPage *page = arg;
+    GuideSlice all = whole_page(page);
+    return guide_body(v, page, &all, top, scale);
+}
+
+/* Does the slice end at or above `limit`? A dry run. */
+static bool slice_fits(View *v, const ContentPage *page, const GuideSlice *slice, int top,
+                       int limit) {
+    size_t arena_mark = v->list->arena_used;
+    v->measuring = true;
+    int bottom = guide_body(v, page, slice, top, 100);
+    v->measuring = false;
+    v->list->arena_used = arena_mark;
+    return bottom <= limit;
+}
+
+/* Large text (issue 12): the type stays at its large size and the page is
+ * split instead, at section boundaries first and between items only when
+ * one section alone is too tall. Fills `parts` and returns their count. */
+static size_t split_page(View *v, const ContentPage *page, int top, int limit, GuideSlice *parts) {
+    size_t n = 0;
+    GuideSlice cur = {.n = 0, .first = true};
+    for (size_t si = 0; si < page->n_sections; si++) {
+        const ContentSection *s = &page->sections[si];
+        GuideSlice trial = cur;
+        trial.pieces[trial.n++] = (GuidePiece){si, 0, s->n_items};
+        if (slice_fits(v, page, &trial, top, limit)) {
+            cur = trial;
+            continue;
+        }
+        if (cur.n > 0 && n + 1 < GUIDE_MAX_PARTS) {
+            parts[n++] = cur;
+            cur = (GuideSlice){.n = 0, .first = false};
+            trial = cur;
+            trial.pieces[trial.n++] = (GuidePiece){si, 0, s->n_items};
+            if (slice_fits(v, page, &trial, top, limit)) {
+                cur = trial;
+                continue;
+            }
+        }
+        /* The section alone is too tall: as many items per part as fit,
+         * at least one (view_check_text_fits flags a single item that
+         * cannot fit at all). */
+        size_t from = 0;
+        while (from < s->n_items) {
+            size_t to = from + 1;
+            while (to < s->n_items) {
+                GuideSlice more = cur;
+                more.pieces[more.n++] = (GuidePiece){si, from, to + 1};
+                if (!slice_fits(v, page, &more, top, limit)) {
+                    break;
+                }
+                to++;
+            }
+            cur.pieces[cur.n++] = (GuidePiece){si, from, to};
+            from = to;
+            if (from < s->n_items && n + 1 < GUIDE_MAX_PARTS) {
+                parts[n++] = cur;
+                cur = (GuideSlice){.n = 0, .first = false};
+            }
+        }
+    }
+    if (cur.n > 0 || n == 0) {
+        parts[n++] = cur;
+    }
+    return n;
 }
 
 /* How big a guide page's pictures may be (percent; 0: none) at the guide's
@@ -347,7 +449,8 @@ static int guide_at_scale(View *v, const void *arg, int top, int scale) {
  * above `limit`. The type scale is chosen from the words alone, so the
  * pictures take only room the text leaves; where a screen is short
  * (1024x600) they shrink first, then go, and never make the text smaller. */
-static int guide_picture_pct(View *v, const ContentPage *page, int top, int limit, int scale) {
+static int guide_picture_pct(View *v, const ContentPage *page, const GuideSlice *slice, int top,
+                             int limit, int scale) {
     if (!v->pictures) {
         return 0;
     }
@@ -363,7 +466,7 @@ static int guide_picture_pct(View *v, const ContentPage *page, int top, int limi
     for (size_t i = 0; i < KS_ARRAY_LEN(STEPS) && !chosen; i++) {
         v->picture_pct = STEPS[i];
         v->measuring = true;
-        int bottom = guide_body(v, page, top, scale);
+        int bottom = guide_body(v, page, slice, top, scale);
         v->measuring = false;
         v->list->arena_used = arena_mark;
         if (bottom <= limit) {
@@ -388,39 +491,56 @@ static void build_guide(View *v) {
         disclaimer_h = m.y;
     }
     int bottom_limit = v->h - view_footer_height(v) - disclaimer_h - v->gap;
-    /* One type scale for the whole guide (issue 11): the largest at which
-     * every page fits without scrolling, so body text is the same size on
-     * each page at this window size and headings keep fixed steps above
-     * it. Never below the disclaimer's size while a page still fits. */
-    uint64_t key = memo_key(v, 1000, (uint64_t)(flow_area(v->flow) + 1),
-                            (uint64_t)flow_days_since_session(v->flow));
-    /* The scale comes from the words alone (no pictures while measuring). */
-    PictureCache *pictures = v->pictures;
-    v->pictures = NULL;
-    int scale;
-    if (!memo_find(v, key, &scale)) {
-        int floor_scale = (v->small_px * 100 + v->body_px - 1) / v->body_px;
-        floor_scale = (floor_scale + 4) / 5 * 5;
-        scale = 140;
-        for (size_t p = 0; p < content_n_pages(v->in->content); p++) {
-            const ContentPage *pg = content_page(v->in->content, p);
-            int fit = fit_scale(v, guide_at_scale, pg, top, bottom_limit, floor_scale, 140);
-            if (fit == floor_scale) {
-                /* Not even the floor fits: go lower, still without scrolling. */
-                fit = fit_scale(v, guide_at_scale, pg, top, bottom_limit, MIN_SCALE, floor_scale);
-            }
-            scale = fit < scale ? fit : scale;
+    int scale = 100;
+    if (v->large) {
+        /* Large text (issue 12): the type stays large and the page is split. */
+        GuideSlice parts[GUIDE_MAX_PARTS];
+        size_t n = split_page(v, page, top, bottom_limit, parts);
+        size_t part = flow_guide_part(v->flow);
+        part = part < n ? part : n - 1;
+        if (v->in->guide_parts) {
+            *v->in->guide_parts = n;
         }
-        memo_store(v, key, scale);
+        guide_body(v, page, &parts[part], top, 100);
+    } else {
+        if (v->in->guide_parts) {
+            *v->in->guide_parts = 1;
+        }
+        /* One type scale for the whole guide (issue 11): the largest at which
+         * every page fits without scrolling, so body text is the same size on
+         * each page at this window size and headings keep fixed steps above
+         * it. Never below the disclaimer's size while a page still fits. */
+        uint64_t key = memo_key(v, 1000, (uint64_t)(flow_area(v->flow) + 1),
+                                (uint64_t)flow_days_since_session(v->flow));
+        /* The scale comes from the words alone (no pictures while measuring). */
+        PictureCache *pictures = v->pictures;
+        v->pictures = NULL;
+        if (!memo_find(v, key, &scale)) {
+            int floor_scale = (v->small_px * 100 + v->body_px - 1) / v->body_px;
+            floor_scale = (floor_scale + 4) / 5 * 5;
+            scale = 140;
+            for (size_t p = 0; p < content_n_pages(v->in->content); p++) {
+                const ContentPage *pg = content_page(v->in->content, p);
+                int fit = fit_scale(v, guide_at_scale, pg, top, bottom_limit, floor_scale, 140);
+                if (fit == floor_scale) {
+                    /* Not even the floor fits: go lower, still without scrolling. */
+                    fit =
+                        fit_scale(v, guide_at_scale, pg, top, bottom_limit, MIN_SCALE, floor_scale);
+                }
+                scale = fit < scale ? fit : scale;
+            }
+            memo_store(v, key, scale);
+        }
+        GuideSlice all = whole_page(page);
+        v->pictures = pictures;
+        v->picture_pct = guide_picture_pct(v, page, &all, top, bottom_limit, scale);
+        if (v->picture_pct == 0) {
+            v->pictures = NULL; /* this page, at this size, shows none */
+        }
+        guide_body(v, page, &all, top, scale);
+        v->pictures = pictures;
+        v->picture_pct = 100;
     }
-    v->pictures = pictures;
-    v->picture_pct = guide_picture_pct(v, page, top, bottom_limit, scale);
-    if (v->picture_pct == 0) {
-        v->pictures = NULL; /* this page, at this size, shows none */
-    }
-    guide_body(v, page, top, scale);
-    v->pictures = pictures;
-    v->picture_pct = 100;
     /* The disclaimer never reads larger than the body it qualifies. */
     int body_px = v->body_px * scale / 100;
     int disclaimer_px = v->small_px < body_px ? v->small_px : body_px;
@@ -451,8 +571,10 @@ static void build_selfcheck(View *v) {
     int avail = v->h - view_footer_height(v) - v->small_px * 3 - c.y;
     int rows = (n + per_row - 1) / per_row;
     int cell_h = (avail - (rows - 1) * v->gap) / rows;
-    if (cell_h > v->target * 3 / 2) {
-        cell_h = v->target * 3 / 2;
+    /* Large text: room for an answer on two lines rather than smaller type. */
+    int tallest = v->large ? v->target * 2 : v->target * 3 / 2;
+    if (cell_h > tallest) {
+        cell_h = tallest;
     }
     if (cell_h < v->target) {
         cell_h = v->target;
@@ -1201,7 +1323,11 @@ void view_build(WidgetList *out, const ViewInput *in) {
     v.home_action = FLOW_EV_HOME;
     v.next_action = FLOW_EV_NEXT;
     v.speaker = in->speaker;
+    v.text_size_action = FLOW_EV_TEXT_SIZE;
     const Flow *flow = in->flow;
+    if (flow_large_text(flow)) {
+        view_kit_enlarge(&v);
+    }
     if (!flow_progress(flow, &v.progress_current, &v.progress_total)) {
         v.progress_total = 0;
     }

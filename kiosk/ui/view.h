@@ -56,6 +56,9 @@ typedef struct ViewInput {
      * calendar event; tests fix it (KIOSK_TODAY). */
     DaycardDate today;
     int64_t now_unix_s;
+    /* Out: how many parts the guide page shown was split into (large
+     * text); the mode passes it on to flow_set_guide_parts. May be NULL. */
+    size_t *guide_parts;
 } ViewInput;
 
 /* Replaces `out` with the widgets of the current screen. */

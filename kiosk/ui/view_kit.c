@@ -34,11 +34,50 @@ void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache 
     v->home_action = WIDGET_NO_ACTION;
     v->next_action = WIDGET_NO_ACTION;
     v->picture_pct = 100;
+    v->text_size_action = WIDGET_NO_ACTION;
 }
 
 int view_margin(int width, int height) {
     int shortest = width < height ? width : height;
     return shortest * 4 / 100 < 16 ? 16 : shortest * 4 / 100;
+}
+
+void view_kit_enlarge(View *v) {
+    v->large = true;
+    v->body_px = v->body_px * VIEW_LARGE_PCT / 100;
+    v->small_px = v->small_px * VIEW_LARGE_PCT / 100;
+    v->heading_px = v->heading_px * VIEW_LARGE_PCT / 100;
+    v->title_px = v->title_px * VIEW_LARGE_PCT / 100;
+    v->button_px = v->button_px * VIEW_LARGE_PCT / 100;
+}
+
+/* The speaker button's width: "Read aloud" at the type size of Home. */
+#define VIEW_SPEAKER_W(v) ((v)->target * 5 / 2)
+
+/* Home is 2 targets wide, "Aa" 1.5, the speaker ("Read aloud") 2.5. */
+static int slot_width(const View *v, int slot) {
+    return slot == 0 ? v->target * 2 : slot == 1 ? v->target * 3 / 2 : VIEW_SPEAKER_W(v);
+}
+
+Rect view_top_slot(const View *v, int slot) {
+    int from_edge = v->margin;
+    for (int i = 0; i < slot; i++) {
+        from_edge += slot_width(v, i) + v->gap;
+    }
+    int bw = slot_width(v, slot);
+    int x = v->dir == LAYOUT_DIR_RTL ? from_edge : v->w - from_edge - bw;
+    return (Rect){x, v->margin / 2, bw, v->target};
+}
+
+void view_text_size_button(View *v, WidgetTone tone) {
+    if (v->text_size_action == WIDGET_NO_ACTION || v->measuring) {
+        return;
+    }
+    Widget *w = view_tappable(v, WIDGET_BUTTON, "chrome.textsize", view_top_slot(v, 1),
+                              view_text_of(v, "chrome.textsize"), v->text_size_action, 0, tone);
+    if (w) {
+        w->selected = v->large;
+    }
 }
 
 int view_touch_target(int width, int height) {
@@ -380,9 +419,6 @@ void view_centre_vertically(View *v, size_t first, int top, int bottom) {
 
 /* ---- chrome: Home at the top, Back / progress / Next at the bottom ------ */
 
-/* The speaker button's width: "Read aloud" at the type size of Home. */
-#define VIEW_SPEAKER_W(v) ((v)->target * 5 / 2)
-
 int view_top_bar(View *v, bool with_home, bool with_back) {
     int bar_h = v->target + v->margin / 2;
     if (with_back) {
@@ -393,41 +429,52 @@ int view_top_bar(View *v, bool with_home, bool with_back) {
         view_button(v, "nav.back", r, view_text_of(v, "nav.back"), v->back_action, 0, false);
     }
     if (with_home) {
-        int bw = v->target * 2;
-        Rect r = {v->dir == LAYOUT_DIR_RTL ? v->margin : v->w - v->margin - bw, v->margin / 2, bw,
-                  v->target};
-        view_button(v, "nav.home", r, view_text_of(v, "nav.home"), v->home_action, 0, false);
+        view_button(v, "nav.home", view_top_slot(v, 0), view_text_of(v, "nav.home"), v->home_action,
+                    0, false);
     }
+    view_text_size_button(v, TONE_DEFAULT);
     if (!with_back) {
-        int room = v->w - 2 * v->margin - v->target * 2 - v->gap;
-        if (v->speaker) {
-            room -= VIEW_SPEAKER_W(v) + v->gap;
+        /* The clinic name leaves every slot free, used or not. */
+        Rect inner = view_top_slot(v, VIEW_TOP_SLOTS - 1);
+        int slots_w =
+            v->dir == LAYOUT_DIR_RTL ? inner.x + inner.w - v->margin : v->w - v->margin - inner.x;
+        int name_w = v->w - 2 * v->margin - slots_w - v->gap;
+        const char *name = v->clinic_name ? v->clinic_name : "";
+        /* One line, in the bar: smaller type before it wraps (large text). */
+        int px = v->small_px;
+        while (px > 16 && text_cache_measure(v->texts, true, px, name, strlen(name)) > name_w) {
+            px = px * 90 / 100;
         }
-        /* On the reading side: the buttons take the other end. */
-        int x = v->dir == LAYOUT_DIR_RTL ? v->w - v->margin - room : v->margin;
-        Cursor c = {x, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2, room};
-        view_text(v, &c, "clinic.name", v->clinic_name ? v->clinic_name : "", v->small_px, true,
-                  TONE_PRIMARY, LAYOUT_ALIGN_START);
+        Cursor c = {v->dir == LAYOUT_DIR_RTL ? v->margin + slots_w + v->gap : v->margin,
+                    v->margin / 2 + (v->target - px * 3 / 2) / 2, name_w};
+        view_text(v, &c, "clinic.name", name, px, true, TONE_PRIMARY, LAYOUT_ALIGN_START);
     } else if (v->clinic_name && v->clinic_name[0]) {
-        /* Between Back and Home the clinic's name still shows (issue 11). */
+        /* Between Back and the top bar's slots the clinic's name still
+         * shows (issue 11), centred, one line. */
+        Rect inner = view_top_slot(v, VIEW_TOP_SLOTS - 1);
+        int slots_w =
+            v->dir == LAYOUT_DIR_RTL ? inner.x + inner.w - v->margin : v->w - v->margin - inner.x;
         int side = v->target * 2 + v->gap;
-        Cursor c = {v->margin + side, v->margin / 2 + (v->target - v->small_px * 3 / 2) / 2,
-                    v->w - 2 * v->margin - 2 * side};
-        view_text(v, &c, "clinic.name", v->clinic_name, v->small_px, true, TONE_PRIMARY,
-                  LAYOUT_ALIGN_CENTER);
+        int name_w = v->w - 2 * v->margin - slots_w - side - v->gap;
+        int px = v->small_px;
+        while (px > 16 && name_w > 0 &&
+               text_cache_measure(v->texts, true, px, v->clinic_name, strlen(v->clinic_name)) >
+                   name_w) {
+            px = px * 90 / 100;
+        }
+        if (name_w > v->target) {
+            Cursor c = {v->dir == LAYOUT_DIR_RTL ? v->margin + slots_w + v->gap : v->margin + side,
+                        v->margin / 2 + (v->target - px * 3 / 2) / 2, name_w};
+            view_text(v, &c, "clinic.name", v->clinic_name, px, true, TONE_PRIMARY,
+                      LAYOUT_ALIGN_CENTER);
+        }
     }
     return v->margin / 2 + bar_h;
 }
 
 Widget *view_speaker_button(View *v, int action, bool speaking) {
-    int bw = VIEW_SPEAKER_W(v);
-    int y = v->margin / 2;
-    bool rtl = v->dir == LAYOUT_DIR_RTL;
-    Rect r = {rtl ? v->margin : v->w - v->margin - bw, y, bw, v->target};
-    const Widget *home = widgets_find(v->list, "nav.home");
-    if (home && home->rect.y == y) {
-        r.x = rtl ? home->rect.x + home->rect.w + v->gap : home->rect.x - v->gap - bw;
-    }
+    /* Slot 2 of the top bar, beside "Aa" and Home (view_top_slot). */
+    Rect r = view_top_slot(v, 2);
     WidgetTone tone = v->list->dark ? TONE_URGENT : TONE_DEFAULT;
     Widget *w =
         view_tappable(v, WIDGET_BUTTON, "chrome.speak", r,
@@ -481,13 +528,16 @@ void view_footer(View *v, bool back, bool next, bool next_enabled, const char *n
         int pw = v->w - 2 * v->margin - 2 * bw - 2 * v->gap;
         Rect r = {v->margin + bw + v->gap, y, pw, v->target};
         Widget *w = widgets_add(v->list, WIDGET_PROGRESS, "nav.progress", r, label);
+        /* Large text leaves the step line at its usual size: its dots sit
+         * under it in the same target height. */
+        int px = v->large ? v->small_px * 100 / VIEW_LARGE_PCT : v->small_px;
         if (w) {
-            w->font_px = (uint16_t)v->small_px;
+            w->font_px = (uint16_t)px;
             w->align = LAYOUT_ALIGN_CENTER;
             w->dir = v->dir;
             w->progress_current = current;
             w->progress_total = total;
-            view_wrap_into(v, w, label, pw, v->small_px, false, NULL);
+            view_wrap_into(v, w, label, pw, px, false, NULL);
             w->padding = 0;
         }
     }

@@ -48,6 +48,9 @@ typedef struct View {
     int back_action, home_action, next_action;
     /* The top bar leaves room for the speaker button (issue 12). */
     bool speaker;
+    /* The "Aa" button (issue 12): WIDGET_NO_ACTION shows none. */
+    int text_size_action;
+    bool large; /* large text: the type scale is 1.4x (view_kit_enlarge) */
     /* "Step current of total" in the footer; total 0 shows none. */
     int progress_current, progress_total;
 } View;
@@ -69,6 +72,21 @@ void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache 
 
 /* The outer margin at this window size, in pixels: every edge keeps it. */
 int view_margin(int width, int height);
+/* Large text (issue 12): every type size 1.4x; margins, gaps and touch
+ * targets stay as they are. */
+#define VIEW_LARGE_PCT 140
+void view_kit_enlarge(View *v);
+
+/* The top bar's buttons sit in slots counted from the trailing edge: slot 0
+ * is Home, slot 1 the text size button ("chrome.textsize"), slot 2 is kept
+ * free for one more (the read-aloud button). Every slot is `target` high. */
+#define VIEW_TOP_SLOTS 3
+Rect view_top_slot(const View *v, int slot);
+
+/* The "Aa" button in its slot, selected while large text is on; nothing
+ * when the mode gave no text_size_action. `tone`: TONE_URGENT on the dark
+ * alarm screen, else TONE_DEFAULT. */
+void view_text_size_button(View *v, WidgetTone tone);
 
 /* The smallest touch target the layout uses at this window size, in pixels. */
 int view_touch_target(int width, int height);
@@ -127,9 +145,9 @@ void view_split_columns(const View *v, Cursor c, Cursor *first, Cursor *second);
 void view_centre_vertically(View *v, size_t first, int top, int bottom);
 
 /* The top bar: Home (home_action) at the trailing edge when `with_home`,
- * Back (back_action) at the leading edge when `with_back`; the clinic name
- * at the leading edge, or centred between Back and Home. Returns the y
- * below it. */
+ * the text size button beside it (view_text_size_button), Back
+ * (back_action) at the leading edge when `with_back`, else the clinic
+ * name. Returns the y below it. */
 int view_top_bar(View *v, bool with_home, bool with_back);
 /* The speaker button (issue 12), id "chrome.speak": in the top row, beside
  * Home on its inner side (or at the trailing edge when there is no Home),

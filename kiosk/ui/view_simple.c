@@ -169,11 +169,16 @@ static void build_hero(View *v, const ShownParts *parts) {
         block_h += logo_h > 0 ? logo_h + v->gap * 2 : 0;
     }
     int y0 = (v->h - block_h) / 2;
-    /* Issue 12: the language switch takes the top row (view.c). */
+    /* Below the language switch (issue 12, view.c) and the text size
+     * button when there are any. */
     int top = v->in && v->in->n_languages > 1 ? v->margin + v->target + v->gap : v->margin;
+    int min_y =
+        v->text_size_action == WIDGET_NO_ACTION ? v->margin : v->margin / 2 + v->target + v->gap;
+    top = top > min_y ? top : min_y;
     if (y0 < top) {
         y0 = top;
     }
+    view_text_size_button(v, TONE_DEFAULT);
 
     Cursor c = {x, y0, content_w};
     if (logo_h > 0) {
@@ -481,6 +486,7 @@ static void build_alarm(View *v, const ShownParts *parts) {
                   (Rect){v->dir == LAYOUT_DIR_RTL ? v->margin : v->w - v->margin - hw,
                          v->margin / 2, hw, v->target},
                   view_text_of(v, "nav.home"), v->home_action, 0, TONE_URGENT);
+    view_text_size_button(v, TONE_URGENT);
     size_t first = v->list->n;
     int top = v->margin / 2 + v->target + v->gap;
     Cursor c = {v->margin, top, content_w};

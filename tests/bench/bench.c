@@ -361,6 +361,8 @@ typedef struct {
     double worst_p99;
     char worst_screen[96];
     int screens;
+    double keys_p99; /* a frame after a key press (dirty areas); -1: none */
+    double keys_cpu_p99;
 } WalkFigures;
 
 /* Prints the figures of one `measure` line. */
@@ -417,6 +419,18 @@ static bool walk_child(const Bench *b, const BenchSize *s, const char *db, const
         }
         if (strncmp(line, "measure ", 8) == 0) {
             print_measure(line, size, s->render_target_ms, f);
+        } else if (strncmp(line, "measure-keys ", 13) == 0) {
+            char screen[96];
+            text_field(line, "screen", screen, sizeof screen);
+            f->keys_p99 = field(line, "update_p99");
+            f->keys_cpu_p99 = field(line, "cpu_p99");
+            printf("render.keypress_ms size=%s screen=%s median=%.3f p99=%.3f max=%.3f n=%.0f "
+                   "cpu_median=%.3f cpu_p99=%.3f partial=%.0f (a letter typed / deleted to its "
+                   "presented frame: view rebuilt, only what changed drawn; target p99 < %g)%s\n",
+                   size, screen, field(line, "update_median"), f->keys_p99,
+                   field(line, "update_max"), field(line, "n"), field(line, "cpu_median"),
+                   f->keys_cpu_p99, field(line, "partial"), s->render_target_ms,
+                   f->keys_p99 < s->render_target_ms ? "" : " MISS");
         }
     }
     *out_hwm1 = bench_status_mib(c.pid, "VmHWM");
@@ -442,7 +456,7 @@ static void bench_screens(const Bench *b, const BenchSize *s) {
         bench_target_failed(rss_what, "no walk script");
         return;
     }
-    WalkFigures f = {0};
+    WalkFigures f = {.keys_p99 = -1};
     double hwm0, rss0, hwm1, rss1;
     bool ok = walk_child(b, s, db, NULL, script, &f, &hwm0, &rss0, &hwm1, &rss1);
     free(script);
@@ -469,6 +483,13 @@ static void bench_screens(const Bench *b, const BenchSize *s) {
     printf("render.worst size=%s screen=%s p99=%.3f screens=%d\n", size, f.worst_screen,
            f.worst_p99, f.screens);
     bench_target(what, f.worst_p99, s->render_target_ms, false);
+    char keys_what[96];
+    snprintf(keys_what, sizeof keys_what, "render.keypress_ms p99 size=%s", size);
+    if (f.keys_p99 >= 0) {
+        bench_target(keys_what, f.keys_p99, s->render_target_ms, false);
+    } else {
+        bench_target_failed(keys_what, "no measure-keys line");
+    }
     printf("rss.kiosk_first_frame_mib size=%s driver=%s VmHWM=%.1f VmRSS=%.1f (target < %g)\n",
            size, b->driver, hwm0, rss0, RSS_TARGET_MIB);
     printf("rss.kiosk_all_screens_mib size=%s driver=%s VmHWM=%.1f VmRSS=%.1f (target < %g)\n",
