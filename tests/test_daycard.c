@@ -123,9 +123,9 @@ static void test_unknown_day_gives_the_whole_plan_without_today(void **state) {
     assert_lacks(text, "Today:");
     assert_lacks(text, "Treated area:");
     assert_has(text, "Your plan:\nThe first 24 hours:\n");
-    /* No area: every area's items. */
+    /* No area: each point once, in its first wording (issue 11). */
     assert_has(text, "makeup");
-    assert_has(text, "- Skip strong skin care.\n");
+    assert_has(text, "- Skip makeup and strong skin care.\n");
 }
 
 static void test_warning_signs_clinic_and_disclaimer_always_show(void **state) {
@@ -136,7 +136,7 @@ static void test_warning_signs_clinic_and_disclaimer_always_show(void **state) {
         assert_has(text, "Serenity Clinic: your aftercare plan\n");
         assert_has(text, "Call the clinic if you have:\n- Strong pain, or pain that does not go "
                          "away\n- Redness that spreads, pus, or a fever\n");
-        assert_has(text, "Trouble breathing or a sudden rash: get help right away\n");
+        assert_has(text, "- Trouble breathing, or swollen lips, tongue or throat: get help now\n");
         assert_has(text, "Questions? Call +971 4 123 4567\n");
         assert_has(text, "These are general tips. Your clinic's own advice always comes first.\n");
         assert_lacks(text, "reference");

@@ -63,14 +63,14 @@ static bool check_emergency(const char *v, char *why, size_t why_len) {
 }
 
 /* The clinic's phone as patients should dial it (issue 11): empty (not
- * shown) or a "+" or digit first, then digits, spaces, "-", "(" and ")",
+ * shown) or a "+", "(" or digit first, then digits, spaces, "-", "(" and ")",
  * with 6 to 20 digits in all. */
 static bool check_clinic_phone(const char *v, char *why, size_t why_len) {
     if (v[0] == '\0') {
         return true;
     }
     size_t digits = 0;
-    bool ok = v[0] == '+' || (v[0] >= '0' && v[0] <= '9');
+    bool ok = v[0] == '+' || v[0] == '(' || (v[0] >= '0' && v[0] <= '9');
     for (const char *c = v + (v[0] == '+'); *c && ok; c++) {
         digits += is_digit(*c);
         ok = is_digit(*c) || *c == ' ' || *c == '-' || *c == '(' || *c == ')';

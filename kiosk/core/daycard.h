@@ -38,10 +38,11 @@ typedef struct {
     size_t max_bytes;         /* 0: as much as `out` holds; else the card's budget */
 } DaycardInput;
 
-/* The budget the kiosk gives a card: at most a version 26 code at level M
- * (121 modules a side), which a 1280x800 screen shows at 4 px a module
- * (README, "Take it home and teach-back"). */
-#define DAYCARD_BUDGET 1050
+/* The budget the kiosk gives a card: at most a version 28 code at level M
+ * (129 modules a side), which a 1280x800 screen shows at 4 px a module
+ * (README, "Take it home and teach-back"). Raised from 1,050 when the
+ * guide's plan grew (issue 11): a patient on day 0 keeps days 4 to 7. */
+#define DAYCARD_BUDGET 1200
 
 /* Writes the day card as UTF-8 lines ending in "\n" into `out`. When the
  * whole plan does not fit in `out_len` (or in->max_bytes), the stages
