@@ -30,12 +30,14 @@ copies="$work/state/last-good"
 cmp -s "$copies/en_content.yaml" "$src/data/en/content.yaml" || fail "copy differs from the file"
 ls "$copies" | grep -q '\.tmp\.' && fail "a temporary file was left"
 
-# An edit that breaks the content: the welcome title emptied on line 19.
+# An edit that breaks the content: the first "title:" (the welcome title)
+# emptied; the log must name its line.
+title_line=$(grep -n -m1 'title:' "$src/data/en/content.yaml" | cut -d: -f1)
 sed '0,/title:/s/title:.*/title: ""/' "$src/data/en/content.yaml" > "$work/data/en/content.yaml"
 cp "$work/data/en/content.yaml" "$work/broken.yaml"
 run broken 'expect-screen welcome
 expect-text Aftercare for your mesotherapy' || { cat "$work/broken.log"; fail "broken content did not run on its copy"; }
-grep -q "ERROR: .*content.yaml:19:.*must not be empty" "$work/broken.log" || { cat "$work/broken.log"; fail "the log does not name the file, line and reason"; }
+grep -q "ERROR: .*content.yaml:$title_line:.*must not be empty" "$work/broken.log" || { cat "$work/broken.log"; fail "the log does not name the file, line and reason"; }
 grep -q "WARN: .*content.yaml is broken: running on its last good copy .*last-good/en_content.yaml" \
     "$work/broken.log" || { cat "$work/broken.log"; fail "the log does not name the copy"; }
 cmp "$work/data/en/content.yaml" "$work/broken.yaml" || fail "the broken file was modified"

@@ -29,6 +29,8 @@ tap nav.next
 expect-screen guide.do-dont
 dump
 tap nav.next
+expect-screen guide.why
+tap nav.next
 expect-screen guide.plan
 dump
 tap nav.next

@@ -27,8 +27,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 command -v zbarimg >/dev/null || fail "zbarimg is not installed (zbar-tools)"
 
 walk() { # the guide, from the session screen to "what next"
-    for _ in 1 2 3 4 5 6; do echo "tap nav.next"; done
-    echo "expect-screen next"
+    echo "tap-until nav.next next"
 }
 
 for size in 1280x800 800x1280 1024x600 1920x1080; do
