@@ -1281,8 +1281,9 @@ static void build_form(View *v) {
 
 /* Issue 12: the language switch, one button per language offered, each
  * named in its own script ("English", "العربية"), in the top corner at the
- * end of the reading direction; the language showing is marked. One tap
- * switches this patient's session; the wipe brings the default back. */
+ * start of the reading direction (the other corner has "Aa" and the
+ * speaker); the language showing is marked. One tap switches this
+ * patient's session; the wipe brings the default back. */
 static void build_language_switch(View *v) {
     const ViewInput *in = v->in;
     if (in->n_languages < 2) {
@@ -1290,24 +1291,23 @@ static void build_language_switch(View *v) {
     }
     int h = v->target;
     int px = v->button_px;
-    int x = v->w - v->margin;
-    for (size_t k = in->n_languages; k-- > 0;) {
+    int x = v->margin;
+    for (size_t k = 0; k < in->n_languages; k++) {
         const Content *c = in->languages[k];
         const char *name = content_language_name(c);
         int w = text_cache_measure(v->texts, true, px, name, strlen(name)) + v->target * 2 / 3;
         if (w < v->target * 2) {
             w = v->target * 2;
         }
-        x -= w;
         /* The list reads from the start side: mirrored for right-to-left. */
-        Rect r = {v->dir == LAYOUT_DIR_RTL ? v->w - x - w : x, v->margin, w, h};
+        Rect r = {v->dir == LAYOUT_DIR_RTL ? v->w - x - w : x, v->margin / 2, w, h};
         char id[48];
         snprintf(id, sizeof id, "welcome.language.%s", content_language(c));
         Widget *b = view_button(v, id, r, name, FLOW_EV_LANGUAGE, (int)k, false);
         if (b) {
             b->selected = k == in->language;
         }
-        x -= v->gap;
+        x += w + v->gap;
     }
 }
 

@@ -69,11 +69,34 @@ Rect view_top_slot(const View *v, int slot) {
     return (Rect){x, v->margin / 2, bw, v->target};
 }
 
+/* The next button of the top bar, `bw` wide: inside the ones already there
+ * (Home, "Aa", the speaker), or at the trailing edge when there are none.
+ * The clinic name leaves room for all of them (view_top_slot). */
+static Rect top_next(const View *v, int bw) {
+    static const char *const IDS[] = {"nav.home", "chrome.textsize", "chrome.speak"};
+    bool rtl = v->dir == LAYOUT_DIR_RTL;
+    int edge = rtl ? v->margin : v->w - v->margin; /* inner edge of what is there */
+    for (size_t i = 0; i < KS_ARRAY_LEN(IDS); i++) {
+        const Widget *w = widgets_find(v->list, IDS[i]);
+        if (w && w->rect.y == v->margin / 2) {
+            if (rtl) {
+                int end = w->rect.x + w->rect.w + v->gap;
+                edge = end > edge ? end : edge;
+            } else {
+                int start = w->rect.x - v->gap;
+                edge = start < edge ? start : edge;
+            }
+        }
+    }
+    return (Rect){rtl ? edge : edge - bw, v->margin / 2, bw, v->target};
+}
+
 void view_text_size_button(View *v, WidgetTone tone) {
     if (v->text_size_action == WIDGET_NO_ACTION || v->measuring) {
         return;
     }
-    Widget *w = view_tappable(v, WIDGET_BUTTON, "chrome.textsize", view_top_slot(v, 1),
+    /* Beside Home, or in Home's place on a screen without it. */
+    Widget *w = view_tappable(v, WIDGET_BUTTON, "chrome.textsize", top_next(v, slot_width(v, 1)),
                               view_text_of(v, "chrome.textsize"), v->text_size_action, 0, tone);
     if (w) {
         w->selected = v->large;
@@ -473,8 +496,8 @@ int view_top_bar(View *v, bool with_home, bool with_back) {
 }
 
 Widget *view_speaker_button(View *v, int action, bool speaking) {
-    /* Slot 2 of the top bar, beside "Aa" and Home (view_top_slot). */
-    Rect r = view_top_slot(v, 2);
+    /* Inside Home and "Aa", or where they would be. */
+    Rect r = top_next(v, slot_width(v, 2));
     WidgetTone tone = v->list->dark ? TONE_URGENT : TONE_DEFAULT;
     Widget *w =
         view_tappable(v, WIDGET_BUTTON, "chrome.speak", r,
