@@ -43,7 +43,7 @@ sed '0,/title:/s/title:.*/title: ""/' "$src/data/en/content.yaml" > "$work/empty
 expect_error "$work/empty-title.yaml" "must not be empty"
 # Issue 13: a teach-back line that is not on its guide page, and a question
 # with no right answer, are named with their line.
-sed 's/    line: Avoid saunas, hot showers and strong heat or cold./    line: Saunas are fine./' \
+sed 's/    line: Avoid saunas, hot tubs, hot showers and strong heat or cold./    line: Saunas are fine./' \
     "$src/data/en/content.yaml" > "$work/teachback-line.yaml"
 grep -q 'Saunas are fine' "$work/teachback-line.yaml" || fail "fixture edit did not apply"
 expect_error "$work/teachback-line.yaml" 'has no sentence "Saunas are fine."'

@@ -26,8 +26,9 @@ fail() { echo "FAIL: $*"; exit 1; }
 [ -d "$fixtures" ] || fail "no expected texts in $fixtures"
 command -v zbarimg >/dev/null || fail "zbarimg is not installed (zbar-tools)"
 
-walk() { # the guide, from the session screen to "what next"
+walk() { # the guide, from the session screen to "what next", however many pages
     echo "tap-until nav.next next"
+    echo "expect-screen next"
 }
 
 for size in 1280x800 800x1280 1024x600 1920x1080; do
@@ -77,7 +78,7 @@ for size in 1280x800 800x1280 1024x600 1920x1080; do
             fail "zbarimg found no code on the $screen screen at $size"
     done
     python3 - "$out" "$fixtures" "$ref" "$size" <<'PY' || exit 1
-import re, struct, sys
+import base64, re, struct, subprocess, sys, zlib
 out, fixtures, ref, size = sys.argv[1:]
 
 def fail(msg):
@@ -85,8 +86,44 @@ def fail(msg):
     sys.exit(1)
 
 def symbols(path):
+    # zbarimg writes a code's text as CDATA, or, when it is not plain ASCII
+    # (the Arabic card and event), as format='base64', which zbar 0.23
+    # garbles (bytes over 0x7f come out sign-extended): None stands for those.
     data = open(path, 'rb').read()
-    return [m.group(1) for m in re.finditer(rb"<data><!\[CDATA\[(.*?)\]\]></data>", data, re.S)]
+    return [None if m.group(1) else m.group(2) for m in
+            re.finditer(rb"<data( format='base64')?[^>]*><!\[CDATA\[(.*?)\]\]></data>", data, re.S)]
+
+def png_of(img, rect, path):
+    """The screen's pixels inside rect, as a grey PNG for zbarimg."""
+    x0, y0, w, h = rect
+    rows = b"".join(b"\0" + bytes(sum(img(x, y)) // 3 for x in range(x0, x0 + w))
+                    for y in range(y0, y0 + h))
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+                           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+def codes_of(screen):
+    """The codes zbarimg finds on the whole screen. When one is not plain
+    ASCII, every qr widget is read again alone, from its own area (quiet
+    zone included), with --raw (exact bytes, one code, so no ambiguity)."""
+    syms = symbols(f"{out}/{screen}.xml")
+    if None not in syms:
+        return syms
+    img = bmp(f"{out}/{screen}.bmp")
+    found = []
+    for wid, (kind, rect, _) in dump_of(screen).items():
+        if kind != "qr":
+            continue
+        png_of(img, rect, f"{out}/{screen}.{wid}.png")
+        raw = subprocess.run(["zbarimg", "--raw", "-q", f"{out}/{screen}.{wid}.png"],
+                             capture_output=True).stdout
+        if not raw.endswith(b"\n"):
+            fail(f"zbarimg read nothing in {wid} on the {screen} screen")
+        found.append(raw[:-1])  # zbarimg ends each code with a newline
+    if len(found) != len(syms):
+        fail(f"{len(syms)} codes on the {screen} screen but {len(found)} qr widgets")
+    return found
 
 def dump_of(screen):
     text = open(f"{out}/stdout.txt", encoding="utf-8").read()
@@ -158,7 +195,7 @@ def check_vevent(ev, date):
 figures = []
 for screen, fixture, date in (("done", "face-today.txt", "20261216"),
                               ("thanks", "scalp-1-3-ref.txt", "20261215")):
-    syms = symbols(f"{out}/{screen}.xml")
+    syms = codes_of(screen)
     if len(syms) != 2:
         fail(f"{len(syms)} codes on the {screen} screen, expected 2")
     events = [s for s in syms if s.startswith(b"BEGIN:VCALENDAR")]
@@ -219,17 +256,22 @@ mkdir -p "$out" "$work/kept.db" # a folder where the file should be: SQLite neve
 kept_ref=$(grep -o 'kept ref=[A-Z0-9-]*' "$out/stderr.txt" | sed 's/kept ref=//')
 [ -n "$kept_ref" ] || fail "no kept reference in the log"
 zbarimg --xml -q "$out/kept.png" > "$out/kept.xml" 2>/dev/null || fail "no code on the kept screen"
-python3 - "$out/kept.xml" "$fixtures/unknown-ref.txt" "$kept_ref" <<'PY' || exit 1
+zbarimg --raw -q "$out/kept.png" > "$out/kept.raw" 2>/dev/null || fail "no code on the kept screen"
+python3 - "$out/kept.xml" "$out/kept.raw" "$fixtures/unknown-ref.txt" "$kept_ref" <<'PY' || exit 1
 import re, sys
-xml, fixture, ref = sys.argv[1:]
-syms = [m.group(1) for m in re.finditer(rb"<data><!\[CDATA\[(.*?)\]\]></data>", open(xml, "rb").read(), re.S)]
-cards = [s for s in syms if not s.startswith(b"BEGIN:VCALENDAR")]
-if len(syms) != 2 or len(cards) != 1:
-    sys.exit(f"FAIL kept: {len(syms)} codes")
+xml, raw, fixture, ref = sys.argv[1:]
+# Two codes (the XML counts them; its base64 texts are garbled by zbar when
+# not ASCII, so the bytes come from --raw, each code followed by "\n").
+syms = re.findall(rb"<data( format='base64')?[^>]*><!\[CDATA\[", open(xml, "rb").read())
+raw = open(raw, "rb").read()
 want = open(fixture, "rb").read().replace(b"@REF@", ref.encode())
-if cards[0] != want:
-    sys.exit("FAIL kept: the day card differs from unknown-ref.txt:\n" + cards[0].decode())
-if any(c in s for s in syms for c in (b"Zelda", b"Quokka", b"987", b"6543")):
+if len(syms) != 2:
+    sys.exit(f"FAIL kept: {len(syms)} codes")
+if ref.encode() not in want:
+    sys.exit("FAIL kept: unknown-ref.txt has no @REF@ line")
+if want + b"\n" not in raw or raw.count(b"BEGIN:VCALENDAR") != 1:
+    sys.exit("FAIL kept: no day card equal to unknown-ref.txt, or not one event:\n" + raw.decode())
+if any(c in raw for c in (b"Zelda", b"Quokka", b"987", b"6543")):
     sys.exit("FAIL kept: the typed name or phone is in a code")
 print(f"ok kept screen: reference {ref} on the card, no name or phone")
 PY
