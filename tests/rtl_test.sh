@@ -63,9 +63,9 @@ SCRIPT
         || { cat "$work/log-$size.txt"; echo "FAIL: kiosk ($size)"; exit 1; }
     # The n-th dump's x of a widget.
     xn() { awk -v id="$1" -v n="$2" '$1=="screen" {k++} k==n && $1=="widget" && $2==id {print $4; exit}' "$work/dump.txt"; }
-    check "$size: English: the switch is at the right" "$(xn welcome.language.en 1) > $W / 2"
+    check "$size: English: the switch is at the left (the start)" "$(xn welcome.language.en 1) < $W / 2"
     check "$size: English: English comes before Arabic" "$(xn welcome.language.en 1) < $(xn welcome.language.ar 1)"
-    check "$size: Arabic: the switch is at the left" "$(xn welcome.language.ar 2) < $W / 2"
+    check "$size: Arabic: the switch is at the right (the start)" "$(xn welcome.language.ar 2) > $W / 2"
     check "$size: Arabic: English is read first, at the right" "$(xn welcome.language.en 2) > $(xn welcome.language.ar 2)"
     check "$size: Arabic: Back is right of Next" "$(xn nav.back 3) > $(xn nav.next 3)"
     check "$size: Arabic: Home is on the left" "$(xn nav.home 3) < $W / 2"

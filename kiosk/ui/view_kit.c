@@ -284,9 +284,14 @@ static Widget *tappable(View *v, WidgetKind kind, const char *id, Rect r, const 
     int px = kind == WIDGET_KEY ? v->button_px + v->button_px / 5 : v->button_px;
     w->inset_end = inset_end;
     int room = tappable_room(w);
+    /* A try at a size that turns out too big must not flag the screen: a
+     * single letter wider than its key (ص on a 12-key Arabic row) cannot
+     * wrap, so the wrapper flags it, and the next, smaller try fits. */
+    bool overflow_before = v->list->overflow;
     for (int tries = 0; tries < 8; tries++) {
         v->list->n_lines -= w->n_lines; /* undo an earlier try's lines */
         w->n_lines = 0;
+        v->list->overflow = overflow_before;
         int text_h = view_wrap_into(v, w, label, room, px, w->bold, NULL);
         /* Smaller type rather than a word broken in two ("Shif-t"). */
         bool fits = text_h <= r.h - 8 && longest_word(v, label, px, w->bold) <= room;
