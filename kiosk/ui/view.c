@@ -10,13 +10,17 @@
 
 static uint64_t memo_key(const View *v, uint64_t a, uint64_t b, uint64_t c) {
     uint64_t h = 1469598103934665603ULL;
-    uint64_t parts[6] = {(uint64_t)v->w,
+    /* The type size and the language are part of the key: large text tries
+     * smaller steps, and an Arabic page is taller than its English one. */
+    uint64_t parts[8] = {(uint64_t)v->w,
                          (uint64_t)v->h * 2 + (v->large ? 1 : 0),
                          a,
                          b,
                          c,
-                         (uint64_t)flow_screen(v->flow)};
-    for (int i = 0; i < 6; i++) {
+                         (uint64_t)flow_screen(v->flow),
+                         (uint64_t)v->body_px,
+                         (uint64_t)(uintptr_t)v->content};
+    for (int i = 0; i < 8; i++) {
         h = (h ^ parts[i]) * 1099511628211ULL;
     }
     return h ? h : 1;
@@ -1311,7 +1315,8 @@ static void build_language_switch(View *v) {
     }
 }
 
-void view_build(WidgetList *out, const ViewInput *in) {
+/* Builds the screen with large text at `large_pct` (100: normal text). */
+static void build_at(WidgetList *out, const ViewInput *in, int large_pct) {
     widgets_clear(out);
     View v;
     view_kit_init(&v, out, in->content, in->texts, in->width, in->height);
@@ -1325,8 +1330,8 @@ void view_build(WidgetList *out, const ViewInput *in) {
     v.speaker = in->speaker;
     v.text_size_action = FLOW_EV_TEXT_SIZE;
     const Flow *flow = in->flow;
-    if (flow_large_text(flow)) {
-        view_kit_enlarge(&v);
+    if (large_pct > 100) {
+        view_kit_enlarge(&v, large_pct);
     }
     if (!flow_progress(flow, &v.progress_current, &v.progress_total)) {
         v.progress_total = 0;
@@ -1414,5 +1419,22 @@ void view_build(WidgetList *out, const ViewInput *in) {
     }
     if (flow_overlay(flow) == FLOW_OVERLAY_NONE) {
         view_check_text_fits(&v);
+    }
+}
+
+void view_build(WidgetList *out, const ViewInput *in) {
+    if (!flow_large_text(in->flow)) {
+        build_at(out, in, 100);
+        return;
+    }
+    /* Large text (issue 12): guide pages split to keep the full size; a
+     * screen that cannot split (urgent, thank-you, a question) steps its
+     * type down until it fits, rather than leave a button off the screen. */
+    static const int STEPS[] = {VIEW_LARGE_PCT, 130, 120, 110, 100};
+    for (size_t i = 0; i < KS_ARRAY_LEN(STEPS); i++) {
+        build_at(out, in, STEPS[i]);
+        if (!out->overflow) {
+            return;
+        }
     }
 }

@@ -42,13 +42,13 @@ int view_margin(int width, int height) {
     return shortest * 4 / 100 < 16 ? 16 : shortest * 4 / 100;
 }
 
-void view_kit_enlarge(View *v) {
+void view_kit_enlarge(View *v, int pct) {
     v->large = true;
-    v->body_px = v->body_px * VIEW_LARGE_PCT / 100;
-    v->small_px = v->small_px * VIEW_LARGE_PCT / 100;
-    v->heading_px = v->heading_px * VIEW_LARGE_PCT / 100;
-    v->title_px = v->title_px * VIEW_LARGE_PCT / 100;
-    v->button_px = v->button_px * VIEW_LARGE_PCT / 100;
+    v->body_px = v->body_px * pct / 100;
+    v->small_px = v->small_px * pct / 100;
+    v->heading_px = v->heading_px * pct / 100;
+    v->title_px = v->title_px * pct / 100;
+    v->button_px = v->button_px * pct / 100;
 }
 
 /* The speaker button's width: "Read aloud" at the type size of Home. */
@@ -577,12 +577,14 @@ void view_footer(View *v, bool back, bool next, bool next_enabled, const char *n
 void view_check_text_fits(View *v) {
     for (size_t i = 0; i < v->list->n; i++) {
         const Widget *w = &v->list->items[i];
-        if (w->kind == WIDGET_PICTURE &&
+        /* Nothing may reach past the window's edges: a button below the
+         * bottom cannot be tapped, words there cannot be read. */
+        if (w->kind != WIDGET_BACKDROP &&
             (w->rect.x < 0 || w->rect.y < 0 || w->rect.x + w->rect.w > v->w ||
              w->rect.y + w->rect.h > v->h)) {
             v->list->overflow = true;
-            snprintf(v->list->overflow_what, sizeof v->list->overflow_what,
-                     "picture %s off the screen", w->id);
+            snprintf(v->list->overflow_what, sizeof v->list->overflow_what, "%s %s off the screen",
+                     widgets_kind_name(w->kind), w->id);
             return;
         }
         if (w->n_lines == 0 || w->kind == WIDGET_PROGRESS) {

@@ -72,10 +72,11 @@ void view_kit_init(View *v, WidgetList *list, const Content *content, TextCache 
 
 /* The outer margin at this window size, in pixels: every edge keeps it. */
 int view_margin(int width, int height);
-/* Large text (issue 12): every type size 1.4x; margins, gaps and touch
+/* Large text (issue 12): every type size times `pct` / 100 (VIEW_LARGE_PCT,
+ * or a smaller step on a screen that cannot split); margins, gaps and touch
  * targets stay as they are. */
 #define VIEW_LARGE_PCT 140
-void view_kit_enlarge(View *v);
+void view_kit_enlarge(View *v, int pct);
 
 /* The top bar's buttons sit in slots counted from the trailing edge: slot 0
  * is Home, slot 1 the text size button ("chrome.textsize"), slot 2 is kept

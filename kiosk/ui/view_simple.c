@@ -147,21 +147,54 @@ static void build_hero(View *v, const ShownParts *parts) {
     const char *title = words_of(parts, SCREEN_PART_TITLE);
     const char *body = words_of(parts, SCREEN_PART_BODY);
 
+    /* Below the language switch (issue 12, view.c) and the text size
+     * button when there are any. */
+    int top = v->in && v->in->n_languages > 1 ? v->margin / 2 + v->target + v->gap : v->margin;
+    int min_y =
+        v->text_size_action == WIDGET_NO_ACTION ? v->margin : v->margin / 2 + v->target + v->gap;
+    top = top > min_y ? top : min_y;
+    int avail = v->h - top - v->margin;
+
     /* Measure, then centre the whole block vertically. */
     Cursor m = {x, 0, content_w};
     v->measuring = true;
     view_text(v, &m, NULL, brand, v->heading_px, true, TONE_PRIMARY, LAYOUT_ALIGN_CENTER);
     view_text(v, &m, NULL, title, v->title_px * 5 / 4, true, TONE_DEFAULT, LAYOUT_ALIGN_CENTER);
     view_text(v, &m, NULL, body, v->body_px, false, TONE_MUTED, LAYOUT_ALIGN_CENTER);
+    size_t note_at = 0;
+    const Shown *note = next_of(parts, SCREEN_PART_NOTE, &note_at);
+    int note_h = 0;
+    if (note) {
+        Cursor n = {x, 0, content_w};
+        view_text(v, &n, NULL, note->words, v->body_px, true, TONE_WARNING, LAYOUT_ALIGN_CENTER);
+        note_h = n.y + v->gap;
+    }
     v->measuring = false;
-    int block_h = m.y + v->gap * 2 + start_h + v->gap * 3 +
-                  (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_pitch) : 0);
+    int gap_body = v->gap * 2, gap_start = v->gap * 3;
+    int block_h = m.y + gap_body + start_h + gap_start +
+                  (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_pitch) : 0) +
+                  note_h;
     /* The clinic's logo (config `logo`) above its name, as tall as the
      * screen has room for: it shrinks first, then goes, never the words. */
+    bool want_logo = view_has_picture(v, "logo", false);
+    int logo_min = v->target * 2 / 3 + v->gap * 2;
+    if (block_h > avail || (want_logo && block_h + logo_min > avail)) {
+        /* A short screen (1024x600, large text, a second language): the
+         * buttons come down to the touch target and the gaps close up
+         * before anything leaves the screen, and to keep the logo. */
+        start_h = v->target;
+        sec_h = v->target;
+        sec_pitch = sec_h + hint_h;
+        gap_body = v->gap;
+        gap_start = v->gap;
+        block_h = m.y + gap_body + start_h + gap_start +
+                  (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_pitch) : 0) +
+                  note_h;
+    }
     int logo_h = 0;
-    if (view_has_picture(v, "logo", false)) {
+    if (want_logo) {
         logo_h = v->target * (v->portrait ? 5 : 2) / 2;
-        int room = v->h - 2 * v->margin - block_h - v->gap * 2;
+        int room = avail - block_h - v->gap * 2;
         logo_h = logo_h < room ? logo_h : room;
         if (logo_h < v->target * 2 / 3) {
             logo_h = 0;
@@ -169,12 +202,9 @@ static void build_hero(View *v, const ShownParts *parts) {
         block_h += logo_h > 0 ? logo_h + v->gap * 2 : 0;
     }
     int y0 = (v->h - block_h) / 2;
-    /* Below the language switch (issue 12, view.c) and the text size
-     * button when there are any. */
-    int top = v->in && v->in->n_languages > 1 ? v->margin + v->target + v->gap : v->margin;
-    int min_y =
-        v->text_size_action == WIDGET_NO_ACTION ? v->margin : v->margin / 2 + v->target + v->gap;
-    top = top > min_y ? top : min_y;
+    if (y0 + block_h > v->h - v->margin) {
+        y0 = v->h - v->margin - block_h;
+    }
     if (y0 < top) {
         y0 = top;
     }
@@ -191,22 +221,20 @@ static void build_hero(View *v, const ShownParts *parts) {
               TONE_DEFAULT, LAYOUT_ALIGN_CENTER);
     view_text(v, &c, id_of(parts, SCREEN_PART_BODY), body, v->body_px, false, TONE_MUTED,
               LAYOUT_ALIGN_CENTER);
-    c.y += v->gap * 2;
+    c.y += gap_body;
     size_t at = 0;
     const Shown *start = next_of(parts, SCREEN_PART_BUTTON, &at);
     if (start) {
         int start_w = content_w * 2 / 3;
         button_part(v, start, (Rect){(v->w - start_w) / 2, c.y, start_w, start_h}, true);
     }
-    c.y += start_h + v->gap * 3;
+    c.y += start_h + gap_start;
     int i = 0;
     size_t group = v->list->n;
     for (const Shown *b; (b = next_of(parts, SCREEN_PART_BUTTON, &at));) {
         button_with_hint(v, b, view_grid_cell(v, &c, i++, per_row, sec_pitch), sec_h, false);
     }
     view_unify_type(v, group);
-    at = 0;
-    const Shown *note = next_of(parts, SCREEN_PART_NOTE, &at);
     if (note) {
         c.y +=
             (n_secondary > 0 ? view_grid_height(v, n_secondary, per_row, sec_pitch) : 0) + v->gap;
