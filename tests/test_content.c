@@ -1208,9 +1208,12 @@ static void test_teachback_parses_and_is_optional(void **state) {
     assert_string_equal(q->page_line, "Tip one");
     content_destroy(c);
     free(buf);
-    /* The shipped file: three questions, each line from its page. */
+    assert_null(q->answers[0].picture); /* pictures are optional */
+    /* The shipped file: three questions, each line from its page, and
+     * pictures for the signs to call about (issue 13). */
     c = load_real();
     assert_int_equal(content_n_teachback(c), 3);
+    assert_string_equal(content_teachback(c, 0)->answers[0].picture, "answer-redness");
     content_destroy(c);
 }
 
@@ -1238,6 +1241,11 @@ static void test_teachback_errors_name_their_line(void **state) {
     expect_tb_error("id: q1", "id: Q 1", "question id \"Q 1\" may only use", 1);
     expect_tb_error("      - {id: b, text: Not that}\n", "", "at least", 4);
     expect_tb_error("    line: Tip one\n", "    line: Tip one\n    hint: x\n", "hint", 8);
+    /* A picture is a drawing's name, never a path out of assets/pictures. */
+    expect_tb_error("text: Not that}", "text: Not that, picture: ../../etc/x}",
+                    "must be the name of a drawing", 5);
+    expect_tb_error("text: Not that}", "text: Not that, picture: Red.svg}",
+                    "must be the name of a drawing", 5);
     /* Four questions: at most three, keep it quick. */
     char four[2048];
     snprintf(four, sizeof four, "%s%s%s%s", TB_OK, TB_OK + 11, TB_OK + 11, TB_OK + 11);

@@ -668,9 +668,14 @@ static bool page_says(const ContentPage *page, const char *line) {
     return false;
 }
 
+static bool valid_picture_name(const char *name) {
+    size_t n = strlen(name);
+    return n > 0 && n <= 48 && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n;
+}
+
 static KsStatus parse_teachback_answer(YamlRef ref, ContentTeachbackAnswer *out, bool *out_right,
                                        KsError *err) {
-    static const char *const KEYS[] = {"id", "text", "right", NULL};
+    static const char *const KEYS[] = {"id", "text", "right", "picture", NULL};
     KsStatus st = yaml_expect_map(ref, "an answer", err);
     if (st == KS_OK) {
         st = yaml_check_keys(ref, KEYS, err);
@@ -690,6 +695,18 @@ static KsStatus parse_teachback_answer(YamlRef ref, ContentTeachbackAnswer *out,
     *out_right = false;
     if (st == KS_OK) {
         st = yaml_opt_bool(ref, "right", out_right, err);
+    }
+    /* A picture where it helps (issue 13): the name of a drawing in
+     * assets/pictures, never a path, so a content file cannot reach out. */
+    out->picture = NULL;
+    if (st == KS_OK) {
+        st = yaml_opt_string(ref, "picture", &out->picture, err);
+    }
+    if (st == KS_OK && out->picture && !valid_picture_name(out->picture)) {
+        return yaml_fail(yaml_get(ref, "picture"), err,
+                         "picture \"%s\" must be the name of a drawing in assets/pictures "
+                         "(lowercase letters, digits, \"-\" and \"_\"; no folder, no .svg)",
+                         out->picture);
     }
     return st;
 }

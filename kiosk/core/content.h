@@ -70,6 +70,7 @@ typedef struct {
 typedef struct {
     const char *id; /* stable, lowercase: widget "teachback.answer.<id>" */
     const char *text;
+    const char *picture; /* optional: a drawing in assets/pictures ("answer-redness"), or NULL */
 } ContentTeachbackAnswer;
 
 typedef struct {

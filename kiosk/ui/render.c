@@ -326,7 +326,8 @@ static void draw_widget(SDL_Renderer *r, TextCache *texts, PictureCache *picture
             fill_round(r, (Rect){w->rect.x + 4, w->rect.y + 4, w->rect.w - 8, w->rect.h - 8},
                        radius, PRIMARY_SOFT);
         }
-        draw_lines(r, texts, list, w, text, 0, 0);
+        draw_lines(r, texts, list, w, text, w->dir == LAYOUT_DIR_RTL ? w->inset_end : 0,
+                   w->dir == LAYOUT_DIR_RTL ? 0 : w->inset_end);
         return;
     }
     case WIDGET_CHOICE:

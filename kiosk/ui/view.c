@@ -789,8 +789,11 @@ static void build_teachback(View *v) {
     for (int i = 0; i < n; i++) {
         char id[64];
         snprintf(id, sizeof id, "teachback.answer.%s", q->answers[i].id);
-        view_tappable(v, WIDGET_BUTTON, id, view_grid_cell(v, &c, i, per_row, cell_h),
-                      q->answers[i].text, FLOW_EV_TEACHBACK_ANSWER, i, TONE_DEFAULT);
+        /* A picture where the content gives one (the signs to call about):
+         * it shrinks or goes before the words get smaller. */
+        view_choice_with_picture(v, id, view_grid_cell(v, &c, i, per_row, cell_h),
+                                 q->answers[i].text, FLOW_EV_TEACHBACK_ANSWER, i, false,
+                                 q->answers[i].picture, true, WIDGET_BUTTON);
     }
     teachback_skip(v);
 }
