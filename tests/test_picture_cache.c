@@ -24,6 +24,24 @@
 #include "picture_cache.h"
 #include "test_support.h"
 
+/* A broken SVG makes SDL_image fail inside SDL, which keeps 16 bytes of its
+ * own (SDL 2.26, not freed by SDL_Quit or SDL_TLSCleanup): not ours to free,
+ * so LeakSanitizer is told to look away for just that call. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+static void lsan_off(void) {
+    __lsan_disable();
+}
+static void lsan_on(void) {
+    __lsan_enable();
+}
+#else
+static void lsan_off(void) {
+}
+static void lsan_on(void) {
+}
+#endif
+
 #define PICTURES KIOSK_SOURCE_DIR "/assets/pictures"
 #define SCRATCH KIOSK_BINARY_DIR "/picture_cache_test"
 
@@ -54,6 +72,9 @@ static int count_of(const char *haystack, const char *needle) {
 
 static int sdl_up(void **state) {
     (void)state;
+    /* As the kiosk does: no OpenGL behind the software renderer's window. */
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         return -1;
     }
@@ -72,6 +93,7 @@ static int sdl_down(void **state) {
     SDL_DestroyWindow(world.window);
     test_remove_tree(SCRATCH);
     SDL_Quit();
+    SDL_TLSCleanup(); /* the main thread's SDL error text */
     return 0;
 }
 
@@ -279,9 +301,11 @@ static void test_missing_and_broken_files_are_logged_once(void **state) {
     assert_int_equal(count_of(logged, "not-drawn-yet"), 0);
     /* ... but one that exists and is broken is. */
     assert_true(picture_cache_has_optional(cache, "broken")); /* readable */
+    lsan_off(); /* SDL_image's failed load leaves 16 bytes inside SDL, once */
     for (int i = 0; i < 3; i++) {
         assert_null(picture_cache_get(cache, "broken", 64, 64, 0xFFFFFF, &w, &h));
     }
+    lsan_on();
     assert_int_equal(count_of(logged, SCRATCH "/broken.svg"), 1);
     assert_false(picture_cache_has(cache, "broken")); /* screens stop leaving room for it */
 

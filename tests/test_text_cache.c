@@ -34,6 +34,9 @@ static bool quiet; /* the Latin-only run expects every Arabic text to fail */
 
 static int setup(void **state) {
     (void)state;
+    /* As the kiosk does: no OpenGL behind the software renderer's window. */
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         return -1;
     }
@@ -62,6 +65,7 @@ static int teardown(void **state) {
     SDL_DestroyRenderer(world.renderer);
     SDL_DestroyWindow(world.window);
     SDL_Quit();
+    SDL_TLSCleanup(); /* the main thread's SDL error text */
     return 0;
 }
 

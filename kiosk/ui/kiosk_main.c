@@ -519,5 +519,8 @@ fail:
     signal(SIGINT, SIG_IGN);
     TTF_Quit();
     SDL_Quit();
+    /* SDL keeps the main thread's error text in thread-local storage that
+     * nothing frees at exit (a broken picture sets one): let it go. */
+    SDL_TLSCleanup();
     return rc;
 }
