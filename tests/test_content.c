@@ -1206,9 +1206,9 @@ static void test_teachback_parses_and_is_optional(void **state) {
     assert_string_equal(q->answers[1].id, "b");
     assert_int_equal(q->page, 0);
     assert_string_equal(q->page_line, "Tip one");
+    assert_null(q->answers[0].picture); /* pictures are optional */
     content_destroy(c);
     free(buf);
-    assert_null(q->answers[0].picture); /* pictures are optional */
     /* The shipped file: three questions, each line from its page, and
      * pictures for the signs to call about (issue 13). */
     c = load_real();
