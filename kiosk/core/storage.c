@@ -1066,19 +1066,13 @@ static KsStatus list_statement(Storage *s, unsigned mask, sqlite3_stmt **out) {
     return KS_OK;
 }
 
-KsStatus storage_list(Storage *storage, const StorageQuery *query, StoredRequest *out, size_t cap,
-                      size_t *out_n) {
-    assert(storage != NULL);
-    assert(query != NULL);
-    assert(out != NULL || cap == 0);
-    assert(out_n != NULL);
+/* The statement for `query` with its values bound, at most `limit` rows
+ * (negative: no limit): storage_list and storage_list_each share it. */
+static KsStatus list_prepare(Storage *storage, const StorageQuery *query, int64_t limit,
+                             sqlite3_stmt **out) {
     assert(query->status >= -1 && query->status < REQUEST_STATUS_COUNT);
     assert(query->kind >= -1 && query->kind < REQUEST_KIND_COUNT);
     assert(query->urgency >= -1 && query->urgency < REQUEST_URGENCY_COUNT);
-    if (cap == 0) {
-        *out_n = 0;
-        return KS_OK;
-    }
     unsigned mask = 0;
     mask |= query->status >= 0 ? LIST_BY_STATUS : 0;
     mask |= query->kind >= 0 ? LIST_BY_KIND : 0;
@@ -1112,12 +1106,32 @@ KsStatus storage_list(Storage *storage, const StorageQuery *query, StoredRequest
         rc = sqlite3_bind_text(st, 5, query->until_iso, -1, SQLITE_TRANSIENT);
     }
     if (rc == SQLITE_OK) {
-        rc = sqlite3_bind_int64(st, 6, cap > INT64_MAX ? INT64_MAX : (sqlite3_int64)cap);
+        rc = sqlite3_bind_int64(st, 6, limit < 0 ? INT64_MAX : (sqlite3_int64)limit);
     }
     if (rc != SQLITE_OK) {
         sqlite3_reset(st);
         return fail_sqlite(storage, "list", rc);
     }
+    *out = st;
+    return KS_OK;
+}
+
+KsStatus storage_list(Storage *storage, const StorageQuery *query, StoredRequest *out, size_t cap,
+                      size_t *out_n) {
+    assert(storage != NULL);
+    assert(query != NULL);
+    assert(out != NULL || cap == 0);
+    assert(out_n != NULL);
+    if (cap == 0) {
+        *out_n = 0;
+        return KS_OK;
+    }
+    sqlite3_stmt *st = NULL;
+    KsStatus status = list_prepare(storage, query, cap > INT64_MAX ? INT64_MAX : (int64_t)cap, &st);
+    if (status != KS_OK) {
+        return status;
+    }
+    int rc;
     size_t n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         assert(n < cap);
@@ -2144,52 +2158,15 @@ KsStatus storage_list_each(Storage *storage, const StorageQuery *query, int64_t 
     assert(storage != NULL);
     assert(query != NULL);
     assert(fn != NULL);
-    assert(query->status >= -1 && query->status < REQUEST_STATUS_COUNT);
-    assert(query->kind >= -1 && query->kind < REQUEST_KIND_COUNT);
-    assert(query->urgency >= -1 && query->urgency < REQUEST_URGENCY_COUNT);
     if (limit == 0) {
         return KS_OK;
     }
-    unsigned mask = 0;
-    mask |= query->status >= 0 ? LIST_BY_STATUS : 0;
-    mask |= query->kind >= 0 ? LIST_BY_KIND : 0;
-    mask |= query->urgency >= 0 ? LIST_BY_URGENCY : 0;
-    mask |= query->since_iso ? LIST_SINCE : 0;
-    mask |= query->until_iso ? LIST_UNTIL : 0;
-    mask |= query->newest_first ? LIST_NEWEST : 0;
-    mask |= query->open_only ? LIST_OPEN : 0;
     sqlite3_stmt *st = NULL;
-    KsStatus status = list_statement(storage, mask, &st);
+    KsStatus status = list_prepare(storage, query, limit, &st);
     if (status != KS_OK) {
         return status;
     }
-    /* The same bindings as storage_list, whose statements this shares. */
-    int rc = SQLITE_OK;
-    if (mask & LIST_BY_STATUS) {
-        rc = sqlite3_bind_text(st, 1, request_status_id((RequestStatus)query->status), -1,
-                               SQLITE_TRANSIENT);
-    }
-    if (rc == SQLITE_OK && (mask & LIST_BY_KIND)) {
-        rc = sqlite3_bind_text(st, 2, request_kind_id((RequestKind)query->kind), -1,
-                               SQLITE_TRANSIENT);
-    }
-    if (rc == SQLITE_OK && (mask & LIST_BY_URGENCY)) {
-        rc = sqlite3_bind_text(st, 3, request_urgency_id((RequestUrgency)query->urgency), -1,
-                               SQLITE_TRANSIENT);
-    }
-    if (rc == SQLITE_OK && (mask & LIST_SINCE)) {
-        rc = sqlite3_bind_text(st, 4, query->since_iso, -1, SQLITE_TRANSIENT);
-    }
-    if (rc == SQLITE_OK && (mask & LIST_UNTIL)) {
-        rc = sqlite3_bind_text(st, 5, query->until_iso, -1, SQLITE_TRANSIENT);
-    }
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_bind_int64(st, 6, limit < 0 ? INT64_MAX : (sqlite3_int64)limit);
-    }
-    if (rc != SQLITE_OK) {
-        sqlite3_reset(st);
-        return fail_sqlite(storage, "list", rc);
-    }
+    int rc;
     /* One row buffer for the whole walk: StoredRequest is ~2 KiB. */
     StoredRequest *row = malloc(sizeof *row);
     if (row == NULL) {
