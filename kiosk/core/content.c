@@ -77,6 +77,30 @@ static YamlRef missing_at(YamlRef parent, const char *key) {
     return at;
 }
 
+/* The list under `key` of `map`: required, with `min` to `max` entries
+ * ("too many <noun>: N, at most MAX<tail>" names the first one too many).
+ * Fills *out and *out_n. */
+static KsStatus required_list(YamlRef map, const char *key, size_t min, size_t max,
+                              const char *noun, const char *tail, YamlRef *out, size_t *out_n,
+                              KsError *err) {
+    YamlRef list = yaml_get(map, key);
+    if (!yaml_present(list)) {
+        return yaml_fail(missing_at(map, key), err, "required key \"%s\" is missing", key);
+    }
+    KsStatus st = yaml_expect_seq(list, min, key, err);
+    if (st != KS_OK) {
+        return st;
+    }
+    size_t n = yaml_seq_len(list);
+    if (n > max) {
+        return yaml_fail(yaml_seq_at(list, max), err, "too many %s: %zu, at most %zu%s", noun, n,
+                         max, tail);
+    }
+    *out = list;
+    *out_n = n;
+    return KS_OK;
+}
+
 /* libyaml reports bad bytes without a line, so find them first: invalid
  * UTF-8 and the control characters YAML forbids, with line and column. */
 static KsStatus check_text_bytes(const char *buf, size_t buf_len, const char *source,
@@ -516,18 +540,12 @@ static KsStatus parse_section(YamlRef ref, ContentSection *out, KsError *err) {
             return st;
         }
     }
-    YamlRef items = yaml_get(ref, "items");
-    if (!yaml_present(items)) {
-        return yaml_fail(missing_at(ref, "items"), err, "required key \"items\" is missing");
-    }
-    st = yaml_expect_seq(items, 1, "items", err);
+    YamlRef items;
+    size_t n;
+    st = required_list(ref, "items", 1, CONTENT_MAX_POINTS, "items", " fit on a screen", &items, &n,
+                       err);
     if (st != KS_OK) {
         return st;
-    }
-    size_t n = yaml_seq_len(items);
-    if (n > CONTENT_MAX_POINTS) {
-        return yaml_fail(yaml_seq_at(items, CONTENT_MAX_POINTS), err,
-                         "too many items: %zu, at most %d fit on a screen", n, CONTENT_MAX_POINTS);
     }
     out->n_items = 0;
     for (size_t i = 0; i < n; i++) {
@@ -578,19 +596,12 @@ static KsStatus parse_page(YamlRef ref, ContentPage *out, KsError *err) {
     if (st != KS_OK) {
         return st;
     }
-    YamlRef sections = yaml_get(ref, "sections");
-    if (!yaml_present(sections)) {
-        return yaml_fail(missing_at(ref, "sections"), err, "required key \"sections\" is missing");
-    }
-    st = yaml_expect_seq(sections, 1, "sections", err);
+    YamlRef sections;
+    size_t n;
+    st = required_list(ref, "sections", 1, CONTENT_MAX_SECTIONS, "sections", " fit on a page",
+                       &sections, &n, err);
     if (st != KS_OK) {
         return st;
-    }
-    size_t n = yaml_seq_len(sections);
-    if (n > CONTENT_MAX_SECTIONS) {
-        return yaml_fail(yaml_seq_at(sections, CONTENT_MAX_SECTIONS), err,
-                         "too many sections: %zu, at most %d fit on a page", n,
-                         CONTENT_MAX_SECTIONS);
     }
     for (size_t i = 0; i < n; i++) {
         st = parse_section(yaml_seq_at(sections, i), &out->sections[i], err);
@@ -603,18 +614,11 @@ static KsStatus parse_page(YamlRef ref, ContentPage *out, KsError *err) {
 }
 
 static KsStatus parse_guide(Content *content, YamlRef root, KsError *err) {
-    YamlRef guide = yaml_get(root, "guide");
-    if (!yaml_present(guide)) {
-        return yaml_fail(missing_at(root, "guide"), err, "required key \"guide\" is missing");
-    }
-    KsStatus st = yaml_expect_seq(guide, 1, "guide", err);
+    YamlRef guide;
+    size_t n;
+    KsStatus st = required_list(root, "guide", 1, CONTENT_MAX_PAGES, "pages", "", &guide, &n, err);
     if (st != KS_OK) {
         return st;
-    }
-    size_t n = yaml_seq_len(guide);
-    if (n > CONTENT_MAX_PAGES) {
-        return yaml_fail(yaml_seq_at(guide, CONTENT_MAX_PAGES), err,
-                         "too many pages: %zu, at most %d", n, CONTENT_MAX_PAGES);
     }
     for (size_t i = 0; i < n; i++) {
         YamlRef page = yaml_seq_at(guide, i);
@@ -734,18 +738,12 @@ static KsStatus parse_teachback_question(const Content *content, YamlRef ref, Co
     if (st != KS_OK) {
         return st;
     }
-    YamlRef answers = yaml_get(ref, "answers");
-    if (!yaml_present(answers)) {
-        return yaml_fail(missing_at(ref, "answers"), err, "required key \"answers\" is missing");
-    }
-    st = yaml_expect_seq(answers, 2, "answers", err);
+    YamlRef answers;
+    size_t n;
+    st = required_list(ref, "answers", 2, CONTENT_MAX_TEACHBACK_ANSWERS, "answers", "", &answers,
+                       &n, err);
     if (st != KS_OK) {
         return st;
-    }
-    size_t n = yaml_seq_len(answers);
-    if (n > CONTENT_MAX_TEACHBACK_ANSWERS) {
-        return yaml_fail(yaml_seq_at(answers, CONTENT_MAX_TEACHBACK_ANSWERS), err,
-                         "too many answers: %zu, at most %d", n, CONTENT_MAX_TEACHBACK_ANSWERS);
     }
     size_t n_right = 0;
     for (size_t i = 0; i < n; i++) {
