@@ -17,21 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/pg_lib.sh"
 [ -x "$PG_BIN/initdb" ] || { echo "SKIP: no PostgreSQL 15 in $PG_BIN"; exit 77; }
 
-rm -rf "$WORK"
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
-PG=$(mktemp -d /tmp/central-pg.XXXXXX)
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    pg_stop "$PG" immediate
-    rm -rf "$PG"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-T0=$(date +%s.%N)
-elapsed() { awk -v a="$(date +%s.%N)" -v b="$T0" 'BEGIN { printf "%.1f", a - b }'; }
+pg_test_begin
 
 pg_init "$PG" || fail "could not start PostgreSQL"
 PORT=$(pg_port "$PG")

@@ -14,16 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/pg_lib.sh"
 [ -x "$PG_BIN/initdb" ] || { echo "SKIP: no PostgreSQL 15 in $PG_BIN"; exit 77; }
 command -v openssl >/dev/null || { echo "SKIP: no openssl"; exit 77; }
-rm -rf "$WORK"
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
-PG=$(mktemp -d /tmp/central-pg.XXXXXX)
-cleanup() {
-    pg_stop "$PG" immediate
-    rm -rf "$PG"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+pg_test_begin
 
 # Two CAs; the server's certificate (for "localhost" only) is signed by the first.
 cd "$WORK" || exit 1

@@ -67,3 +67,25 @@ pg_config_yaml() {
     printf '  connect_timeout_s: 3\n  query_timeout_s: 3\n  backoff_max_s: 1\n'
     for line in "$@"; do printf '  %s\n' "$line"; done
 }
+
+# The start every central test shares: an empty WORK (made absolute), a
+# fresh server folder in $PG, PIDS for the test's own children, and on exit
+# those children killed and the server stopped and removed; fail() and
+# elapsed() (seconds since this call). Call once, after sourcing this file.
+pg_test_begin() {
+    rm -rf "$WORK"
+    mkdir -p "$WORK"
+    WORK=$(cd "$WORK" && pwd)
+    PG=$(mktemp -d /tmp/central-pg.XXXXXX)
+    PIDS=()
+    T0=$(date +%s.%N)
+    trap pg_test_cleanup EXIT
+}
+pg_test_cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    pg_stop "$PG" immediate
+    rm -rf "$PG"
+}
+fail() { echo "FAIL: $*"; exit 1; }
+elapsed() { awk -v a="$(date +%s.%N)" -v b="$T0" 'BEGIN { printf "%.1f", a - b }'; }
